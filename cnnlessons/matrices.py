@@ -1,0 +1,146 @@
+"""A layer as a matrix (no plotting).
+
+Any linear layer is a matrix ``M`` acting on the flattened input. For a convolution, ``M`` is
+built here from index arithmetic alone (which input pixel each kernel tap meets at each output
+position), independently of ``conv2d``; the tests check that the two agree.
+
+``weight_indices`` gives the *shape* of the same matrix for four kinds of layer with the same
+connections: which parameter sits in each entry (-1 where there is no connection). Drawing it
+with one colour per parameter shows dense (every entry its own parameter), locally connected
+(sparse, nothing shared), tiled (t sets of kernels, cycled) and convolution (sparse and shared:
+a banded, doubly block Toeplitz matrix).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _checks
+from .conv import PADDING_MODES, _geometry, _out_hw, check_padding_fits
+
+__all__ = ["conv_matrix", "weight_indices", "count_parameters", "LAYER_KINDS"]
+
+LAYER_KINDS = ("dense", "locally_connected", "tiled", "conv")
+
+
+def _connections(input_hw, kernel_hw, stride, dilation, pads, mode):
+    """Every (output position, kernel tap) pair and the input pixel it reads.
+
+    Returns flat ``out``, ``inp`` and ``tap`` index arrays (equal lengths) and the output
+    (height, width). With zero padding, taps that land in the padding are left out.
+    """
+    h, w = input_hw
+    (top, bottom), (left, right) = pads
+    check_padding_fits(pads, input_hw, mode)
+    oh, ow = _out_hw((h + top + bottom, w + left + right), kernel_hw, stride, dilation)
+    kh, kw = kernel_hw
+    oy, ox, i, j = np.meshgrid(
+        np.arange(oh), np.arange(ow), np.arange(kh), np.arange(kw), indexing="ij"
+    )
+    py = oy * stride[0] + i * dilation[0] - top
+    px = ox * stride[1] + j * dilation[1] - left
+    if mode == "zeros":
+        keep = (py >= 0) & (py < h) & (px >= 0) & (px < w)
+    else:
+        if mode == "circular":
+            py, px = py % h, px % w
+        else:  # reflect about the edge pixel
+            py = np.where(py < 0, -py, np.where(py >= h, 2 * (h - 1) - py, py))
+            px = np.where(px < 0, -px, np.where(px >= w, 2 * (w - 1) - px, px))
+        keep = np.ones(py.shape, dtype=bool)
+    out = (oy * ow + ox)[keep]
+    inp = (py * w + px)[keep]
+    tap = (i * kw + j)[keep]
+    return out, inp, tap, (oh, ow)
+
+
+def conv_matrix(input_shape, w, *, stride=1, padding=0, dilation=1, padding_mode="zeros"):
+    """The matrix ``M`` of ``conv2d`` for inputs of ``input_shape``:
+    ``M @ x.ravel() == conv2d(x, w, ...).ravel()`` for every ``x`` of that shape.
+
+    ``input_shape`` is ``(H, W)`` with a ``(kh, kw)`` kernel, or ``(C, H, W)`` with an
+    ``(F, C, kh, kw)`` kernel. ``M`` has one row per output value and one column per input
+    value. With circular or reflect padding a tap can meet the same pixel as another tap,
+    so an entry can be a sum of weights.
+    """
+    w = _checks.array(w, "w", ndims=(2, 4))
+    shp = _checks.shape(input_shape, "input_shape", lengths=(2, 3))
+    _checks.choice(padding_mode, "padding_mode", PADDING_MODES)
+    if w.ndim == 2:
+        if len(shp) != 2:
+            raise ValueError(
+                f"a (kh, kw) kernel needs an (H, W) input_shape, got {shp}; "
+                "use an (F, C, kh, kw) kernel for (C, H, W)"
+            )
+        w4, shp3 = w[None, None], (1,) + shp
+    else:
+        shp3 = shp if len(shp) == 3 else (1,) + shp
+        w4 = w
+        if w4.shape[1] != shp3[0]:
+            raise ValueError(
+                f"w expects {w4.shape[1]} input channel(s) (w.shape[1]) but input_shape "
+                f"{shp} has {shp3[0]}"
+            )
+    n_f, n_c, kh, kw = w4.shape
+    stride, dilation, pads = _geometry((kh, kw), stride, padding, dilation)
+    c, h, wd = shp3
+    out, inp, tap, (oh, ow) = _connections((h, wd), (kh, kw), stride, dilation, pads, padding_mode)
+    n_out, n_in = oh * ow, h * wd
+    m = np.zeros((n_f * n_out, c * n_in))
+    flat_w = w4.reshape(n_f, n_c, kh * kw)
+    for f in range(n_f):
+        for ch in range(c):
+            np.add.at(m, (f * n_out + out, ch * n_in + inp), flat_w[f, ch, tap])
+    return m
+
+
+def _layout_1d_or_2d(input_shape, kernel_size, stride, padding, dilation, tiles):
+    shp = _checks.shape(input_shape, "input_shape", lengths=(1, 2))
+    if len(shp) == 1:
+        return (
+            (1, shp[0]),
+            (1, _checks.integer(kernel_size, "kernel_size", minimum=1)),
+            (1, _checks.integer(stride, "stride", minimum=1)),
+            ((0, 0), (_checks.integer(padding, "padding", minimum=0),) * 2),
+            (1, _checks.integer(dilation, "dilation", minimum=1)),
+            (1, _checks.integer(tiles, "tiles", minimum=1)),
+        )
+    kernel_hw = _checks.pair(kernel_size, "kernel_size", minimum=1)
+    s, d, pads = _geometry(kernel_hw, stride, padding, dilation)
+    return shp, kernel_hw, s, pads, d, _checks.pair(tiles, "tiles", minimum=1)
+
+
+def weight_indices(kind, input_shape, kernel_size, *, stride=1, padding=0, dilation=1, tiles=2):
+    """Which parameter each entry of a layer's matrix is: an int matrix of shape
+    (outputs, inputs), -1 where output and input are not connected.
+
+    ``kind`` is one of ``"dense"``, ``"locally_connected"``, ``"tiled"``, ``"conv"``. All four
+    have the outputs a convolution of ``kernel_size`` (stride, zero padding, dilation) would
+    have on a one-channel input of ``input_shape`` — ``(W,)`` for 1-D, ``(H, W)`` for 2-D — so
+    they can be compared side by side. ``tiles`` (tiled only): t kernels cycled along each axis.
+    """
+    _checks.choice(kind, "kind", LAYER_KINDS)
+    hw, kernel_hw, stride, pads, dilation, tiles = _layout_1d_or_2d(
+        input_shape, kernel_size, stride, padding, dilation, tiles
+    )
+    out, inp, tap, (oh, ow) = _connections(hw, kernel_hw, stride, dilation, pads, "zeros")
+    n_out, n_in, k = oh * ow, hw[0] * hw[1], kernel_hw[0] * kernel_hw[1]
+    if kind == "dense":
+        return np.arange(n_out * n_in).reshape(n_out, n_in)
+    idx = np.full((n_out, n_in), -1, dtype=np.int64)
+    if kind == "conv":
+        idx[out, inp] = tap
+    elif kind == "locally_connected":
+        idx[out, inp] = out * k + tap
+    else:
+        tile = (out // ow % tiles[0]) * tiles[1] + (out % ow % tiles[1])
+        idx[out, inp] = tile * k + tap
+    return idx
+
+
+def count_parameters(indices) -> int:
+    """Number of distinct parameters in a weight-index matrix (entries >= 0)."""
+    idx = np.asarray(indices)
+    if not np.issubdtype(idx.dtype, np.integer):
+        raise TypeError(f"indices must be an integer array, got dtype {idx.dtype}")
+    return int(np.unique(idx[idx >= 0]).size)
