@@ -59,7 +59,7 @@ def _layer(item, position: int) -> dict:
                 f"{name} must be (kernel, stride, padding) or (kernel, stride, padding, "
                 f"dilation), got {tuple(item)!r}"
             )
-        spec = dict(zip(("kernel", "stride", "padding", "dilation"), item))
+        spec = dict(zip(("kernel", "stride", "padding", "dilation"), item, strict=False))
         spec.setdefault("dilation", 1)
         spec["op"] = "conv"
     else:
@@ -75,8 +75,9 @@ def _layer(item, position: int) -> dict:
 
 def _layers(layers) -> list[dict]:
     if isinstance(layers, (str, bytes, Mapping)) or not isinstance(layers, Sequence):
-        raise TypeError("layers must be a list of (kernel, stride, padding[, dilation]) tuples "
-                        "or mappings")
+        raise TypeError(
+            "layers must be a list of (kernel, stride, padding[, dilation]) tuples or mappings"
+        )
     if len(layers) == 0:
         raise ValueError("layers must hold at least one layer")
     return [_layer(item, n) for n, item in enumerate(layers)]
@@ -131,7 +132,9 @@ def _measure(specs, n: int) -> ReceptiveField | None:
     if first == 0 or last == n - 1:
         return None  # may run into the padding: not the whole field
     stride = int(np.flatnonzero(sees[u + 1])[0] - first)
-    return ReceptiveField(size=int(last - first + 1), stride=stride, padding=int(u * stride - first))
+    return ReceptiveField(
+        size=int(last - first + 1), stride=stride, padding=int(u * stride - first)
+    )
 
 
 def measured_receptive_field(layers, input_size: int | None = None) -> ReceptiveField:

@@ -66,20 +66,24 @@ def test_padding_modes_match_scipy_ndimage(x, w, mode):
     expected = ndi.correlate(x, w, mode=scipy_mode, cval=0.0)
     got = cl.conv2d(x, w, padding=(kh // 2, kw // 2), padding_mode=mode)
     np.testing.assert_allclose(got, expected, atol=1e-9)
-    np.testing.assert_allclose(cl.conv2d(x, w, padding="same", padding_mode=mode), expected,
-                               atol=1e-9)
+    np.testing.assert_allclose(
+        cl.conv2d(x, w, padding="same", padding_mode=mode), expected, atol=1e-9
+    )
 
 
 @settings(max_examples=60, deadline=None)
 @given(x=image((2, 9), (2, 9)), w=image((1, 4), (1, 4)))
 def test_full_padding_and_true_convolution_match_scipy(x, w):
-    np.testing.assert_allclose(cl.conv2d(x, w, padding="full"),
-                               sig.correlate2d(x, w, mode="full"), atol=1e-9)
-    np.testing.assert_allclose(cl.convolve2d(x, w, padding="full"),
-                               sig.convolve2d(x, w, mode="full"), atol=1e-9)
+    np.testing.assert_allclose(
+        cl.conv2d(x, w, padding="full"), sig.correlate2d(x, w, mode="full"), atol=1e-9
+    )
+    np.testing.assert_allclose(
+        cl.convolve2d(x, w, padding="full"), sig.convolve2d(x, w, mode="full"), atol=1e-9
+    )
     if w.shape[0] <= x.shape[0] and w.shape[1] <= x.shape[1]:
-        np.testing.assert_allclose(cl.convolve2d(x, w), sig.convolve2d(x, w, mode="valid"),
-                                   atol=1e-9)
+        np.testing.assert_allclose(
+            cl.convolve2d(x, w), sig.convolve2d(x, w, mode="valid"), atol=1e-9
+        )
 
 
 @settings(max_examples=60, deadline=None)
@@ -96,16 +100,25 @@ def test_multichannel_is_a_sum_over_channels_plus_bias(data, c, f, k, stride):
     b = data.draw(arrays(np.float64, (f,), elements=finite))
     got = cl.conv2d(x, w, bias=b, stride=stride, padding=1)
     for fi in range(f):
-        expected = sum(
-            sig.correlate2d(np.pad(x[ci], 1), w[fi, ci], mode="valid")[::stride, ::stride]
-            for ci in range(c)
-        ) + b[fi]
+        expected = (
+            sum(
+                sig.correlate2d(np.pad(x[ci], 1), w[fi, ci], mode="valid")[::stride, ::stride]
+                for ci in range(c)
+            )
+            + b[fi]
+        )
         np.testing.assert_allclose(got[fi], expected, atol=1e-8)
 
 
 @settings(max_examples=80, deadline=None)
-@given(x=image((2, 10), (2, 10)), y_seed=st.integers(0, 2**16), a=finite, b=finite,
-       w=image((1, 3), (1, 3)), g=geometry)
+@given(
+    x=image((2, 10), (2, 10)),
+    y_seed=st.integers(0, 2**16),
+    a=finite,
+    b=finite,
+    w=image((1, 3), (1, 3)),
+    g=geometry,
+)
 def test_linearity(x, y_seed, a, b, w, g):
     y = np.random.default_rng(y_seed).normal(size=x.shape)
     try:
@@ -117,8 +130,12 @@ def test_linearity(x, y_seed, a, b, w, g):
 
 
 @settings(max_examples=80, deadline=None)
-@given(x=image((2, 10), (2, 10)), w=image((1, 4), (1, 4)), dy=st.integers(-12, 12),
-       dx=st.integers(-12, 12))
+@given(
+    x=image((2, 10), (2, 10)),
+    w=image((1, 4), (1, 4)),
+    dy=st.integers(-12, 12),
+    dx=st.integers(-12, 12),
+)
 def test_circular_shift_equivariance_at_stride_1(x, w, dy, dx):
     """f(g(x)) == g(f(x)): shift in, shift out, exactly, with circular padding."""
     assume(w.shape[0] <= x.shape[0] and w.shape[1] <= x.shape[1])
@@ -136,12 +153,18 @@ def test_stride_2_is_equivariant_only_for_even_shifts():
 
 
 @settings(max_examples=100, deadline=None)
-@given(i=st.integers(1, 30), k=st.integers(1, 6), s=st.integers(1, 4), p=st.integers(0, 4),
-       d=st.integers(1, 3))
+@given(
+    i=st.integers(1, 30),
+    k=st.integers(1, 6),
+    s=st.integers(1, 4),
+    p=st.integers(0, 4),
+    d=st.integers(1, 3),
+)
 def test_output_shape_is_output_size(i, k, s, p, d):
     assume(d * (k - 1) + 1 <= i + 2 * p)
-    out = cl.conv2d(np.ones((i, 3)), np.ones((k, 1)), stride=(s, 1), padding=(p, 0),
-                    dilation=(d, 1))
+    out = cl.conv2d(
+        np.ones((i, 3)), np.ones((k, 1)), stride=(s, 1), padding=(p, 0), dilation=(d, 1)
+    )
     assert out.shape == (cl.output_size(i, k, s, p, d), 3)
     # fits_evenly: the last window ends on the last padded pixel, or some pixels go unused
     last_row_used = (out.shape[0] - 1) * s + d * (k - 1)
@@ -179,8 +202,9 @@ def windows(x, k, s):
 def test_pooling_matches_windows(x, k, s):
     assume(k <= min(x.shape[1:]))
     np.testing.assert_allclose(cl.max_pool2d(x, k, s), windows(x, k, s).max(axis=(-2, -1)))
-    np.testing.assert_allclose(cl.avg_pool2d(x, k, s), windows(x, k, s).mean(axis=(-2, -1)),
-                               atol=1e-9)
+    np.testing.assert_allclose(
+        cl.avg_pool2d(x, k, s), windows(x, k, s).mean(axis=(-2, -1)), atol=1e-9
+    )
 
 
 @settings(max_examples=60, deadline=None)
@@ -205,8 +229,7 @@ def test_blur_pool_matches_scipy(x, f, s):
     assume(f // 2 < min(x.shape[1:]))
     origin = -1 if f % 2 == 0 else 0  # ndimage centres an even filter one pixel later
     filt = cl.binomial_filter(f)
-    expected = np.stack([ndi.correlate(c, filt, mode="mirror", origin=origin)[::s, ::s]
-                         for c in x])
+    expected = np.stack([ndi.correlate(c, filt, mode="mirror", origin=origin)[::s, ::s] for c in x])
     np.testing.assert_allclose(cl.blur_pool2d(x, stride=s, filter_size=f), expected, atol=1e-9)
 
 
@@ -220,7 +243,8 @@ def test_binomial_filter_is_1_3_3_1():
 def test_shift_moves_content_down_and_right():
     x = np.arange(9.0).reshape(3, 3)
     np.testing.assert_array_equal(cl.shift(x, 1, 0), [[6, 7, 8], [0, 1, 2], [3, 4, 5]])
-    np.testing.assert_array_equal(cl.shift(x, 1, -1, mode="zeros"),
-                                  [[0, 0, 0], [1, 2, 0], [4, 5, 0]])
+    np.testing.assert_array_equal(
+        cl.shift(x, 1, -1, mode="zeros"), [[0, 0, 0], [1, 2, 0], [4, 5, 0]]
+    )
     np.testing.assert_array_equal(cl.shift(x, 5, 0, mode="zeros"), np.zeros((3, 3)))
     np.testing.assert_array_equal(cl.shift(x, -3, 3), x)

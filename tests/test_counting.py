@@ -27,8 +27,10 @@ def test_deep_learning_edge_detection_operations():
     assert dense.additions == 89_320 * 89_599
     assert dense.total == 16_006_054_680
     assert dense.total // conv.total == 59_733
-    assert cl.dense_params(n_in, n_out, bias=False) // cl.conv_params(1, 1, (1, 2), bias=False) \
+    assert (
+        cl.dense_params(n_in, n_out, bias=False) // cl.conv_params(1, 1, (1, 2), bias=False)
         == 4_001_536_000
+    )
     # the non-zeros of that matrix: 2 per output
     assert cl.conv_connections(n_out, 2) == 178_640
 

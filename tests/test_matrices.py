@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cnnlessons as cl
@@ -10,13 +10,22 @@ import cnnlessons as cl
 
 @settings(max_examples=120, deadline=None)
 @given(
-    h=st.integers(1, 7), w=st.integers(1, 7), kh=st.integers(1, 3), kw=st.integers(1, 3),
-    c=st.integers(1, 2), f=st.integers(1, 2), multi=st.booleans(),
-    stride=st.integers(1, 3), padding=st.integers(0, 2), dilation=st.integers(1, 2),
-    mode=st.sampled_from(["zeros", "circular", "reflect"]), seed=st.integers(0, 2**16),
+    h=st.integers(1, 7),
+    w=st.integers(1, 7),
+    kh=st.integers(1, 3),
+    kw=st.integers(1, 3),
+    c=st.integers(1, 2),
+    f=st.integers(1, 2),
+    multi=st.booleans(),
+    stride=st.integers(1, 3),
+    padding=st.integers(0, 2),
+    dilation=st.integers(1, 2),
+    mode=st.sampled_from(["zeros", "circular", "reflect"]),
+    seed=st.integers(0, 2**16),
 )
-def test_conv_matrix_times_x_is_conv2d(h, w, kh, kw, c, f, multi, stride, padding, dilation,
-                                       mode, seed):
+def test_conv_matrix_times_x_is_conv2d(
+    h, w, kh, kw, c, f, multi, stride, padding, dilation, mode, seed
+):
     rng = np.random.default_rng(seed)
     shape, kshape = ((c, h, w), (f, c, kh, kw)) if multi else ((h, w), (kh, kw))
     x, k = rng.normal(size=shape), rng.normal(size=kshape)
@@ -34,8 +43,10 @@ def test_conv_matrix_times_x_is_conv2d(h, w, kh, kw, c, f, multi, stride, paddin
 
 def test_conv_matrix_is_banded_toeplitz_in_1d():
     m = cl.conv_matrix((1, 6), np.array([[1.0, 2.0, 3.0]]))
-    expected = np.array([[1, 2, 3, 0, 0, 0], [0, 1, 2, 3, 0, 0], [0, 0, 1, 2, 3, 0],
-                         [0, 0, 0, 1, 2, 3]], dtype=float)
+    expected = np.array(
+        [[1, 2, 3, 0, 0, 0], [0, 1, 2, 3, 0, 0], [0, 0, 1, 2, 3, 0], [0, 0, 0, 1, 2, 3]],
+        dtype=float,
+    )
     np.testing.assert_array_equal(m, expected)
 
 
@@ -68,8 +79,10 @@ def test_weight_indices_in_1d():
 
 def test_weight_indices_in_2d_count_and_match_the_conv_matrix():
     k = 3
-    counts = {kind: cl.count_parameters(cl.weight_indices(kind, (6, 6), k))
-              for kind in cl.matrices.LAYER_KINDS}
+    counts = {
+        kind: cl.count_parameters(cl.weight_indices(kind, (6, 6), k))
+        for kind in cl.matrices.LAYER_KINDS
+    }
     assert counts == {"dense": 16 * 36, "locally_connected": 16 * 9, "tiled": 4 * 9, "conv": 9}
     idx = cl.weight_indices("conv", (6, 6), k, stride=1, padding=1)
     w = np.random.default_rng(0).normal(size=(k, k))
@@ -83,8 +96,11 @@ def test_weight_indices_in_2d_count_and_match_the_conv_matrix():
         (lambda: cl.conv_matrix((4, 4), np.ones((5, 5))), ValueError, "kernel height spans 5"),
         (lambda: cl.conv_matrix((2, 4, 4), np.ones((3, 3))), ValueError, r"\(H, W\) input_shape"),
         (lambda: cl.conv_matrix((2, 4, 4), np.ones((1, 3, 2, 2))), ValueError, "input channel"),
-        (lambda: cl.conv_matrix((4, 4), np.ones((2, 2)), padding_mode="mirror"), ValueError,
-         "padding_mode must be one of"),
+        (
+            lambda: cl.conv_matrix((4, 4), np.ones((2, 2)), padding_mode="mirror"),
+            ValueError,
+            "padding_mode must be one of",
+        ),
         (lambda: cl.conv_matrix((4, 4.5), np.ones((2, 2))), TypeError, r"input_shape\[1\]"),
         (lambda: cl.weight_indices("sparse", (4,), 3), ValueError, "kind must be one of"),
         (lambda: cl.weight_indices("conv", (4, 4, 4), 3), ValueError, "input_shape must have"),

@@ -27,19 +27,32 @@ def test_dilation_and_stride_by_hand():
     rf = cl.receptive_field([(3, 2, 1), (3, 2, 1), (3, 2, 1)])
     assert (rf.size, rf.stride) == (15, 8)
     # mappings, and pooling as a layer
-    stem = [{"kernel": 7, "stride": 2, "padding": 3}, {"kernel": 3, "stride": 2, "padding": 1,
-                                                       "op": "max"}]
+    stem = [
+        {"kernel": 7, "stride": 2, "padding": 3},
+        {"kernel": 3, "stride": 2, "padding": 1, "op": "max"},
+    ]
     assert cl.receptive_field(stem) == cl.ReceptiveField(size=11, stride=4, padding=5)
 
 
-conv_layer = st.fixed_dictionaries({
-    "kernel": st.integers(1, 5), "stride": st.integers(1, 3), "padding": st.integers(0, 3),
-    "dilation": st.integers(1, 3), "op": st.just("conv"),
-})
-pool_layer = st.integers(1, 4).flatmap(lambda k: st.fixed_dictionaries({
-    "kernel": st.just(k), "stride": st.integers(1, 3), "padding": st.integers(0, k // 2),
-    "op": st.sampled_from(["max", "avg"]),
-}))
+conv_layer = st.fixed_dictionaries(
+    {
+        "kernel": st.integers(1, 5),
+        "stride": st.integers(1, 3),
+        "padding": st.integers(0, 3),
+        "dilation": st.integers(1, 3),
+        "op": st.just("conv"),
+    }
+)
+pool_layer = st.integers(1, 4).flatmap(
+    lambda k: st.fixed_dictionaries(
+        {
+            "kernel": st.just(k),
+            "stride": st.integers(1, 3),
+            "padding": st.integers(0, k // 2),
+            "op": st.sampled_from(["max", "avg"]),
+        }
+    )
+)
 
 
 @settings(max_examples=80, deadline=None)

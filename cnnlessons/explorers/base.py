@@ -1,0 +1,311 @@
+"""The explorer engine: controls (ipywidgets) wired to a figure that answers in a frame or two.
+
+Every explorer builds its matplotlib figure **once** and, on each control change, changes its
+artists in place (``update`` returns the ones that changed). How the new picture reaches the
+page is the renderer's job; two were chosen by measurement (``make bench-explorers``):
+
+``"frames"`` (default for sliders with few positions)
+    Every position of the frame control is drawn once, ahead of time, into a PNG; the PNGs sit
+    in an ``ipywidgets.Stack`` whose ``selected_index`` is ``jslink``-ed to the slider. Moving
+    the slider swaps the picture in the browser without asking the kernel: the only path that
+    stays under two frames (33 ms) on a busy 2-core machine. Other controls (a kernel menu)
+    redraw the frames in the kernel.
+
+``"blit"`` (when the learner clicks on the picture, or a control has too many positions)
+    An ipympl canvas: the figure lives in the kernel, mouse clicks come back to Python, and
+    each change restores a saved background, redraws only the changed (animated) artists and
+    sends the changed pixels (``canvas.blit``), never laying out or drawing the figure again.
+
+Either way the arrays behind the picture are in Python, and setting
+``explorer.controls[name].value`` runs the same update a slider does, so tests can drive an
+explorer without a browser.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from .. import _checks, style
+
+RENDERERS = ("frames", "blit")
+MAX_FRAMES = 64  # more positions than this: use the "blit" renderer
+
+
+def _ipympl_backend():
+    """Import ``ipympl.backend_nbagg`` without switching matplotlib's global backend.
+
+    ipympl's ``__init__`` calls ``matplotlib.use(ipympl)`` when matplotlib is already
+    imported, which would turn every later ``plt.show()`` of the notebook into a widget.
+    """
+    if "ipympl" not in sys.modules:
+        use, mpl.use = mpl.use, lambda *args, **kwargs: None  # keep the learner's backend
+        try:
+            import ipympl.backend_nbagg  # noqa: F401
+        finally:
+            mpl.use = use
+    from ipympl import backend_nbagg
+
+    return backend_nbagg
+
+
+def png_bytes(rgba: np.ndarray) -> bytes:
+    """Encode an RGBA buffer as PNG, fast (zlib level 1: flat colours compress well anyway)."""
+    with io.BytesIO() as buf:
+        mpl.image.imsave(buf, rgba, format="png", pil_kwargs={"compress_level": 1})
+        return buf.getvalue()
+
+
+def _diff_png(canvas):
+    """ipympl's diff image (only changed pixels, the rest transparent black), encoded with
+    ``png_bytes``: matplotlib's own encoder uses zlib level 6, several times slower."""
+    if not canvas._png_is_old:
+        return None
+    pixels = np.asarray(canvas.get_renderer().buffer_rgba())
+    buff = pixels.view(np.uint32).squeeze(2)
+    if canvas._force_full or buff.shape != canvas._last_buff.shape or (pixels[..., 3] != 255).any():
+        canvas.set_image_mode("full")
+        output = buff
+    else:
+        canvas.set_image_mode("diff")
+        output = np.where(buff != canvas._last_buff, buff, 0)
+    canvas._last_buff = buff.copy()
+    canvas._force_full = False
+    canvas._png_is_old = False
+    return png_bytes(output.view(np.uint8).reshape(*output.shape, 4))
+
+
+class Explorer:
+    """Base of every explorer.
+
+    Subclasses implement ``build(fig)`` (draw the figure once; call ``self.animate`` on the
+    artists that will change) and ``update(**values)`` (apply the controls' values to the
+    artists, return the artists that changed), and pass to ``__init__`` their controls
+    (a dict name -> ipywidget) and, for the frames renderer, the name of the frame control
+    (an ``IntSlider`` or ``Play`` starting at 0 in steps of 1).
+    """
+
+    figsize = (10.0, 3.6)
+    dpi = 100
+
+    def __init__(
+        self, controls: dict, *, renderer: str = "frames", frame_control: str | None = None
+    ):
+        import ipywidgets as widgets
+
+        self.renderer = _checks.choice(renderer, "renderer", RENDERERS)
+        self.controls = dict(controls)
+        self.frame_control = frame_control
+        self._animated: list = []
+        self._click_handlers: dict = {}
+        self.updates = 0  # how many times the picture was redrawn (tests read it)
+        with mpl.rc_context(style.RC):
+            self.fig = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
+            if self.renderer == "blit":
+                self.canvas = self._ipympl_canvas()
+            else:
+                self.canvas = FigureCanvasAgg(self.fig)
+            self.build(self.fig)
+            self.update(**self.values)
+            self.fig.canvas.mpl_connect("draw_event", self._on_draw)
+            self.canvas.draw()  # the one full draw: layout, then the background is saved
+        self.fig.set_layout_engine("none")  # the layout is fixed from now on
+
+        if self.renderer == "frames":
+            self._build_frames(widgets)
+            view = self.frames
+        else:
+            self.fig.canvas.mpl_connect("button_press_event", self._on_press)
+            view = self.canvas
+        for name, control in self.controls.items():
+            control.observe(self._on_change, names="value")
+            control.add_class(f"cnnl-control-{name}")
+        self.widget = widgets.VBox(
+            [widgets.HBox(list(self.controls.values()), layout={"flex_flow": "row wrap"}), view]
+        )
+        self.widget.add_class("cnnl-explorer")
+        self.widget.add_class(f"cnnl-{type(self).__name__}")
+
+    # -- what subclasses provide -------------------------------------------------------
+    def build(self, fig) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def update(self, **values) -> list:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def animate(self, *artists) -> None:
+        """Declare artists that change with the controls: they are left out of the saved
+        background and redrawn on every update."""
+        for artist in artists:
+            if artist not in self._animated:
+                artist.set_animated(True)
+                self._animated.append(artist)
+
+    # -- shared machinery ----------------------------------------------------------------
+    @property
+    def values(self) -> dict:
+        """Current value of every control."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def _on_draw(self, event) -> None:
+        """After any full draw (first display, resize, dpi change): save the background
+        (everything but the animated artists), note where each axes' animated artists can
+        paint, then draw them on the background."""
+        self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+        self._regions = self._paint_regions(event.renderer)
+        for artist in self._animated:
+            self.fig.draw_artist(artist)
+
+    def _paint_regions(self, renderer) -> dict:
+        """For each axes (or the figure) holding animated artists: the pixel box they may
+        paint in (axes box plus the artists' extents, padded), and the other axes whose
+        boxes overlap it, which must be redrawn with it."""
+        pad = 8
+        boxes = {}
+        for artist in self._animated:
+            owner = artist.axes or self.fig
+            box = owner.bbox if owner is not self.fig else self.fig.bbox
+            extent = artist.get_window_extent(renderer)
+            x0, y0, x1, y1 = boxes.get(owner, box.extents)
+            boxes[owner] = (
+                min(x0, extent.x0),
+                min(y0, extent.y0),
+                max(x1, extent.x1),
+                max(y1, extent.y1),
+            )
+        height = self.fig.bbox.height
+        regions = {}
+        for owner, (x0, y0, x1, y1) in boxes.items():
+            regions[owner] = {
+                # restore_region counts rows from the top of the canvas
+                "rows": (max(x0 - pad, 0), max(height - y1 - pad, 0), x1 + pad, height - y0 + pad),
+                "box": (x0 - pad, y0 - pad, x1 + pad, y1 + pad),
+            }
+        for region in regions.values():
+            a = region["box"]
+            region["with"] = [
+                o
+                for o, r in regions.items()
+                if a[0] < r["box"][2]
+                and r["box"][0] < a[2]
+                and a[1] < r["box"][3]
+                and r["box"][1] < a[3]
+            ]
+        return regions
+
+    def _redraw(self, changed) -> None:
+        """Bring the canvas up to date after ``update`` changed ``changed``.
+
+        Animated artists only: restore the background in the boxes of the axes they belong
+        to (and of overlapping axes), and draw those axes' animated artists again. Anything
+        else changed: one full draw.
+        """
+        animated = set(self._animated)
+        if any(a not in animated for a in changed):
+            self.canvas.draw()  # calls _on_draw: new background, animated artists drawn
+            return
+        owners = {a.axes or self.fig for a in changed}
+        if self.fig in owners:
+            owners = set(self._regions)
+        owners |= {o for owner in owners for o in self._regions[owner]["with"]}
+        for owner in owners:
+            self.canvas.restore_region(
+                self._background, bbox=self._regions[owner]["rows"], xy=(0, 0)
+            )
+        for artist in self._animated:
+            if (artist.axes or self.fig) in owners:
+                self.fig.draw_artist(artist)
+
+    def _on_change(self, change) -> None:
+        name = next(n for n, c in self.controls.items() if c is change["owner"])
+        changed = self.update(**self.values)
+        if self.renderer == "blit":
+            self._redraw(changed)
+            self.canvas.blit(self.fig.bbox)
+            self.updates += 1
+        elif name != self.frame_control:  # e.g. another kernel: every frame changes
+            self._redraw(changed)  # a full draw if the background changed
+            self._render_frames()
+        # frames renderer, frame control: the browser already shows the precomputed frame
+
+    # -- frames renderer -----------------------------------------------------------------
+    def _frame_positions(self) -> range:
+        control = self.controls[self.frame_control]
+        return range(control.min, control.max + 1)
+
+    def _build_frames(self, widgets) -> None:
+        if self.frame_control not in self.controls:
+            raise ValueError("the frames renderer needs frame_control, the name of a slider")
+        positions = self._frame_positions()
+        if len(positions) > MAX_FRAMES or positions.start != 0:
+            raise ValueError(
+                f"frame_control must run from 0 with at most {MAX_FRAMES} positions for the "
+                f"frames renderer; use renderer='blit'"
+            )
+        width, height = self.canvas.get_width_height()
+        self._images = [
+            widgets.Image(format="png", layout={"width": f"{width}px", "height": f"{height}px"})
+            for _ in positions
+        ]
+        self.frames = widgets.Stack(
+            self._images, selected_index=self.controls[self.frame_control].value
+        )
+        self.frames.add_class("cnnl-frames")
+        self.frame_link = widgets.jslink(
+            (self.controls[self.frame_control], "value"), (self.frames, "selected_index")
+        )
+        self._render_frames()
+
+    def _render_frames(self) -> None:
+        """Draw every position of the frame control (over the saved background) into PNGs."""
+        values = self.values
+        for position, image in zip(self._frame_positions(), self._images, strict=True):
+            self._redraw(self.update(**{**values, self.frame_control: position}))
+            image.value = png_bytes(np.asarray(self.canvas.buffer_rgba()))
+        self._redraw(self.update(**values))  # back to what the controls say
+        self.updates += 1
+
+    def frame(self, position: int | None = None) -> np.ndarray:
+        """The RGBA pixels the page shows for ``position`` of the frame control (frames
+        renderer; default: the current one), decoded from the PNG that was sent."""
+        if self.renderer != "frames":
+            return np.asarray(self.canvas.buffer_rgba()).copy()
+        index = self.controls[self.frame_control].value if position is None else position
+        return mpl.image.imread(io.BytesIO(self._images[index].value), format="png")
+
+    # -- blit renderer -------------------------------------------------------------------
+    def _ipympl_canvas(self):
+        backend = _ipympl_backend()
+        canvas = backend.Canvas(self.fig)
+        backend.FigureManager(canvas, 0)
+        canvas.toolbar_visible = False
+        canvas.header_visible = False
+        canvas.footer_visible = False
+        canvas.resizable = False
+        canvas.capture_scroll = False
+        canvas.get_diff_image = lambda: _diff_png(canvas)
+        return canvas
+
+    def on_click(self, axes, handler) -> None:
+        """Call ``handler(row, col)`` with the data cell under a click on ``axes`` (blit
+        renderer: the frames renderer shows pictures, which cannot be clicked)."""
+        self._click_handlers[axes] = handler
+
+    def _on_press(self, event) -> None:
+        handler = self._click_handlers.get(event.inaxes)
+        if handler is not None and event.xdata is not None and event.ydata is not None:
+            handler(int(round(event.ydata)), int(round(event.xdata)))
+
+    def click(self, axes, row: int, col: int) -> None:
+        """Act as if the learner clicked cell (row, col) of ``axes``."""
+        if axes not in self._click_handlers:
+            raise ValueError("nothing happens on a click on these axes")
+        self._click_handlers[axes](row, col)
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)

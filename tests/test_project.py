@@ -1,0 +1,117 @@
+"""The set-up a newcomer meets: dependency lists agree, Binder is complete, notebooks are clean,
+and the package keeps its layers (numerics never plot, never import SciPy)."""
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+try:
+    import tomllib
+except ImportError:  # Python 3.10
+    from pip._vendor import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parents[1]
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
+RUNTIME = PYPROJECT["project"]["dependencies"]
+TESTING = PYPROJECT["project"]["optional-dependencies"]["test"]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def name(requirement: str) -> str:
+    return re.split(r"[<>=!~ \[;]", requirement.strip(), maxsplit=1)[0].lower()
+
+
+def test_environment_yml_lists_the_same_packages_as_pyproject():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda = [d for d in env["dependencies"] if isinstance(d, str)]
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    assert "conda-forge" in env["channels"]
+    assert sorted(d.replace(" ", "") for d in conda if name(d) not in ("python", "pip")) == sorted(
+        RUNTIME + TESTING
+    )
+    assert "-e ." in pip
+    python = next(d for d in conda if name(d) == "python")
+    assert python.replace(" ", "") == "python" + PYPROJECT["project"]["requires-python"]
+
+
+def test_binder_installs_the_package_and_every_runtime_dependency():
+    lines = [
+        ln.strip()
+        for ln in (ROOT / "binder" / "requirements.txt").read_text().splitlines()
+        if ln.strip() and not ln.startswith("#")
+    ]
+    assert "." in lines or "-e ." in lines
+    assert {name(d) for d in RUNTIME} <= {name(ln) for ln in lines}
+    runtime = (ROOT / "binder" / "runtime.txt").read_text().strip()
+    match = re.fullmatch(r"python-3\.(\d+)", runtime)
+    assert match and int(match.group(1)) >= 10
+
+
+def test_readme_has_the_two_commands_and_a_binder_link_to_the_start_notebook():
+    readme = (ROOT / "README.md").read_text()
+    assert "make lab" in readme and "make test" in readme
+    assert re.search(
+        r"mybinder\.org/v2/gh/[^)\s]+\?urlpath=lab/tree/notebooks/00_start_here\.ipynb", readme
+    )
+    for image in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", readme):
+        if not image.startswith("http"):
+            assert (ROOT / image).is_file(), f"README shows {image}, which is missing"
+
+
+def test_ci_runs_the_readme_test_command():
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_second_setup_installs_nothing(tmp_path):
+    """The stamp files are newer than pyproject.toml, so make has nothing to do."""
+    if not (ROOT / ".venv" / ".installed-test").exists():
+        pytest.skip("not run through `make test` (no .venv stamp)")
+    for target in (".venv/.installed-test", ".venv/.installed"):
+        done = subprocess.run(["make", "-q", target], cwd=ROOT)
+        assert done.returncode == 0, f"make would redo {target}"
+
+
+def test_notebooks_are_in_order_and_committed_without_outputs():
+    names = [p.name for p in NOTEBOOKS]
+    assert names and names[0] == "00_start_here.ipynb"
+    assert all(re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", n) for n in names)
+    for path in NOTEBOOKS:
+        nb = json.loads(path.read_text())
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code":
+                assert cell["outputs"] == [], f"{path.name} carries outputs"
+                assert cell["execution_count"] is None, f"{path.name} has execution counts"
+        assert nb["cells"][0]["cell_type"] == "markdown"
+        assert "".join(nb["cells"][0]["source"]).startswith("# "), f"{path.name} needs a title"
+
+
+def test_notebook_code_cells_stay_short():
+    for path in NOTEBOOKS:
+        for cell in json.loads(path.read_text())["cells"]:
+            if cell["cell_type"] == "code":
+                lines = "".join(cell["source"]).strip().splitlines()
+                assert len(lines) <= 8, f"{path.name}: a long code cell belongs in cnnlessons"
+
+
+LAYERS = {
+    "cnnlessons.conv": ("matplotlib", "ipywidgets", "scipy"),
+    "cnnlessons.counting": ("matplotlib", "ipywidgets", "scipy"),
+    "cnnlessons.matrices": ("matplotlib", "ipywidgets", "scipy"),
+    "cnnlessons.receptive": ("matplotlib", "ipywidgets", "scipy"),
+    "cnnlessons": ("matplotlib.pyplot", "ipywidgets", "scipy"),
+}
+
+
+@pytest.mark.parametrize(("module", "forbidden"), LAYERS.items())
+def test_numerics_do_not_import_plotting_widgets_or_scipy(module, forbidden):
+    code = (
+        f"import sys, {module}; bad = [m for m in {forbidden!r} if m in sys.modules]; "
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, f"{module} imports {done.stdout.strip()}"
