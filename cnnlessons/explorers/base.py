@@ -24,6 +24,7 @@ explorer without a browser.
 from __future__ import annotations
 
 import io
+import itertools
 import sys
 
 import matplotlib as mpl
@@ -35,6 +36,7 @@ from .. import _checks, style
 
 RENDERERS = ("frames", "blit")
 MAX_FRAMES = 64  # more positions than this: use the "blit" renderer
+_ids = itertools.count()
 
 
 def _ipympl_backend():
@@ -90,7 +92,7 @@ class Explorer:
     (an ``IntSlider`` or ``Play`` starting at 0 in steps of 1).
     """
 
-    figsize = (10.0, 3.6)
+    figsize = (9.4, 3.4)
     dpi = 100
 
     def __init__(
@@ -113,8 +115,15 @@ class Explorer:
             self.build(self.fig)
             self.update(**self.values)
             self.fig.canvas.mpl_connect("draw_event", self._on_draw)
-            self.canvas.draw()  # the one full draw: layout, then the background is saved
-        self.fig.set_layout_engine("none")  # the layout is fixed from now on
+            self._background = None
+            if self.renderer == "frames":
+                self.canvas.draw()  # the one full draw: layout, then the background is saved
+            else:
+                # lay out now (so clicks map to cells from the start) but render nothing:
+                # ipympl renders when the page shows the canvas, and a picture rendered
+                # before that reaches the page broken
+                self.fig.draw_without_rendering()
+                self.fig.set_layout_engine("none")
 
         if self.renderer == "frames":
             self._build_frames(widgets)
@@ -122,14 +131,17 @@ class Explorer:
         else:
             self.fig.canvas.mpl_connect("button_press_event", self._on_press)
             view = self.canvas
+        view.add_class("cnnl-picture")
         for name, control in self.controls.items():
             control.observe(self._on_change, names="value")
             control.add_class(f"cnnl-control-{name}")
         self.widget = widgets.VBox(
             [widgets.HBox(list(self.controls.values()), layout={"flex_flow": "row wrap"}), view]
         )
-        self.widget.add_class("cnnl-explorer")
-        self.widget.add_class(f"cnnl-{type(self).__name__}")
+        #: a CSS class naming this explorer on the page (browser tests find it by it)
+        self.dom_id = f"cnnl-explorer-{next(_ids)}"
+        for css in ("cnnl-explorer", self.dom_id, f"cnnl-{type(self).__name__}"):
+            self.widget.add_class(css)
 
     # -- what subclasses provide -------------------------------------------------------
     def build(self, fig) -> None:  # pragma: no cover - abstract
@@ -156,6 +168,7 @@ class Explorer:
         """After any full draw (first display, resize, dpi change): save the background
         (everything but the animated artists), note where each axes' animated artists can
         paint, then draw them on the background."""
+        self.fig.set_layout_engine("none")  # laid out once: fixed from now on
         self._background = self.canvas.copy_from_bbox(self.fig.bbox)
         self._regions = self._paint_regions(event.renderer)
         for artist in self._animated:
@@ -206,7 +219,7 @@ class Explorer:
         else changed: one full draw.
         """
         animated = set(self._animated)
-        if any(a not in animated for a in changed):
+        if self._background is None or any(a not in animated for a in changed):
             self.canvas.draw()  # calls _on_draw: new background, animated artists drawn
             return
         owners = {a.axes or self.fig for a in changed}
@@ -287,7 +300,6 @@ class Explorer:
         canvas.header_visible = False
         canvas.footer_visible = False
         canvas.resizable = False
-        canvas.capture_scroll = False
         canvas.get_diff_image = lambda: _diff_png(canvas)
         return canvas
 

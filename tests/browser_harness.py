@@ -1,0 +1,535 @@
+"""Browser harness: real JupyterLab + headless Chromium (Playwright, sync API).
+
+Used by the browser tests (tests/test_browser.py) and the latency benchmark
+(benchmarks/bench_explorers.py).
+
+Measures how long it takes from moving an ipywidgets slider until the picture
+on the page shows new pixels.  No pytest dependency; every function is plain
+and can be called from a pytest fixture/test or from a benchmark script.
+
+Typical use::
+
+    with JupyterLabServer(root_dir) as server, chromium_page() as page:
+        open_notebook(page, server, "explorer.ipynb")
+        run_all_cells(page)
+        assert collect_errors(page) == []
+        wait_for_picture(page, picture_sel)
+        stats = measure_step_latency(page, slider_sel, picture_sel, n_steps=40)
+        drag = measure_drag(page, slider_sel, picture_sel, duration_ms=2000)
+        close_notebook(page)
+
+All timing happens inside the page with ``performance.now()``; Python only
+starts each measurement and collects the numbers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+def find_chromium() -> str | None:
+    """Debian's Chromium (Playwright's own browser download does not work here).
+    ``CNNLESSONS_CHROMIUM`` overrides the search."""
+    if os.environ.get("CNNLESSONS_CHROMIUM"):
+        return os.environ["CNNLESSONS_CHROMIUM"]
+    for name in ("chromium", "chromium-browser", "chromium-headless-shell"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
+
+
+CHROMIUM = find_chromium()
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+# CSS selectors for the pictures of the different explorer kinds.
+IPYMPL_CANVAS = ".jupyter-matplotlib-canvas-div canvas"  # first = image layer
+IPYMPL_TOP_CANVAS = ".jupyter-matplotlib-canvas-div canvas:nth-of-type(2)"  # events
+WIDGET_IMAGE = "img.widget-image"
+OUTPUT_IMAGE = ".jp-OutputArea-output img"
+
+
+# ----------------------------------------------------------------------------- server
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _write_quiet_lab_settings(settings_dir: Path) -> None:
+    """User settings that keep JupyterLab from fetching news / update checks."""
+    notif = settings_dir / "@jupyterlab" / "apputils-extension"
+    notif.mkdir(parents=True, exist_ok=True)
+    (notif / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False})
+    )
+    # never write executed outputs back into a notebook
+    docmanager = settings_dir / "@jupyterlab" / "docmanager-extension"
+    docmanager.mkdir(parents=True, exist_ok=True)
+    (docmanager / "plugin.jupyterlab-settings").write_text(json.dumps({"autosave": False}))
+
+
+class JupyterLabServer:
+    """``jupyter lab`` on 127.0.0.1:<random port> with a random token.
+
+    Config, runtime, IPython, lab settings and workspaces dirs are isolated in
+    a temporary directory so the user's own configuration cannot interfere.
+    ``LabApp.expose_app_in_browser`` makes ``window.jupyterapp`` available,
+    which the harness uses to run commands (JupyterLab 4 does not expose it
+    by default).
+    """
+
+    def __init__(self, root_dir, *, python=sys.executable, startup_timeout=90.0):
+        self.root_dir = Path(root_dir).resolve()
+        self.python = python
+        self.startup_timeout = startup_timeout
+        self.port = free_port()
+        self.token = secrets.token_hex(24)
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen | None = None
+        self._tmp = None
+        self.log_path: Path | None = None
+        self.startup_seconds: float | None = None
+
+    # -- helpers
+    def url(self, path: str) -> str:
+        sep = "&" if "?" in path else "?"
+        return f"{self.base_url}{path}{sep}token={self.token}"
+
+    def api(self, path: str, method: str = "GET"):
+        req = urllib.request.Request(self.url(path), method=method)
+        with urllib.request.urlopen(req, timeout=10) as r:
+            body = r.read()
+        return json.loads(body) if body else None
+
+    # -- lifecycle
+    def start(self) -> "JupyterLabServer":
+        self._tmp = Path(tempfile.mkdtemp(prefix="cnn-jlab-"))
+        env = dict(os.environ)
+        for var, sub in [
+            ("JUPYTER_CONFIG_DIR", "config"),
+            ("JUPYTER_RUNTIME_DIR", "runtime"),
+            ("IPYTHONDIR", "ipython"),
+            ("JUPYTERLAB_SETTINGS_DIR", "lab-settings"),
+            ("JUPYTERLAB_WORKSPACES_DIR", "lab-workspaces"),
+        ]:
+            (self._tmp / sub).mkdir()
+            env[var] = str(self._tmp / sub)
+        env.pop("MPLBACKEND", None)
+        _write_quiet_lab_settings(self._tmp / "lab-settings")
+        cmd = [
+            self.python, "-m", "jupyterlab",
+            "--no-browser",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={self.port}",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={self.token}",  # jupyter_server >= 2.0
+            f"--ServerApp.root_dir={self.root_dir}",
+            "--LabApp.expose_app_in_browser=True",
+        ]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            cmd.append("--allow-root")  # containers/CI often run as root
+        self.log_path = self._tmp / "jupyterlab.log"
+        log = open(self.log_path, "wb")
+        t0 = time.monotonic()
+        self.proc = subprocess.Popen(
+            cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
+            cwd=self.root_dir, start_new_session=True,
+        )
+        log.close()
+        deadline = t0 + self.startup_timeout
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"jupyter lab exited early:\n{self.log_tail()}")
+            try:
+                self.api("/api/status")
+                break
+            except (urllib.error.URLError, ConnectionError, OSError):
+                if time.monotonic() > deadline:
+                    self.stop()
+                    raise TimeoutError(f"jupyter lab did not start:\n{self.log_tail()}")
+                time.sleep(0.25)
+        self.startup_seconds = time.monotonic() - t0
+        return self
+
+    def log_tail(self, n: int = 40) -> str:
+        if not self.log_path or not self.log_path.exists():
+            return ""
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-n:])
+
+    def stop(self, timeout: float = 15.0) -> None:
+        proc, self.proc = self.proc, None
+        if proc is not None and proc.poll() is None:
+            proc.terminate()  # SIGTERM: server shuts its kernels down
+            try:
+                proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)  # our own session only
+                proc.wait(timeout=5)
+        if proc is not None:
+            # kernels live in the server's session; make sure none survives
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, signal.SIGKILL)
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+# ----------------------------------------------------------------------------- browser
+@contextlib.contextmanager
+def chromium_page(viewport=(1400, 900), headless=True):
+    """Playwright page in system Chromium with a fresh temporary profile."""
+    from playwright.sync_api import sync_playwright
+
+    profile = tempfile.mkdtemp(prefix="cnn-chromium-")
+    try:
+        with sync_playwright() as pw:
+            ctx = pw.chromium.launch_persistent_context(
+                profile,
+                executable_path=CHROMIUM,
+                headless=headless,
+                args=CHROMIUM_ARGS,
+                viewport={"width": viewport[0], "height": viewport[1]},
+            )
+            try:
+                page = ctx.pages[0] if ctx.pages else ctx.new_page()
+                page.set_default_timeout(60_000)
+                yield page
+            finally:
+                ctx.close()
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+# Page-side helpers, (re)installed after every navigation.
+_PAGE_JS = r"""
+(() => {
+  if (window.__cnn) return;
+  const H = {};
+  H.panel = null;
+  H.kernelMessages = [];
+
+  H.kernelStatus = () => {
+    const k = H.panel && H.panel.sessionContext.session &&
+              H.panel.sessionContext.session.kernel;
+    return k ? k.status : 'none';
+  };
+
+  // Signature of what the picture currently shows; null = nothing shown yet.
+  H.sig = (sel) => {
+    let el = document.querySelector(sel);
+    if (el && !(el instanceof HTMLCanvasElement) && !(el instanceof HTMLImageElement)) {
+      // a container (e.g. a Stack of frames): the picture inside it that is shown
+      el = [...el.querySelectorAll('img, canvas')].find(e => e.offsetParent !== null) || null;
+    }
+    if (!el) return null;
+    if (el instanceof HTMLCanvasElement) {
+      if (!el.width || !el.height) return null;
+      const ctx = el.getContext('2d');
+      const d = new Uint32Array(ctx.getImageData(0, 0, el.width, el.height).data.buffer);
+      let h = 0x811c9dc5, any = 0;
+      for (let i = 0; i < d.length; i++) { any |= d[i]; h = Math.imul(h ^ d[i], 16777619); }
+      return any ? `${el.width}x${el.height}:${h >>> 0}` : null;
+    }
+    if (el instanceof HTMLImageElement) {
+      if (!el.complete || !el.naturalWidth) return null;
+      return el.currentSrc || el.src;
+    }
+    return null;
+  };
+
+  H.frame = () => new Promise(r => requestAnimationFrame(r));
+  H.sleep = (ms) => new Promise(r => setTimeout(r, ms));
+
+  H.slider = (sel) => {
+    const t = document.querySelector(sel + ' .noUi-target') ||
+              document.querySelector(sel + '.noUi-target');
+    if (!t || !t.noUiSlider) throw new Error('no noUiSlider under ' + sel);
+    return t.noUiSlider;
+  };
+
+  // Wait until the kernel is idle and the picture did not change for quietMs.
+  H.settle = async (pictureSel, quietMs, timeoutMs) => {
+    const t0 = performance.now();
+    let last = H.sig(pictureSel), lastChange = performance.now(), changes = 0;
+    while (performance.now() - t0 < timeoutMs) {
+      await H.frame();
+      const s = H.sig(pictureSel);
+      if (s !== null && s !== last) { last = s; lastChange = performance.now(); changes++; }
+      if (H.kernelStatus() === 'idle' && performance.now() - lastChange >= quietMs && last !== null)
+        return {ok: true, changes, lastChangeAt: lastChange};
+    }
+    return {ok: false, changes, lastChangeAt: lastChange};
+  };
+
+  // One slider step: set value, resolve at the first animation frame that
+  // shows different pixels.  Returns ms or -1 on timeout.
+  H.step = async (sliderSel, pictureSel, value, timeoutMs) => {
+    const slider = H.slider(sliderSel);
+    const sig0 = H.sig(pictureSel);
+    const t0 = performance.now();
+    slider.set(value);
+    while (performance.now() - t0 < timeoutMs) {
+      await H.frame();
+      const s = H.sig(pictureSel);
+      if (s !== null && s !== sig0) return performance.now() - t0;
+    }
+    return -1;
+  };
+
+  // Continuous drag: a new slider value every animation frame for durationMs
+  // (sweeping back and forth), counting distinct pictures shown meanwhile.
+  H.drag = async (sliderSel, pictureSel, durationMs, lo, hi) => {
+    const slider = H.slider(sliderSel);
+    let v = Math.round(Number(slider.get())), dir = 1, sets = 0, frames = 0, changes = 0;
+    let last = H.sig(pictureSel);
+    const t0 = performance.now();
+    while (performance.now() - t0 < durationMs) {
+      v += dir;
+      if (v >= hi || v <= lo) { dir = -dir; v = Math.min(hi, Math.max(lo, v)); }
+      slider.set(v); sets++;
+      await H.frame(); frames++;
+      const s = H.sig(pictureSel);
+      if (s !== null && s !== last) { last = s; changes++; }
+    }
+    const tEnd = performance.now();
+    const after = await H.settle(pictureSel, 300, 15000);
+    return {changes, sets, animationFrames: frames, durationMs: tEnd - t0,
+            changesAfterRelease: after.changes,
+            settleMs: after.changes ? after.lastChangeAt - tEnd : 0, settled: after.ok};
+  };
+
+  window.__cnn = H;
+})();
+"""
+
+
+def _install_js(page) -> None:
+    page.evaluate(_PAGE_JS)
+
+
+def open_notebook(page, server: JupyterLabServer, nb_path: str, timeout_ms=120_000):
+    """Open ``nb_path`` (relative to root_dir) in its own fresh workspace and
+    wait until JupyterLab is restored and the notebook's kernel is idle."""
+    ws = "cnn-" + secrets.token_hex(4)  # fresh workspace: nothing else reopens
+    page.goto(server.url(f"/lab/workspaces/{ws}/tree/{nb_path}"))
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell",
+                           timeout=timeout_ms)
+    _install_js(page)
+    page.evaluate(
+        """async (path) => {
+            const app = window.jupyterapp;
+            await app.restored;
+            const t0 = performance.now();
+            let panel = null;
+            while (!panel && performance.now() - t0 < 60000) {
+                for (const w of app.shell.widgets('main'))
+                    if (w.context && w.context.path === path) panel = w;
+                if (!panel) await new Promise(r => setTimeout(r, 100));
+            }
+            if (!panel) throw new Error('notebook not opened: ' + path);
+            await panel.context.ready;
+            await panel.sessionContext.ready;
+            app.shell.activateById(panel.id);
+            window.__cnn.panel = panel;
+            // Record every stderr/error message the kernel publishes, including
+            // those from widget callbacks (which JupyterLab sends to the log
+            // console rather than to a cell).
+            panel.sessionContext.session.kernel.iopubMessage.connect((_, msg) => {
+                const t = msg.header.msg_type, c = msg.content;
+                if (t === 'error')
+                    window.__cnn.kernelMessages.push(`${c.ename}: ${c.evalue}`);
+                else if (t === 'stream' && c.name === 'stderr')
+                    window.__cnn.kernelMessages.push(c.text);
+            });
+        }""",
+        nb_path,
+    )
+    page.wait_for_function("() => window.__cnn.kernelStatus() === 'idle'",
+                           timeout=timeout_ms)
+
+
+def run_all_cells(page, timeout_ms=180_000, use_menu=False) -> float:
+    """Run all cells of the opened notebook and wait for the kernel to finish.
+
+    Default: ``jupyterapp.commands.execute('notebook:run-all-cells')`` whose
+    promise resolves after the last cell ran.  ``use_menu=True`` clicks
+    Run > Run All Cells instead (works without ``expose_app_in_browser``).
+    Returns seconds taken.
+    """
+    t0 = time.monotonic()
+    page.evaluate("() => { window.__cnn.kernelMessages.length = 0; }")
+    if use_menu:
+        page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").first.click()
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    else:
+        page.evaluate(
+            "async () => { await window.jupyterapp.commands.execute('notebook:run-all-cells'); }"
+        )
+    # No prompt may still show [*], and the kernel must be idle (twice, 100 ms apart).
+    page.wait_for_function(
+        """() => {
+            const H = window.__cnn;
+            const busy = [...H.panel.node.querySelectorAll('.jp-InputArea-prompt')]
+                .some(p => p.textContent.includes('*'));
+            const idle = !busy && H.kernelStatus() === 'idle';
+            const ok = idle && H._idleSince && performance.now() - H._idleSince > 100;
+            H._idleSince = idle ? (H._idleSince || performance.now()) : 0;
+            return ok;
+        }""",
+        polling=50,
+        timeout=timeout_ms,
+    )
+    return time.monotonic() - t0
+
+
+# Printed by ipykernel when JupyterLab's widget manager probes a fresh kernel
+# (before ipywidgets is imported) for its "jupyter.widget.control" comm.
+BENIGN_KERNEL_MESSAGES = (
+    re.compile(r"^No such comm target registered: jupyter\.widget\.control$"),
+    re.compile(r"^No such comm: [0-9a-f-]{32,36}$"),
+)
+
+
+def collect_errors(page, ignore=BENIGN_KERNEL_MESSAGES) -> list[str]:
+    """stderr / error outputs in the notebook plus stderr/error iopub messages.
+
+    Kernel messages are only recorded from the start of ``run_all_cells`` on;
+    ``ignore`` drops the known benign widget-manager start-up messages.
+    """
+    found = page.evaluate(
+        """() => {
+            const H = window.__cnn;
+            const root = H.panel ? H.panel.node : document;
+            const sel = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"],' +
+                        '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]';
+            const dom = [...root.querySelectorAll(sel)].map(e => e.innerText.trim());
+            return [...new Set([...dom, ...H.kernelMessages.map(s => s.trim())])].filter(Boolean);
+        }"""
+    )
+    return [m for m in found if not any(p.match(m) for p in ignore)]
+
+
+def close_notebook(page) -> None:
+    """Shut the notebook's kernel down (so variants don't compete for CPU)."""
+    page.evaluate(
+        """async () => {
+            const H = window.__cnn;
+            if (H.panel) { await H.panel.sessionContext.shutdown(); H.panel = null; }
+        }"""
+    )
+
+
+def wait_for_picture(page, picture_sel: str, slider_sel: str | None = None,
+                     quiet_ms=500, timeout_ms=60_000) -> None:
+    """Wait until the picture shows something and has been stable for quiet_ms."""
+    if slider_sel:
+        page.wait_for_function(
+            """(sel) => { const t = document.querySelector(sel + ' .noUi-target');
+                          return t && t.noUiSlider; }""",
+            arg=slider_sel, timeout=timeout_ms)
+    page.wait_for_function("(sel) => window.__cnn.sig(sel) !== null",
+                           arg=picture_sel, timeout=timeout_ms)
+    res = page.evaluate("([s, q, t]) => window.__cnn.settle(s, q, t)",
+                        [picture_sel, quiet_ms, timeout_ms])
+    if not res["ok"]:
+        raise TimeoutError(f"picture {picture_sel!r} never settled")
+
+
+def slider_value(page, slider_sel: str) -> int:
+    return page.evaluate("(s) => Math.round(Number(window.__cnn.slider(s).get()))", slider_sel)
+
+
+def set_slider(page, slider_sel: str, value: int) -> None:
+    """Move the slider via noUiSlider.set (fires 'update' -> ipywidgets model)."""
+    page.evaluate("([s, v]) => window.__cnn.slider(s).set(v)", [slider_sel, value])
+
+
+def press_slider_key(page, slider_sel: str, key="ArrowRight", times=1) -> None:
+    """Move the slider with the keyboard on its .noUi-handle (real key events)."""
+    handle = page.locator(f"{slider_sel} .noUi-handle").first
+    handle.focus()
+    for _ in range(times):
+        handle.press(key)
+
+
+# ----------------------------------------------------------------------------- metrics
+def summarize(samples: list[float]) -> dict:
+    xs = sorted(samples)
+    n = len(xs)
+    if n == 0:
+        return {"n": 0, "median": float("nan"), "p90": float("nan")}
+    p90 = xs[min(n - 1, int(round(0.9 * (n - 1))))]
+    return {"n": n, "median": statistics.median(xs), "p90": p90,
+            "min": xs[0], "max": xs[-1], "mean": statistics.fmean(xs)}
+
+
+@dataclass
+class StepResult:
+    samples_ms: list[float]
+    timeouts: int
+    extra_changes: int  # pictures that arrived after the first one of a step
+    stats: dict = field(default_factory=dict)
+
+
+def measure_step_latency(page, slider_sel: str, picture_sel: str, *, n_steps=40,
+                         warmup=5, lo=0, hi=63, step_timeout_ms=10_000,
+                         quiet_ms=150) -> StepResult:
+    """Median/p90 latency slider.set(v) -> first frame with new pixels.
+
+    Each step waits for its picture, then for the kernel to be idle and the
+    picture to stay unchanged for ``quiet_ms`` before the next step.
+    """
+    v = slider_value(page, slider_sel)
+    samples, timeouts, extra = [], 0, 0
+    for i in range(warmup + n_steps):
+        v = v + 1 if v < hi else lo
+        ms = page.evaluate("([a, b, v, t]) => window.__cnn.step(a, b, v, t)",
+                           [slider_sel, picture_sel, v, step_timeout_ms])
+        settle = page.evaluate("([s, q]) => window.__cnn.settle(s, q, 15000)",
+                               [picture_sel, quiet_ms])
+        if i < warmup:
+            continue
+        if ms < 0:
+            timeouts += 1
+        else:
+            samples.append(ms)
+        extra += settle["changes"]
+    return StepResult(samples, timeouts, extra, summarize(samples))
+
+
+def measure_drag(page, slider_sel: str, picture_sel: str, *, duration_ms=2000,
+                 lo=0, hi=63) -> dict:
+    """Drive the slider every animation frame for duration_ms; count new pictures."""
+    return page.evaluate("([a, b, d, lo, hi]) => window.__cnn.drag(a, b, d, lo, hi)",
+                         [slider_sel, picture_sel, duration_ms, lo, hi])
