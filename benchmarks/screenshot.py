@@ -32,8 +32,10 @@ def main() -> int:
             explorer.scroll_into_view_if_needed()
             picture = ".cnnl-explorer .cnnl-picture"
             h.wait_for_picture(page, picture)
-            page.evaluate("([a, b]) => window.__cnn.step(a, b, 5, 10000)",
-                          [".cnnl-explorer .cnnl-control-position", picture])
+            page.evaluate(
+                "([a, b]) => window.__cnn.step(a, b, 5, 10000)",
+                [".cnnl-explorer .cnnl-control-position", picture],
+            )
             page.wait_for_timeout(300)
             OUT.parent.mkdir(exist_ok=True)
             explorer.screenshot(path=str(OUT))

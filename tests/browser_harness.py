@@ -42,6 +42,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+
 def find_chromium() -> str | None:
     """Debian's Chromium (Playwright's own browser download does not work here).
     ``CNNLESSONS_CHROMIUM`` overrides the search."""
@@ -125,7 +126,7 @@ class JupyterLabServer:
         return json.loads(body) if body else None
 
     # -- lifecycle
-    def start(self) -> "JupyterLabServer":
+    def start(self) -> JupyterLabServer:
         self._tmp = Path(tempfile.mkdtemp(prefix="cnn-jlab-"))
         env = dict(os.environ)
         for var, sub in [
@@ -140,7 +141,9 @@ class JupyterLabServer:
         env.pop("MPLBACKEND", None)
         _write_quiet_lab_settings(self._tmp / "lab-settings")
         cmd = [
-            self.python, "-m", "jupyterlab",
+            self.python,
+            "-m",
+            "jupyterlab",
             "--no-browser",
             "--ServerApp.ip=127.0.0.1",
             f"--ServerApp.port={self.port}",
@@ -155,8 +158,12 @@ class JupyterLabServer:
         log = open(self.log_path, "wb")
         t0 = time.monotonic()
         self.proc = subprocess.Popen(
-            cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
-            cwd=self.root_dir, start_new_session=True,
+            cmd,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=self.root_dir,
+            start_new_session=True,
         )
         log.close()
         deadline = t0 + self.startup_timeout
@@ -169,7 +176,7 @@ class JupyterLabServer:
             except (urllib.error.URLError, ConnectionError, OSError):
                 if time.monotonic() > deadline:
                     self.stop()
-                    raise TimeoutError(f"jupyter lab did not start:\n{self.log_tail()}")
+                    raise TimeoutError(f"jupyter lab did not start:\n{self.log_tail()}") from None
                 time.sleep(0.25)
         self.startup_seconds = time.monotonic() - t0
         return self
@@ -342,8 +349,7 @@ def open_notebook(page, server: JupyterLabServer, nb_path: str, timeout_ms=120_0
     wait until JupyterLab is restored and the notebook's kernel is idle."""
     ws = "cnn-" + secrets.token_hex(4)  # fresh workspace: nothing else reopens
     page.goto(server.url(f"/lab/workspaces/{ws}/tree/{nb_path}"))
-    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell",
-                           timeout=timeout_ms)
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=timeout_ms)
     _install_js(page)
     page.evaluate(
         """async (path) => {
@@ -374,8 +380,7 @@ def open_notebook(page, server: JupyterLabServer, nb_path: str, timeout_ms=120_0
         }""",
         nb_path,
     )
-    page.wait_for_function("() => window.__cnn.kernelStatus() === 'idle'",
-                           timeout=timeout_ms)
+    page.wait_for_function("() => window.__cnn.kernelStatus() === 'idle'", timeout=timeout_ms)
 
 
 def run_all_cells(page, timeout_ms=180_000, use_menu=False) -> float:
@@ -450,18 +455,23 @@ def close_notebook(page) -> None:
     )
 
 
-def wait_for_picture(page, picture_sel: str, slider_sel: str | None = None,
-                     quiet_ms=500, timeout_ms=60_000) -> None:
+def wait_for_picture(
+    page, picture_sel: str, slider_sel: str | None = None, quiet_ms=500, timeout_ms=60_000
+) -> None:
     """Wait until the picture shows something and has been stable for quiet_ms."""
     if slider_sel:
         page.wait_for_function(
             """(sel) => { const t = document.querySelector(sel + ' .noUi-target');
                           return t && t.noUiSlider; }""",
-            arg=slider_sel, timeout=timeout_ms)
-    page.wait_for_function("(sel) => window.__cnn.sig(sel) !== null",
-                           arg=picture_sel, timeout=timeout_ms)
-    res = page.evaluate("([s, q, t]) => window.__cnn.settle(s, q, t)",
-                        [picture_sel, quiet_ms, timeout_ms])
+            arg=slider_sel,
+            timeout=timeout_ms,
+        )
+    page.wait_for_function(
+        "(sel) => window.__cnn.sig(sel) !== null", arg=picture_sel, timeout=timeout_ms
+    )
+    res = page.evaluate(
+        "([s, q, t]) => window.__cnn.settle(s, q, t)", [picture_sel, quiet_ms, timeout_ms]
+    )
     if not res["ok"]:
         raise TimeoutError(f"picture {picture_sel!r} never settled")
 
@@ -490,8 +500,14 @@ def summarize(samples: list[float]) -> dict:
     if n == 0:
         return {"n": 0, "median": float("nan"), "p90": float("nan")}
     p90 = xs[min(n - 1, int(round(0.9 * (n - 1))))]
-    return {"n": n, "median": statistics.median(xs), "p90": p90,
-            "min": xs[0], "max": xs[-1], "mean": statistics.fmean(xs)}
+    return {
+        "n": n,
+        "median": statistics.median(xs),
+        "p90": p90,
+        "min": xs[0],
+        "max": xs[-1],
+        "mean": statistics.fmean(xs),
+    }
 
 
 @dataclass
@@ -502,9 +518,18 @@ class StepResult:
     stats: dict = field(default_factory=dict)
 
 
-def measure_step_latency(page, slider_sel: str, picture_sel: str, *, n_steps=40,
-                         warmup=5, lo=0, hi=63, step_timeout_ms=10_000,
-                         quiet_ms=150) -> StepResult:
+def measure_step_latency(
+    page,
+    slider_sel: str,
+    picture_sel: str,
+    *,
+    n_steps=40,
+    warmup=5,
+    lo=0,
+    hi=63,
+    step_timeout_ms=10_000,
+    quiet_ms=150,
+) -> StepResult:
     """Median/p90 latency slider.set(v) -> first frame with new pixels.
 
     Each step waits for its picture, then for the kernel to be idle and the
@@ -514,10 +539,13 @@ def measure_step_latency(page, slider_sel: str, picture_sel: str, *, n_steps=40,
     samples, timeouts, extra = [], 0, 0
     for i in range(warmup + n_steps):
         v = v + 1 if v < hi else lo
-        ms = page.evaluate("([a, b, v, t]) => window.__cnn.step(a, b, v, t)",
-                           [slider_sel, picture_sel, v, step_timeout_ms])
-        settle = page.evaluate("([s, q]) => window.__cnn.settle(s, q, 15000)",
-                               [picture_sel, quiet_ms])
+        ms = page.evaluate(
+            "([a, b, v, t]) => window.__cnn.step(a, b, v, t)",
+            [slider_sel, picture_sel, v, step_timeout_ms],
+        )
+        settle = page.evaluate(
+            "([s, q]) => window.__cnn.settle(s, q, 15000)", [picture_sel, quiet_ms]
+        )
         if i < warmup:
             continue
         if ms < 0:
@@ -528,8 +556,9 @@ def measure_step_latency(page, slider_sel: str, picture_sel: str, *, n_steps=40,
     return StepResult(samples, timeouts, extra, summarize(samples))
 
 
-def measure_drag(page, slider_sel: str, picture_sel: str, *, duration_ms=2000,
-                 lo=0, hi=63) -> dict:
+def measure_drag(page, slider_sel: str, picture_sel: str, *, duration_ms=2000, lo=0, hi=63) -> dict:
     """Drive the slider every animation frame for duration_ms; count new pictures."""
-    return page.evaluate("([a, b, d, lo, hi]) => window.__cnn.drag(a, b, d, lo, hi)",
-                         [slider_sel, picture_sel, duration_ms, lo, hi])
+    return page.evaluate(
+        "([a, b, d, lo, hi]) => window.__cnn.drag(a, b, d, lo, hi)",
+        [slider_sel, picture_sel, duration_ms, lo, hi],
+    )

@@ -14,10 +14,9 @@ import os
 import shutil
 from pathlib import Path
 
+import browser_harness as h
 import nbformat
 import pytest
-
-import browser_harness as h
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,23 +26,33 @@ CLICK_NOTEBOOK = "zz_click_check.ipynb"
 
 if h.CHROMIUM is None:
     if os.environ.get("CNNLESSONS_REQUIRE_BROWSER") == "1":
-        pytest.fail("CNNLESSONS_REQUIRE_BROWSER=1 but no Chromium was found (apt-get install "
-                    "chromium, or set CNNLESSONS_CHROMIUM)", pytrace=False)
-    pytest.skip("no Chromium on this machine: browser tests skipped (apt-get install chromium)",
-                allow_module_level=True)
+        pytest.fail(
+            "CNNLESSONS_REQUIRE_BROWSER=1 but no Chromium was found (apt-get install "
+            "chromium, or set CNNLESSONS_CHROMIUM)",
+            pytrace=False,
+        )
+    pytest.skip(
+        "no Chromium on this machine: browser tests skipped (apt-get install chromium)",
+        allow_module_level=True,
+    )
 
 
 def write_click_notebook(path: Path) -> None:
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nb.cells = [
         nbformat.v4.new_code_cell(
             "import json\nfrom cnnlessons.explorers import SlidingWindowExplorer\n"
-            "e = SlidingWindowExplorer(renderer='blit')\ne"),
+            "e = SlidingWindowExplorer(renderer='blit')\ne"
+        ),
         nbformat.v4.new_code_cell(
             "ax = e.view.axes['output']\n"
-            "print(json.dumps({'box': list(ax.bbox.extents), 'height': e.fig.bbox.height}))"),
+            "print(json.dumps({'box': list(ax.bbox.extents), 'height': e.fig.bbox.height}))"
+        ),
     ]
     nbformat.write(nb, path)
 
@@ -97,12 +106,16 @@ def test_notebook_runs_clean_and_every_slider_moves_its_picture(opened):
         assert explorer["sliders"], f"{explorer['id']} has no slider"
         for control in explorer["sliders"]:
             slider = f".{explorer['id']} .{control}"
-            lo, hi = page.evaluate("(s) => window.__cnn.slider(s).options.range.min !== undefined"
-                                   " ? [window.__cnn.slider(s).options.range.min,"
-                                   " window.__cnn.slider(s).options.range.max] : [0, 1]", slider)
+            lo, hi = page.evaluate(
+                "(s) => window.__cnn.slider(s).options.range.min !== undefined"
+                " ? [window.__cnn.slider(s).options.range.min,"
+                " window.__cnn.slider(s).options.range.max] : [0, 1]",
+                slider,
+            )
             target = hi if h.slider_value(page, slider) != hi else lo
-            ms = page.evaluate("([a, b, v]) => window.__cnn.step(a, b, v, 10000)",
-                               [slider, picture, target])
+            ms = page.evaluate(
+                "([a, b, v]) => window.__cnn.step(a, b, v, 10000)", [slider, picture, target]
+            )
             assert ms >= 0, f"moving {control} of {explorer['id']} did not change the picture"
     assert h.collect_errors(page) == []
 
@@ -121,8 +134,10 @@ def test_clicking_an_output_cell_moves_the_window_there(opened):
     before = page.evaluate("(s) => window.__cnn.sig(s)", picture)
     page.locator(f".{explorer['id']} {h.IPYMPL_TOP_CANVAS}").click(position={"x": x, "y": y})
     slider = f".{explorer['id']} .cnnl-control-position"
-    page.wait_for_function("(s) => Math.round(Number(window.__cnn.slider(s).get())) === 11",
-                           arg=slider, timeout=10_000)
-    page.wait_for_function("([s, b]) => window.__cnn.sig(s) !== b", arg=[picture, before],
-                           timeout=10_000)
+    page.wait_for_function(
+        "(s) => Math.round(Number(window.__cnn.slider(s).get())) === 11", arg=slider, timeout=10_000
+    )
+    page.wait_for_function(
+        "([s, b]) => window.__cnn.sig(s) !== b", arg=[picture, before], timeout=10_000
+    )
     assert h.collect_errors(page) == []
