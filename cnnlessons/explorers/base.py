@@ -247,48 +247,57 @@ class Explorer:
         # frames renderer, frame control: the browser already shows the precomputed frame
 
     # -- frames renderer -----------------------------------------------------------------
-    def _frame_positions(self) -> range:
+    def _frame_values(self) -> list:
+        """The values the frame control can take, in frame order: 0..max for a slider, the
+        option values for a menu or toggle buttons (whose ``index`` picks the frame)."""
         control = self.controls[self.frame_control]
-        return range(control.min, control.max + 1)
+        if hasattr(control, "options"):
+            return [o[1] if isinstance(o, tuple) else o for o in control.options]
+        return list(range(control.min, control.max + 1))
+
+    def _frame_index(self) -> int:
+        control = self.controls[self.frame_control]
+        return control.index if hasattr(control, "options") else control.value
 
     def _build_frames(self, widgets) -> None:
-        if self.frame_control not in self.controls:
-            raise ValueError("the frames renderer needs frame_control, the name of a slider")
-        positions = self._frame_positions()
-        if len(positions) > MAX_FRAMES or positions.start != 0:
+        control = self.controls.get(self.frame_control)
+        if control is None:
             raise ValueError(
-                f"frame_control must run from 0 with at most {MAX_FRAMES} positions for the "
-                f"frames renderer; use renderer='blit'"
+                "the frames renderer needs frame_control, the name of a slider or a menu"
+            )
+        selection = hasattr(control, "options")
+        if not selection and (control.min != 0 or getattr(control, "step", 1) != 1):
+            raise ValueError("frame_control must be a slider from 0 in steps of 1")
+        if len(self._frame_values()) > MAX_FRAMES:
+            raise ValueError(
+                f"frame_control has more than {MAX_FRAMES} positions: use renderer='blit'"
             )
         width, height = self.canvas.get_width_height()
         self._images = [
             widgets.Image(format="png", layout={"width": f"{width}px", "height": f"{height}px"})
-            for _ in positions
+            for _ in self._frame_values()
         ]
-        self.frames = widgets.Stack(
-            self._images, selected_index=self.controls[self.frame_control].value
-        )
-        self.frames.add_class("cnnl-frames")
+        self.frames = widgets.Stack(self._images, selected_index=self._frame_index())
         self.frame_link = widgets.jslink(
-            (self.controls[self.frame_control], "value"), (self.frames, "selected_index")
+            (control, "index" if selection else "value"), (self.frames, "selected_index")
         )
         self._render_frames()
 
     def _render_frames(self) -> None:
         """Draw every position of the frame control (over the saved background) into PNGs."""
         values = self.values
-        for position, image in zip(self._frame_positions(), self._images, strict=True):
-            self._redraw(self.update(**{**values, self.frame_control: position}))
+        for value, image in zip(self._frame_values(), self._images, strict=True):
+            self._redraw(self.update(**{**values, self.frame_control: value}))
             image.value = png_bytes(np.asarray(self.canvas.buffer_rgba()))
         self._redraw(self.update(**values))  # back to what the controls say
         self.updates += 1
 
-    def frame(self, position: int | None = None) -> np.ndarray:
-        """The RGBA pixels the page shows for ``position`` of the frame control (frames
-        renderer; default: the current one), decoded from the PNG that was sent."""
+    def frame(self, index: int | None = None) -> np.ndarray:
+        """The RGBA pixels the page shows (frames renderer: for frame ``index``, default the
+        current one, decoded from the PNG that was sent; blit renderer: the canvas)."""
         if self.renderer != "frames":
             return np.asarray(self.canvas.buffer_rgba()).copy()
-        index = self.controls[self.frame_control].value if position is None else position
+        index = self._frame_index() if index is None else index
         return mpl.image.imread(io.BytesIO(self._images[index].value), format="png")
 
     # -- blit renderer -------------------------------------------------------------------
