@@ -11,10 +11,17 @@ from matplotlib.colors import ListedColormap, Normalize
 from matplotlib.patches import Rectangle
 
 from . import _checks
-from .conv import conv2d
+from .conv import conv2d, convolve2d
 from .style import COLORS, FONT, LINE, SIGNED_CMAP, UNSIGNED_CMAP, signed_limits
 
-__all__ = ["NumberGrid", "frame_axes", "highlight", "move_highlight", "SlidingWindowFigure"]
+__all__ = [
+    "NumberGrid",
+    "frame_axes",
+    "highlight",
+    "move_highlight",
+    "SlidingWindowFigure",
+    "flip_figure",
+]
 
 
 def _fmt(v: float) -> str:
@@ -210,3 +217,35 @@ class SlidingWindowFigure:
         move_highlight(self.cell, row, col)
         self.position = (row, col)
         return [*self.products.artists, self.total, self.cover, self.window, self.cell]
+
+
+def flip_figure(fig=None):
+    """Cross-correlation against true convolution, shown once: both applied to an impulse.
+
+    Sliding an *unflipped* kernel over a single 1 (cross-correlation, ``conv2d``) paints the
+    kernel upside down and back to front; true convolution (``convolve2d``) paints it as it
+    is. Returns the figure (a new 9.4 x 3 in one if ``fig`` is None).
+    """
+    from matplotlib.figure import Figure
+
+    if fig is None:
+        fig = Figure(figsize=(9.4, 3.0), layout="constrained")
+    impulse = np.zeros((5, 5))
+    impulse[2, 2] = 1.0
+    w = np.arange(1.0, 10.0).reshape(3, 3)
+    panels = [
+        (impulse, "impulse x", "input", UNSIGNED_CMAP),
+        (w, "kernel w", "kernel", UNSIGNED_CMAP),
+        (conv2d(impulse, w, padding=1), "conv2d(x, w)\ncross-correlation", "output", UNSIGNED_CMAP),
+        (
+            convolve2d(impulse, w, padding=1),
+            "convolve2d(x, w)\ntrue convolution",
+            "output",
+            UNSIGNED_CMAP,
+        ),
+    ]
+    axes = fig.subplots(1, 4)
+    for ax, (values, title, role, cmap) in zip(axes, panels, strict=True):
+        NumberGrid(ax, values, cmap=cmap, vmin=0, vmax=9)
+        frame_axes(ax, role, title)
+    return fig

@@ -25,12 +25,15 @@ from __future__ import annotations
 
 import io
 import itertools
+import math
 import sys
 
 import matplotlib as mpl
+import matplotlib.text as mtext
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
 
 from .. import _checks, style
 
@@ -124,6 +127,8 @@ class Explorer:
                 # before that reaches the page broken
                 self.fig.draw_without_rendering()
                 self.fig.set_layout_engine("none")
+                for ax in self.fig.axes:
+                    ax.set_position(ax.get_position(original=False))
 
         if self.renderer == "frames":
             self._build_frames(widgets)
@@ -166,39 +171,56 @@ class Explorer:
 
     def _on_draw(self, event) -> None:
         """After any full draw (first display, resize, dpi change): save the background
-        (everything but the animated artists), note where each axes' animated artists can
-        paint, then draw them on the background."""
-        self.fig.set_layout_engine("none")  # laid out once: fixed from now on
-        self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+        (everything but the animated artists), note where each owner's (axes' or figure's)
+        animated artists can paint, then draw them on the background."""
+        if self.fig.get_layout_engine() is not None:  # the first draw: freeze the layout
+            self.fig.set_layout_engine("none")
+            for ax in self.fig.axes:  # where aspect rules put each axes, for good
+                ax.set_position(ax.get_position(original=False))
+        # whole pixels: a figure 4.6 in tall at 100 dpi is 459.99999999999994 px, and a
+        # fractional box would copy one row too few
+        height, width = np.asarray(self.canvas.buffer_rgba()).shape[:2]
+        self._background = self.canvas.copy_from_bbox(Bbox.from_extents(0, 0, width, height))
         self._regions = self._paint_regions(event.renderer)
-        for artist in self._animated:
-            self.fig.draw_artist(artist)
+        self._draw_owners(self._regions)
 
     def _paint_regions(self, renderer) -> dict:
-        """For each axes (or the figure) holding animated artists: the pixel box they may
-        paint in (axes box plus the artists' extents, padded), and the other axes whose
-        boxes overlap it, which must be redrawn with it."""
+        """For each owner of animated artists (an axes, or the figure): the pixel box they
+        may paint in, and the other owners whose boxes overlap it (redrawn with it).
+
+        An axes' box is its own box grown to its animated artists' extents; a text may
+        change length, so its box spans the figure's width; the figure's box is all of it.
+        """
         pad = 8
+        height, width = np.asarray(self.canvas.buffer_rgba()).shape[:2]  # whole pixels
         boxes = {}
         for artist in self._animated:
             owner = artist.axes or self.fig
-            box = owner.bbox if owner is not self.fig else self.fig.bbox
             extent = artist.get_window_extent(renderer)
-            x0, y0, x1, y1 = boxes.get(owner, box.extents)
+            if isinstance(artist, mtext.Text):
+                size = artist.get_fontsize() * self.fig.dpi / 72
+                y = (
+                    artist.get_window_extent(renderer).y0
+                    if artist.get_text()
+                    else artist.get_transform().transform(artist.get_position())[1]
+                )
+                extent = Bbox(
+                    [[0, min(extent.y0, y - 1.5 * size)], [width, max(extent.y1, y + 1.5 * size)]]
+                )
+            x0, y0, x1, y1 = boxes.get(owner, owner.bbox.extents)
             boxes[owner] = (
                 min(x0, extent.x0),
                 min(y0, extent.y0),
                 max(x1, extent.x1),
                 max(y1, extent.y1),
             )
-        height = self.fig.bbox.height
         regions = {}
         for owner, (x0, y0, x1, y1) in boxes.items():
-            regions[owner] = {
-                # restore_region counts rows from the top of the canvas
-                "rows": (max(x0 - pad, 0), max(height - y1 - pad, 0), x1 + pad, height - y0 + pad),
-                "box": (x0 - pad, y0 - pad, x1 + pad, y1 + pad),
-            }
+            # whole pixels, rounded outwards (restore_region truncates)
+            x0, x1 = max(math.floor(x0) - pad, 0), min(math.ceil(x1) + pad, width)
+            y0, y1 = max(math.floor(y0) - pad, 0), min(math.ceil(y1) + pad, height)
+            # restore_region counts rows from the top of the canvas
+            regions[owner] = {"rows": (x0, height - y1, x1, height - y0), "box": (x0, y0, x1, y1)}
         for region in regions.values():
             a = region["box"]
             region["with"] = [
@@ -211,12 +233,23 @@ class Explorer:
             ]
         return regions
 
+    def _draw_owners(self, owners) -> None:
+        """Draw the animated artists of ``owners``, in order, then the frames of those axes
+        (a frame drawn under a cell would otherwise be painted over)."""
+        for artist in self._animated:
+            if (artist.axes or self.fig) in owners:
+                self.fig.draw_artist(artist)
+        for owner in owners:
+            if owner is not self.fig:
+                for spine in owner.spines.values():
+                    self.fig.draw_artist(spine)
+
     def _redraw(self, changed) -> None:
         """Bring the canvas up to date after ``update`` changed ``changed``.
 
-        Animated artists only: restore the background in the boxes of the axes they belong
-        to (and of overlapping axes), and draw those axes' animated artists again. Anything
-        else changed: one full draw.
+        Animated artists only: restore the background in the boxes of their owners (and of
+        overlapping owners), and draw those owners' animated artists again. Anything else
+        changed: one full draw.
         """
         animated = set(self._animated)
         if self._background is None or any(a not in animated for a in changed):
@@ -230,9 +263,7 @@ class Explorer:
             self.canvas.restore_region(
                 self._background, bbox=self._regions[owner]["rows"], xy=(0, 0)
             )
-        for artist in self._animated:
-            if (artist.axes or self.fig) in owners:
-                self.fig.draw_artist(artist)
+        self._draw_owners(owners)
 
     def _on_change(self, change) -> None:
         name = next(n for n, c in self.controls.items() if c is change["owner"])
