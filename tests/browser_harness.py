@@ -313,6 +313,31 @@ _PAGE_JS = r"""
     return -1;
   };
 
+  // Pick another entry of a menu (<select>) or of a row of toggle buttons, as a click does;
+  // resolve at the first animation frame that shows different pixels.  -1 on timeout.
+  H.choose = async (controlSel, pictureSel, timeoutMs) => {
+    const root = document.querySelector(controlSel);
+    if (!root) throw new Error('no control ' + controlSel);
+    const sig0 = H.sig(pictureSel);
+    const t0 = performance.now();
+    const select = root.querySelector('select');
+    if (select) {
+      select.selectedIndex = (select.selectedIndex + 1) % select.options.length;
+      select.dispatchEvent(new Event('change', {bubbles: true}));
+    } else {
+      const buttons = [...root.querySelectorAll('button')];
+      if (buttons.length < 2) throw new Error('nothing to choose in ' + controlSel);
+      const active = buttons.findIndex(b => b.classList.contains('mod-active'));
+      buttons[(active + 1) % buttons.length].click();
+    }
+    while (performance.now() - t0 < timeoutMs) {
+      await H.frame();
+      const s = H.sig(pictureSel);
+      if (s !== null && s !== sig0) return performance.now() - t0;
+    }
+    return -1;
+  };
+
   // Continuous drag: a new slider value every animation frame for durationMs
   // (sweeping back and forth), counting distinct pictures shown meanwhile.
   H.drag = async (sliderSel, pictureSel, durationMs, lo, hi) => {
@@ -452,6 +477,42 @@ def close_notebook(page) -> None:
             const H = window.__cnn;
             if (H.panel) { await H.panel.sessionContext.shutdown(); H.panel = null; }
         }"""
+    )
+
+
+def kernel_exec(page, code: str, timeout_ms=30_000) -> str:
+    """Run ``code`` in the open notebook's kernel (not in a cell) and return what it printed;
+    an exception is raised here with the kernel's traceback."""
+    result = page.evaluate(
+        """async ([code, timeout]) => {
+            const k = window.__cnn.panel.sessionContext.session.kernel;
+            const out = [], errors = [];
+            const f = k.requestExecute({code, silent: false, store_history: false});
+            f.onIOPub = (m) => {
+                if (m.header.msg_type === 'stream') out.push(m.content.text);
+                if (m.header.msg_type === 'error') errors.push(m.content.traceback.join('\\n'));
+            };
+            await Promise.race([f.done, new Promise((_, r) => setTimeout(
+                () => r(new Error('kernel_exec timed out')), timeout))]);
+            return {out: out.join(''), errors};
+        }""",
+        [code, timeout_ms],
+    )
+    if result["errors"]:
+        raise RuntimeError("kernel error:\n" + "\n".join(result["errors"]))
+    return result["out"]
+
+
+def canvas_digest(page, canvas_sel: str) -> str:
+    """SHA-1 of the RGBA pixels a canvas on the page shows (compare with the kernel's)."""
+    return page.evaluate(
+        """async (sel) => {
+            const c = document.querySelector(sel);
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            const h = await crypto.subtle.digest('SHA-1', d);
+            return [...new Uint8Array(h)].map(b => b.toString(16).padStart(2, '0')).join('');
+        }""",
+        canvas_sel,
     )
 
 

@@ -87,23 +87,37 @@ def opened(lab, request):
 
 
 def explorers_on(page) -> list[dict]:
-    """Each explorer on the page: its DOM id and the names of its sliders."""
-    return page.evaluate("""() => [...document.querySelectorAll('.cnnl-explorer')].map(e => ({
-        id: [...e.classList].find(c => /^cnnl-explorer-\\d+$/.test(c)),
-        sliders: [...e.querySelectorAll('[class*="cnnl-control-"]')]
-            .filter(c => c.querySelector('.noUi-target'))
-            .map(c => [...c.classList].find(k => k.startsWith('cnnl-control-'))),
-    }))""")
+    """Each explorer on the page: its DOM id, its sliders and its menus / button rows."""
+    return page.evaluate("""() => [...document.querySelectorAll('.cnnl-explorer')].map(e => {
+        const controls = [...e.querySelectorAll('[class*="cnnl-control-"]')];
+        const name = c => [...c.classList].find(k => k.startsWith('cnnl-control-'));
+        return {
+            id: [...e.classList].find(c => /^cnnl-explorer-\\d+$/.test(c)),
+            sliders: controls.filter(c => c.querySelector('.noUi-target')).map(name),
+            choices: controls.filter(c => c.querySelector('select') ||
+                                          c.querySelectorAll('.widget-toggle-button').length > 1)
+                             .map(name),
+        };
+    })""")
+
+
+def bare_reprs(page) -> list[str]:
+    """Outputs that are only an object's repr: a figure or widget that failed to show."""
+    return page.evaluate("""() => [...document.querySelectorAll('.jp-OutputArea-output')]
+        .map(e => e.innerText.trim())
+        .filter(t => /^<(Figure|matplotlib|cnnlessons)[^>]*>$/.test(t) ||
+                     /^(VBox|HBox|Stack)\\(/.test(t))""")
 
 
 @pytest.mark.parametrize("opened", NOTEBOOKS, indirect=True)
 def test_notebook_runs_clean_and_every_slider_moves_its_picture(opened):
     page = opened
     assert h.collect_errors(page) == []
+    assert bare_reprs(page) == []
     for explorer in explorers_on(page):
         picture = f".{explorer['id']} .cnnl-picture"
         h.wait_for_picture(page, picture)
-        assert explorer["sliders"], f"{explorer['id']} has no slider"
+        assert explorer["sliders"] or explorer["choices"], f"{explorer['id']} has no control"
         for control in explorer["sliders"]:
             slider = f".{explorer['id']} .{control}"
             lo, hi = page.evaluate(
@@ -117,6 +131,12 @@ def test_notebook_runs_clean_and_every_slider_moves_its_picture(opened):
                 "([a, b, v]) => window.__cnn.step(a, b, v, 10000)", [slider, picture, target]
             )
             assert ms >= 0, f"moving {control} of {explorer['id']} did not change the picture"
+        for control in explorer["choices"]:
+            ms = page.evaluate(
+                "([a, b]) => window.__cnn.choose(a, b, 10000)",
+                [f".{explorer['id']} .{control}", picture],
+            )
+            assert ms >= 0, f"choosing in {control} of {explorer['id']} did not change the picture"
     assert h.collect_errors(page) == []
 
 
@@ -140,4 +160,24 @@ def test_clicking_an_output_cell_moves_the_window_there(opened):
     page.wait_for_function(
         "([s, b]) => window.__cnn.sig(s) !== b", arg=[picture, before], timeout=10_000
     )
+    assert h.collect_errors(page) == []
+
+
+@pytest.mark.parametrize("opened", [CLICK_NOTEBOOK], indirect=True)
+def test_after_a_fast_drag_the_page_shows_exactly_the_kernels_picture(opened):
+    """Images that arrive faster than the browser decodes them replace each other: whatever
+    was skipped, the picture left on the page must be the kernel's, pixel for pixel."""
+    page = opened
+    (explorer,) = explorers_on(page)
+    picture = f".{explorer['id']} .cnnl-picture"
+    h.wait_for_picture(page, picture)
+    slider = f".{explorer['id']} .cnnl-control-position"
+    drag = h.measure_drag(page, slider, picture, duration_ms=1500, lo=0, hi=15)
+    assert drag["settled"], drag
+    assert drag["changes"] > 1, drag
+    shown = h.canvas_digest(page, f".{explorer['id']} {h.IPYMPL_CANVAS}")
+    kernel = h.kernel_exec(
+        page, "import hashlib; print(hashlib.sha1(e.frame().tobytes()).hexdigest())"
+    )
+    assert shown == kernel.strip()
     assert h.collect_errors(page) == []

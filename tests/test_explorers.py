@@ -91,6 +91,31 @@ def test_incremental_picture_equals_a_full_redraw(steps):
         np.testing.assert_allclose(pixels(frames), incremental, atol=1 / 255)
 
 
+def test_first_blit_after_construction_equals_a_full_redraw():
+    """Before the page asks for its first draw, the canvas holds no picture: the first
+    update must not blit over an empty background (it did, once)."""
+    blit = SlidingWindowExplorer(renderer="blit")
+    blit.controls["position"].value = 11  # an animated-only change
+    incremental = pixels(blit).copy()
+    blit.canvas.draw()
+    np.testing.assert_allclose(pixels(blit), incremental, atol=1 / 255)
+
+
+@pytest.mark.parametrize("renderer", ["frames", "blit"])
+def test_an_echoed_value_or_the_play_button_does_not_redraw(renderer):
+    """The browser echoes values back (Play is jslink-ed to the slider): each must not cost
+    a second redraw; on the page, a second image in quick succession used to cancel the
+    first one's load."""
+    e = SlidingWindowExplorer(renderer=renderer)
+    e.controls["position"].value = 11
+    updates = e.updates
+    e.controls["play"].value = 11  # what the jslink does in the browser
+    e.controls["position"].value = 11
+    assert e.updates == updates
+    e.controls["position"].value = 12
+    assert e.updates == updates + (renderer == "blit")
+
+
 def test_the_picture_changes_with_the_slider(explorer):
     before = pixels(explorer).copy()
     explorer.controls["position"].value = 9

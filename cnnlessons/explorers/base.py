@@ -14,7 +14,7 @@ page is the renderer's job; two were chosen by measurement (``make bench-explore
 ``"blit"`` (when the learner clicks on the picture, or a control has too many positions)
     An ipympl canvas: the figure lives in the kernel, mouse clicks come back to Python, and
     each change restores a saved background, redraws only the changed (animated) artists and
-    sends the changed pixels (``canvas.blit``), never laying out or drawing the figure again.
+    sends the new picture (``canvas.blit``), never laying out or drawing the figure again.
 
 Either way the arrays behind the picture are in Python, and setting
 ``explorer.controls[name].value`` runs the same update a slider does, so tests can drive an
@@ -66,23 +66,23 @@ def png_bytes(rgba: np.ndarray) -> bytes:
         return buf.getvalue()
 
 
-def _diff_png(canvas):
-    """ipympl's diff image (only changed pixels, the rest transparent black), encoded with
-    ``png_bytes``: matplotlib's own encoder uses zlib level 6, several times slower."""
+def _full_png(canvas):
+    """The whole canvas as a PNG (ipympl's "full" image mode), encoded with ``png_bytes``
+    (matplotlib's own encoder uses zlib level 6, several times slower).
+
+    Never ipympl's "diff" mode: its front end swaps ``img.src`` for each image that arrives,
+    so when two arrive within one decode the first is never drawn; a dropped diff leaves
+    stale pixels on the page (a window where it no longer is) until something repaints them.
+    A full image costs about 3 ms more to encode and is right whatever was dropped.
+    """
     if not canvas._png_is_old:
         return None
     pixels = np.asarray(canvas.get_renderer().buffer_rgba())
-    buff = pixels.view(np.uint32).squeeze(2)
-    if canvas._force_full or buff.shape != canvas._last_buff.shape or (pixels[..., 3] != 255).any():
-        canvas.set_image_mode("full")
-        output = buff
-    else:
-        canvas.set_image_mode("diff")
-        output = np.where(buff != canvas._last_buff, buff, 0)
-    canvas._last_buff = buff.copy()
+    canvas.set_image_mode("full")
+    canvas._last_buff = pixels.view(np.uint32).squeeze(2).copy()  # ipympl's data-url fallback
     canvas._force_full = False
     canvas._png_is_old = False
-    return png_bytes(output.view(np.uint8).reshape(*output.shape, 4))
+    return png_bytes(pixels)
 
 
 class Explorer:
@@ -97,6 +97,10 @@ class Explorer:
 
     figsize = (9.4, 3.4)
     dpi = 100
+    #: controls that only repeat another control's value in the browser (a ``Play``
+    #: ``jslink``-ed to a slider): shown and named like the others, but never observed and
+    #: not passed to ``update``, so a step of the animation is one redraw, not two
+    mirrors: tuple = ()
 
     def __init__(
         self, controls: dict, *, renderer: str = "frames", frame_control: str | None = None
@@ -108,6 +112,7 @@ class Explorer:
         self.frame_control = frame_control
         self._animated: list = []
         self._click_handlers: dict = {}
+        self._laying_out = False
         self.updates = 0  # how many times the picture was redrawn (tests read it)
         with mpl.rc_context(style.RC):
             self.fig = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
@@ -116,7 +121,8 @@ class Explorer:
             else:
                 self.canvas = FigureCanvasAgg(self.fig)
             self.build(self.fig)
-            self.update(**self.values)
+            self._shown = self.values  # what the picture shows
+            self.update(**self._shown)
             self.fig.canvas.mpl_connect("draw_event", self._on_draw)
             self._background = None
             if self.renderer == "frames":
@@ -125,7 +131,11 @@ class Explorer:
                 # lay out now (so clicks map to cells from the start) but render nothing:
                 # ipympl renders when the page shows the canvas, and a picture rendered
                 # before that reaches the page broken
-                self.fig.draw_without_rendering()
+                self._laying_out = True  # this draw renders nothing: no background
+                try:
+                    self.fig.draw_without_rendering()
+                finally:
+                    self._laying_out = False
                 self.fig.set_layout_engine("none")
                 for ax in self.fig.axes:
                     ax.set_position(ax.get_position(original=False))
@@ -138,7 +148,8 @@ class Explorer:
             view = self.canvas
         view.add_class("cnnl-picture")
         for name, control in self.controls.items():
-            control.observe(self._on_change, names="value")
+            if name not in self.mirrors:
+                control.observe(self._on_change, names="value")
             control.add_class(f"cnnl-control-{name}")
         self.widget = widgets.VBox(
             [widgets.HBox(list(self.controls.values()), layout={"flex_flow": "row wrap"}), view]
@@ -166,13 +177,15 @@ class Explorer:
     # -- shared machinery ----------------------------------------------------------------
     @property
     def values(self) -> dict:
-        """Current value of every control."""
-        return {name: control.value for name, control in self.controls.items()}
+        """Current value of every control (but the mirrors)."""
+        return {n: c.value for n, c in self.controls.items() if n not in self.mirrors}
 
     def _on_draw(self, event) -> None:
         """After any full draw (first display, resize, dpi change): save the background
         (everything but the animated artists), note where each owner's (axes' or figure's)
         animated artists can paint, then draw them on the background."""
+        if self._laying_out:  # draw_without_rendering: nothing was painted to save
+            return
         if self.fig.get_layout_engine() is not None:  # the first draw: freeze the layout
             self.fig.set_layout_engine("none")
             for ax in self.fig.axes:  # where aspect rules put each axes, for good
@@ -267,7 +280,11 @@ class Explorer:
 
     def _on_change(self, change) -> None:
         name = next(n for n, c in self.controls.items() if c is change["owner"])
-        changed = self.update(**self.values)
+        values = self.values
+        if values == self._shown:  # e.g. a value echoed back by the browser: nothing to do
+            return
+        self._shown = values
+        changed = self.update(**values)
         if self.renderer == "blit":
             self._redraw(changed)
             self.canvas.blit(self.fig.bbox)
@@ -340,7 +357,7 @@ class Explorer:
         canvas.header_visible = False
         canvas.footer_visible = False
         canvas.resizable = False
-        canvas.get_diff_image = lambda: _diff_png(canvas)
+        canvas.get_diff_image = lambda: _full_png(canvas)
         return canvas
 
     def on_click(self, axes, handler) -> None:

@@ -22,6 +22,8 @@ class SlidingWindowExplorer(Explorer):
     kernel, whose 4x4 output is 0, 30, 30, 0 on every row.
     """
 
+    mirrors = ("play",)  # jslink-ed to position in the browser
+
     def __init__(self, x=None, kernel: str = "vertical edge", *, renderer: str = "frames"):
         import ipywidgets as widgets
 
@@ -52,7 +54,7 @@ class SlidingWindowExplorer(Explorer):
         v = self.view
         self.animate(*v.products.artists, v.total, v.cover, v.window, v.cell)
 
-    def update(self, position=0, kernel="vertical edge", play=None) -> list:
+    def update(self, position=0, kernel="vertical edge") -> list:
         changed = []
         if kernel != self._kernel:
             changed = self.view.set_kernel(KERNELS[kernel])
