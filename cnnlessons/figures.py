@@ -6,13 +6,18 @@ update them in place (``set_data``, ``set_text``, ``set_xy``) instead of drawing
 
 from __future__ import annotations
 
+import io
+
+import matplotlib as mpl
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import ListedColormap, Normalize
+from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from . import _checks
 from .conv import conv2d, convolve2d
-from .style import COLORS, FONT, LINE, SIGNED_CMAP, UNSIGNED_CMAP, signed_limits
+from .style import COLORS, FONT, LINE, RC, SIGNED_CMAP, UNSIGNED_CMAP, signed_limits
 
 __all__ = [
     "NumberGrid",
@@ -20,6 +25,8 @@ __all__ = [
     "highlight",
     "move_highlight",
     "SlidingWindowFigure",
+    "StaticFigure",
+    "new_figure",
     "flip_figure",
 ]
 
@@ -219,6 +226,24 @@ class SlidingWindowFigure:
         return [*self.products.artists, self.total, self.cover, self.window, self.cell]
 
 
+class StaticFigure(Figure):
+    """A matplotlib figure that shows itself as a PNG when it is the last expression of a
+    notebook cell (a plain ``Figure`` made without pyplot would show only its ``repr``)."""
+
+    def _repr_png_(self) -> bytes:
+        if not isinstance(self.canvas, FigureCanvasAgg):
+            FigureCanvasAgg(self)
+        with io.BytesIO() as buf:
+            self.savefig(buf, format="png")
+            return buf.getvalue()
+
+
+def new_figure(figsize=(9.4, 3.0)) -> StaticFigure:
+    """A figure for a lesson, laid out with constrained layout (draw on it inside
+    ``matplotlib.rc_context(style.RC)`` for the series' fonts)."""
+    return StaticFigure(figsize=figsize, layout="constrained")
+
+
 def flip_figure(fig=None):
     """Cross-correlation against true convolution, shown once: both applied to an impulse.
 
@@ -226,26 +251,20 @@ def flip_figure(fig=None):
     kernel upside down and back to front; true convolution (``convolve2d``) paints it as it
     is. Returns the figure (a new 9.4 x 3 in one if ``fig`` is None).
     """
-    from matplotlib.figure import Figure
-
-    if fig is None:
-        fig = Figure(figsize=(9.4, 3.0), layout="constrained")
-    impulse = np.zeros((5, 5))
-    impulse[2, 2] = 1.0
-    w = np.arange(1.0, 10.0).reshape(3, 3)
-    panels = [
-        (impulse, "impulse x", "input", UNSIGNED_CMAP),
-        (w, "kernel w", "kernel", UNSIGNED_CMAP),
-        (conv2d(impulse, w, padding=1), "conv2d(x, w)\ncross-correlation", "output", UNSIGNED_CMAP),
-        (
-            convolve2d(impulse, w, padding=1),
-            "convolve2d(x, w)\ntrue convolution",
-            "output",
-            UNSIGNED_CMAP,
-        ),
-    ]
-    axes = fig.subplots(1, 4)
-    for ax, (values, title, role, cmap) in zip(axes, panels, strict=True):
-        NumberGrid(ax, values, cmap=cmap, vmin=0, vmax=9)
-        frame_axes(ax, role, title)
+    with mpl.rc_context(RC):
+        if fig is None:
+            fig = new_figure((9.4, 3.0))
+        impulse = np.zeros((5, 5))
+        impulse[2, 2] = 1.0
+        w = np.arange(1.0, 10.0).reshape(3, 3)
+        panels = [
+            (impulse, "impulse x", "input"),
+            (w, "kernel w", "kernel"),
+            (conv2d(impulse, w, padding=1), "conv2d(x, w)\ncross-correlation", "output"),
+            (convolve2d(impulse, w, padding=1), "convolve2d(x, w)\ntrue convolution", "output"),
+        ]
+        axes = fig.subplots(1, 4)
+        for ax, (values, title, role) in zip(axes, panels, strict=True):
+            NumberGrid(ax, values, cmap=UNSIGNED_CMAP, vmin=0, vmax=9)
+            frame_axes(ax, role, title)
     return fig
