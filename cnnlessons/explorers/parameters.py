@@ -1,0 +1,307 @@
+"""Explorers of lesson 03, parameter sharing: a layer's weight matrix, and counting parameters."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _checks
+from ..conv import output_size
+from ..counting import conv_params, dense_params
+from ..matrices import LAYER_KINDS, weight_indices
+from ..matrix_figures import draw_weight_matrix, kind_label, layer_blocks
+from ..style import COLORS, FONT
+from .base import Explorer
+
+__all__ = ["WeightMatrixExplorer", "ParameterCountExplorer", "PRESETS", "SLIDER_RANGES"]
+
+DIMS = ("1-D", "2-D")
+KIND_NOTES = {
+    "dense": "every entry is its own weight",
+    "locally_connected": "sparse: each output has its own\nweights, nothing is shared",
+    "tiled": "{t} kernels taking turns\nalong the output",
+    "conv": "sparse and shared: one kernel,\nthe same on every row",
+}
+MAX_SIDE = 8  # 2-D: 8x8 = 64 inputs, still one visible cell per entry
+
+
+def _times(n_min: int, n_max: int) -> str:
+    n = f"{n_min}" if n_min == n_max else f"{n_min}–{n_max}"
+    return f"{n} time{'' if n_max == 1 else 's'}"
+
+
+class WeightMatrixExplorer(Explorer):
+    """One layer's weight matrix, colour = which parameter sits in each entry.
+
+    Controls: ``kind`` (a menu: dense, locally connected, tiled, convolution; each kind's
+    picture is drawn once and the menu swaps pictures in the browser) and ``dims`` ("1-D" or
+    "2-D": the input ``(W,)`` or ``(H, W)``; a 1-D ``input_shape`` ``(W,)`` gives ``(W, W)``
+    in 2-D, a 2-D one ``(H, W)`` gives ``(W,)`` in 1-D). The kernel is ``kernel_size`` long
+    (1-D) or square (2-D); "valid" zero padding, stride 1. The side panel gives the parameter
+    count and how many times each weight is used.
+
+    Arrays: ``indices`` (the matrix shown, from ``weight_indices``), ``n_parameters``,
+    ``connections`` (its non-blank entries) and ``uses`` (how often each parameter is used).
+    """
+
+    def __init__(
+        self, input_shape=(6,), kernel_size: int = 3, tiles: int = 2, *, renderer="frames"
+    ):
+        import ipywidgets as widgets
+
+        shp = _checks.shape(input_shape, "input_shape", lengths=(1, 2), minimum=2)
+        if max(shp) > MAX_SIDE:
+            raise ValueError(
+                f"input_shape must have sides between 2 and {MAX_SIDE} so every entry of the "
+                f"matrix stays visible, got {shp}"
+            )
+        self.kernel_size = _checks.integer(kernel_size, "kernel_size", minimum=1)
+        if self.kernel_size > min(shp):
+            raise ValueError(
+                f"kernel_size must fit the input (at most {min(shp)} for {shp}), "
+                f"got {self.kernel_size}"
+            )
+        self.tiles = _checks.integer(tiles, "tiles", minimum=1)
+        self.shapes = {"1-D": (shp[-1],), "2-D": shp if len(shp) == 2 else (shp[0], shp[0])}
+        kind = widgets.Dropdown(
+            options=[(kind_label(k, self.tiles), k) for k in LAYER_KINDS],
+            value="conv",
+            description="layer",
+        )
+        dims = widgets.ToggleButtons(
+            options=list(DIMS), value=DIMS[len(shp) - 1], description="input"
+        )
+        dims.style.button_width = "4em"
+        self._dims = None
+        super().__init__({"kind": kind, "dims": dims}, renderer=renderer, frame_control="kind")
+
+    # inches: where the matrix may go (left, bottom, right, top) and the side panel's left
+    _REGION = (0.85, 0.7, 6.1, 2.75)
+    _PANEL = 6.3
+
+    def build(self, fig) -> None:
+        fig.set_layout_engine("none")  # placed by hand (``_place``): square cells in any shape
+        width, height = fig.get_size_inches()
+        self.ax = fig.add_axes((0.1, 0.2, 0.5, 0.6))
+        self.panel = fig.add_axes((self._PANEL / width, 0, 1 - self._PANEL / width, 1))
+        self.panel.set_axis_off()
+        for spine in self.panel.spines.values():  # the engine draws the spines of owners
+            spine.set_visible(False)
+        shape = self.shapes[self.controls["dims"].value]
+        self.matrix = draw_weight_matrix(
+            self.ax, weight_indices("conv", shape, self.kernel_size, tiles=self.tiles)
+        )
+        text = {"transform": self.panel.transAxes, "ha": "left", "va": "top"}
+        self.count = self.panel.text(
+            0, 0.86, "", fontsize=FONT["title"], fontweight="bold", color=COLORS["kernel"], **text
+        )
+        self.usage = self.panel.text(0, 0.72, "", fontsize=FONT["normal"], **text)
+        self.note = self.panel.text(
+            0, 0.42, "", fontsize=FONT["small"], color=COLORS["text"], linespacing=1.4, **text
+        )
+        m = self.matrix
+        self.animate(m.image, m.grid, m.blocks, m.title, self.count, self.usage, self.note)
+
+    def _place(self, shape) -> None:
+        """Square cells, as large as the region allows, the matrix centred in it."""
+        width, height = self.fig.get_size_inches()
+        x0, y0, x1, y1 = self._REGION
+        rows, cols = shape
+        cell = min((x1 - x0) / cols, (y1 - y0) / rows)
+        w, h = cell * cols, cell * rows
+        left, bottom = x0 + (x1 - x0 - w) / 2, y0 + (y1 - y0 - h) / 2
+        self.ax.set_position((left / width, bottom / height, w / width, h / height))
+
+    def update(self, kind="conv", dims="1-D") -> list:
+        shape = self.shapes[dims]
+        idx = weight_indices(kind, shape, self.kernel_size, tiles=self.tiles)
+        changed = self.matrix.set_indices(
+            idx, kind_label(kind, self.tiles), blocks=layer_blocks(shape, self.kernel_size)
+        )
+        if dims != self._dims:
+            self._place(idx.shape)
+            self._dims = dims
+            changed.append(self.ax)  # a new shape: laid out and drawn again
+        self.indices = self.matrix.indices
+        self.n_parameters = self.matrix.n_parameters
+        self.uses = np.bincount(np.unique(idx[idx >= 0], return_inverse=True)[1])
+        self.connections = int((idx >= 0).sum())
+        n = self.n_parameters
+        self.count.set_text(f"{n:,} parameter{'s' if n != 1 else ''}")
+        self.usage.set_text(
+            f"{self.connections:,} connections:\n"
+            f"each weight used {_times(self.uses.min(), self.uses.max())}"
+        )
+        note = KIND_NOTES[kind].format(t=self.tiles)
+        if kind == "conv":
+            toeplitz = "doubly block\nToeplitz" if dims == "2-D" else "Toeplitz"
+            note += f"\n(a banded, {toeplitz} matrix)"
+        self.note.set_text(f"{idx.shape[0]} outputs × {idx.shape[1]} inputs\n{note}")
+        return changed + [self.count, self.usage, self.note]
+
+
+#: the presets of ``ParameterCountExplorer``: menu label -> key
+PRESETS = {
+    "custom": "custom",
+    "seed: 32×32×3 → six 5×5 filters": "seed",
+    "d2l: 1000×1000 → 1000×1000": "d2l",
+}
+SEED = {"height": 32, "width": 32, "channels": 3, "filters": 6, "kernel": 5}
+#: d2l §7.1: a 1000x1000 one-channel image to a 1000x1000 hidden representation; the
+#: convolution is d2l's local, shared version with Δ = 1: a 3x3 kernel, padding 1 ("same")
+D2L = {"height": 1000, "width": 1000, "channels": 1, "filters": 1, "kernel": 3, "padding": 1}
+SLIDER_RANGES = {"height": (7, 64), "width": (7, 64), "channels": (1, 4), "filters": (1, 16),
+                 "kernel": (1, 7)}  # fmt: skip
+X_RANGE = (1, 1e14)  # fits every slider combination and the d2l preset: no rescaling
+
+
+class ParameterCountExplorer(Explorer):
+    """Parameters of one layer, dense against convolution, for an H x W x C input and F
+    filters of k x k ("valid" convolution, stride 1: the output is (H-k+1) x (W-k+1) x F, and
+    the dense layer maps the same input to an output of that size). Biases included.
+
+    Controls: ``height``, ``width``, ``channels``, ``filters``, ``kernel`` (sliders) and
+    ``preset``: "seed" moves the sliders to seed 000's 32x32x3 input with six 5x5 filters
+    (456 against 14,455,392); "d2l" is beyond the sliders (d2l §7.1: a 1000x1000 image to a
+    1000x1000 hidden layer, 10^12 dense weights; the convolution is 3x3 with "same" padding),
+    so the sliders are greyed out and the picture shows that case; moving any slider (or
+    choosing "custom") returns to the sliders' values. The bars share a fixed log scale.
+
+    Arrays: ``dense``, ``conv`` (the parameter counts shown), ``dense_weights`` (without
+    biases), ``formula`` (the line explaining ``conv``), ``input_shape`` (H, W, C) and
+    ``output_shape`` (H', W', F).
+    """
+
+    figsize = (9.4, 3.4)
+
+    def __init__(self, height=32, width=32, channels=3, filters=6, kernel=5, preset="custom",
+                 *, renderer="blit"):  # fmt: skip
+        import ipywidgets as widgets
+
+        given = {"height": height, "width": width, "channels": channels, "filters": filters,
+                 "kernel": kernel}  # fmt: skip
+        for name, value in given.items():
+            lo, hi = SLIDER_RANGES[name]
+            if _checks.integer(value, name, minimum=lo) > hi:
+                raise ValueError(f"{name} must be an integer from {lo} to {hi}, got {value}")
+        _checks.choice(preset, "preset", tuple(PRESETS.values()))
+        controls = {
+            name: widgets.IntSlider(
+                given[name],
+                lo,
+                hi,
+                description=name,
+                continuous_update=True,
+                layout={"width": "250px"},
+            )  # fmt: skip
+            for name, (lo, hi) in SLIDER_RANGES.items()
+        }
+        controls["preset"] = widgets.Dropdown(
+            options=list(PRESETS.items()),
+            value="custom",
+            description="preset",
+            layout={"width": "360px"},
+        )
+        self._applying = False
+        super().__init__(controls, renderer=renderer)
+        controls["preset"].observe(self._on_preset, names="value")
+        for name in SLIDER_RANGES:
+            controls[name].observe(self._on_slider, names="value")
+        controls["preset"].value = preset
+
+    def _on_preset(self, change) -> None:
+        if change["new"] == "seed":
+            self._applying = True
+            try:
+                for name, value in SEED.items():
+                    self.controls[name].value = value
+            finally:
+                self._applying = False
+        for name in SLIDER_RANGES:
+            self.controls[name].disabled = change["new"] == "d2l"
+
+    def _on_slider(self, change) -> None:
+        preset = self.controls["preset"]
+        if self._applying or preset.value == "custom":
+            return
+        if preset.value == "d2l" or any(self.controls[n].value != v for n, v in SEED.items()):
+            preset.value = "custom"
+
+    def build(self, fig) -> None:
+        ax, panel = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.3]})
+        self.ax, self.panel = ax, panel
+        bars = ax.barh([1, 0], [1, 1], left=1, height=0.6,
+                       color=[COLORS["input"], COLORS["kernel"]])  # fmt: skip
+        self.bars = {"dense": bars.patches[0], "conv": bars.patches[1]}
+        ax.set_xscale("log")
+        ax.set_xlim(*X_RANGE)
+        ax.set_ylim(-0.6, 1.6)
+        ax.set_yticks([1, 0], ["dense", "conv"])
+        for label, role in zip(ax.get_yticklabels(), ("input", "kernel"), strict=True):
+            label.set_color(COLORS[role])
+        ax.set_xticks([1, 1e3, 1e6, 1e9, 1e12], ["1", "10³", "10⁶", "10⁹", "10¹²"])
+        ax.set_xlabel("parameters (log scale)")
+        ax.grid(True, axis="x", alpha=0.3)
+        ax.set_title("parameters of one layer")
+        self.numbers = {
+            key: ax.text(1, y, "", va="center", fontsize=FONT["normal"], fontweight="bold")
+            for key, y in (("dense", 1), ("conv", 0))
+        }
+        panel.set_axis_off()
+        for spine in panel.spines.values():  # the engine draws the spines of owners
+            spine.set_visible(False)
+        # (key, static label, font size, colour, bold): labels stay in the background, only
+        # the values are redrawn (text is most of the cost of an update)
+        rows = [
+            ("input", "input", FONT["normal"], COLORS["input"], False),
+            ("output", "output", FONT["normal"], COLORS["output"], False),
+            ("size", "", FONT["small"], COLORS["muted"], False),
+            ("dense", "dense", FONT["normal"], COLORS["input"], False),
+            (None, "conv", FONT["normal"], COLORS["kernel"], True),
+            ("conv", "", FONT["normal"], COLORS["kernel"], True),
+            ("ratio", "ratio", FONT["normal"], COLORS["text"], False),
+        ]
+        self.lines = {}
+        for i, (key, label, size, color, bold) in enumerate(rows):
+            style = {"transform": panel.transAxes, "va": "top", "fontsize": size,
+                     "color": color, "fontweight": "bold" if bold else "normal"}  # fmt: skip
+            y = 1.0 - 0.145 * i
+            panel.text(0, y, label, **style)
+            if key is None:
+                panel.text(0.18, y, "F × (C·k·k + 1)", **style)
+            else:
+                self.lines[key] = panel.text(0.18, y, "", **style)
+        self.animate(*self.bars.values(), *self.numbers.values(), *self.lines.values())
+
+    def update(self, height=32, width=32, channels=3, filters=6, kernel=5, preset="custom"):
+        if preset == "d2l":
+            h, w, c, f, k, p = (D2L[n] for n in ("height", "width", "channels", "filters",
+                                                 "kernel", "padding"))  # fmt: skip
+        else:
+            h, w, c, f, k, p = height, width, channels, filters, kernel, 0
+        oh, ow = output_size(h, k, padding=p), output_size(w, k, padding=p)
+        n_in, n_out = h * w * c, oh * ow * f
+        self.input_shape, self.output_shape = (h, w, c), (oh, ow, f)
+        self.dense = dense_params(n_in, n_out)
+        self.dense_weights = dense_params(n_in, n_out, bias=False)
+        self.conv = conv_params(c, f, k)
+        self.formula = f"F × (C·k·k + 1) = {f} × ({c}·{k}·{k} + 1) = {self.conv:,}"
+        for key, count in (("dense", self.dense), ("conv", self.conv)):
+            self.bars[key].set_width(count - X_RANGE[0])
+            text = self.numbers[key]
+            text.set_text(f"{count:,}")
+            inside = count >= 1e7
+            text.set_x(count / 1.4 if inside else count * 1.4)
+            text.set_horizontalalignment("right" if inside else "left")
+            text.set_color("white" if inside else COLORS["text"])
+        plural = {n: "" if n == 1 else "s" for n in (n_in, n_out)}
+        self.lines["input"].set_text(f"{h}×{w}×{c} = {n_in:,} value{plural[n_in]}")
+        self.lines["output"].set_text(f"{oh}×{ow}×{f} = {n_out:,} value{plural[n_out]}")
+        self.lines["size"].set_text(
+            f'"same" padding {p}: as big as the input'
+            if p
+            else f'"valid": {h} − {k} + 1 = {oh}' + ("" if w == h else f", {w} − {k} + 1 = {ow}")
+        )
+        self.lines["dense"].set_text(f"{n_in:,} × {n_out:,} + {n_out:,}")
+        self.lines["conv"].set_text(self.formula.split(")", 1)[1].lstrip())
+        self.lines["ratio"].set_text(f"dense / conv = {self.dense / self.conv:,.0f}×")
+        return [*self.bars.values(), *self.numbers.values(), *self.lines.values()]
