@@ -101,6 +101,16 @@ def explorers_on(page) -> list[dict]:
     })""")
 
 
+def explorer_cells(name: str) -> int:
+    """How many cells of notebook ``name`` end by showing an explorer."""
+    nb = nbformat.read(ROOT / "notebooks" / name, as_version=4)
+    return sum(
+        c.cell_type == "code" and "Explorer(" in c.source.strip().splitlines()[-1]
+        for c in nb.cells
+        if c.source.strip()
+    )
+
+
 def bare_reprs(page) -> list[str]:
     """Outputs that are only an object's repr: a figure or widget that failed to show."""
     return page.evaluate("""() => [...document.querySelectorAll('.jp-OutputArea-output')]
@@ -114,8 +124,11 @@ def test_notebook_runs_clean_and_every_slider_moves_its_picture(opened):
     page = opened
     assert h.collect_errors(page) == []
     assert bare_reprs(page) == []
-    for explorer in explorers_on(page):
+    explorers = explorers_on(page)
+    assert len(explorers) == explorer_cells(page.url.split("/notebooks/")[-1])
+    for explorer in explorers:
         picture = f".{explorer['id']} .cnnl-picture"
+        page.locator(f".{explorer['id']}").scroll_into_view_if_needed()  # as a learner does
         h.wait_for_picture(page, picture)
         assert explorer["sliders"] or explorer["choices"], f"{explorer['id']} has no control"
         for control in explorer["sliders"]:

@@ -1,6 +1,8 @@
 """Explorers driven headlessly, as a learner would drive them: set a control, check the arrays
 behind the picture and the picture itself."""
 
+import base64
+import io
 import itertools
 import random
 
@@ -99,6 +101,19 @@ def test_first_blit_after_construction_equals_a_full_redraw():
     incremental = pixels(blit).copy()
     blit.canvas.draw()
     np.testing.assert_allclose(pixels(blit), incremental, atol=1 / 255)
+
+
+def test_a_blit_explorer_changed_before_display_starts_the_page_from_a_valid_picture():
+    """Until the page shows the canvas, ipympl keeps the picture to start from as a data
+    URL; without its "data:" prefix the page's first image failed to load and the canvas
+    never appeared (lesson 03's parameter counter, made with a preset)."""
+    e = SlidingWindowExplorer(renderer="blit")
+    e.controls["position"].value = 6
+    url = e.canvas._data_url
+    prefix = "data:image/png;base64,"
+    assert url.startswith(prefix)
+    shown = mpl.image.imread(io.BytesIO(base64.b64decode(url[len(prefix) :])), format="png")
+    np.testing.assert_allclose(shown[..., :3], pixels(e), atol=1 / 255)
 
 
 @pytest.mark.parametrize("renderer", ["frames", "blit"])

@@ -23,6 +23,7 @@ explorer without a browser.
 
 from __future__ import annotations
 
+import base64
 import io
 import itertools
 import math
@@ -83,6 +84,16 @@ def _full_png(canvas):
     canvas._force_full = False
     canvas._png_is_old = False
     return png_bytes(pixels)
+
+
+def _send_png(canvas, png: bytes) -> None:
+    """Send a PNG to ipympl's front end. Until the page has shown the canvas, ipympl also
+    keeps it as the picture the page starts from (``_data_url``); ipympl 0.10 stores it
+    without the ``data:`` prefix, the page's first image then fails to load and the canvas
+    never appears. Store a valid data URL, made from the PNG already encoded."""
+    if canvas.syncing_data_url:
+        canvas._data_url = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    canvas.send({"data": '{"type": "binary"}'}, buffers=[png])
 
 
 class Explorer:
@@ -358,6 +369,7 @@ class Explorer:
         canvas.footer_visible = False
         canvas.resizable = False
         canvas.get_diff_image = lambda: _full_png(canvas)
+        canvas.send_binary = lambda png: _send_png(canvas, png)
         return canvas
 
     def on_click(self, axes, handler) -> None:
