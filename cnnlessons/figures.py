@@ -6,6 +6,7 @@ update them in place (``set_data``, ``set_text``, ``set_xy``) instead of drawing
 
 from __future__ import annotations
 
+import inspect
 import io
 
 import matplotlib as mpl
@@ -27,6 +28,7 @@ __all__ = [
     "SlidingWindowFigure",
     "StaticFigure",
     "new_figure",
+    "show",
     "flip_figure",
 ]
 
@@ -233,7 +235,7 @@ class StaticFigure(Figure):
     def _repr_png_(self) -> bytes:
         if not isinstance(self.canvas, FigureCanvasAgg):
             FigureCanvasAgg(self)
-        with io.BytesIO() as buf:
+        with mpl.rc_context(RC), io.BytesIO() as buf:
             self.savefig(buf, format="png")
             return buf.getvalue()
 
@@ -242,6 +244,31 @@ def new_figure(figsize=(9.4, 3.0)) -> StaticFigure:
     """A figure for a lesson, laid out with constrained layout (draw on it inside
     ``matplotlib.rc_context(style.RC)`` for the series' fonts)."""
     return StaticFigure(figsize=figsize, layout="constrained")
+
+
+def show(draw, *args, figsize=(9.4, 3.4), **kwargs) -> StaticFigure:
+    """A new figure, in the series' style, with ``draw(target, *args, **kwargs)`` on it;
+    it shows itself as a PNG when it is the last expression of a notebook cell.
+
+    ``target`` is the figure itself when ``draw``'s first parameter is named ``fig`` (e.g.
+    ``matrix_figures.weight_matrices_figure``), otherwise one axes filling the figure (e.g.
+    ``diagrams.connections_plot``). So a lesson shows a figure in one short line:
+    ``show(connections_plot, [8, 32, 128], k=9)``.
+    """
+    if not callable(draw):
+        raise TypeError(f"draw must be a drawing function, e.g. connections_plot, got {draw!r}")
+    if not (
+        isinstance(figsize, (tuple, list))
+        and len(figsize) == 2
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in figsize)
+    ):
+        raise ValueError(f"figsize must be (width, height) in inches, both > 0, got {figsize!r}")
+    size = tuple(float(v) for v in figsize)
+    params = list(inspect.signature(draw).parameters)
+    with mpl.rc_context(RC):
+        fig = new_figure(size)
+        draw(fig if params[:1] == ["fig"] else fig.add_subplot(), *args, **kwargs)
+    return fig
 
 
 def flip_figure(fig=None):
