@@ -169,7 +169,7 @@ def test_connections_plot_counts_and_ratio():
     np.testing.assert_array_equal(
         lines["conv"].get_ydata(), [cl.conv_connections(v * v, 9) for v in s]
     )
-    assert lines["conv"].get_ydata()[1] == 7_056  # 28x28, k = 9: exercise q2 of lesson 02
+    assert lines["conv"].get_ydata()[1] == 7_056  # 28x28, k = 9, "same": n = 784 outputs
     assert "111,111×" in lines["ratio"].get_text()  # 10^12 / (9 · 10^6)
     assert ax.get_xscale() == ax.get_yscale() == "log"
     assert ax.get_xlabel() and ax.get_ylabel() and ax.get_legend() is not None

@@ -145,6 +145,16 @@ def test_every_frame_differs_and_matches_its_kind(matrix_explorer):
         np.testing.assert_allclose(pixels(e), frames[i][..., :3], atol=1 / 255)
 
 
+def test_the_tiled_note_counts_the_kernels_it_draws(matrix_explorer):
+    e = matrix_explorer
+    e.controls["kind"].value = "tiled"
+    for dims, kernels in (("1-D", 2), ("2-D", 4)):  # 2-D: a 2x2 pattern of kernels
+        e.controls["dims"].value = dims
+        per_kernel = 3 if dims == "1-D" else 9
+        assert e.n_parameters == kernels * per_kernel
+        assert e.note.get_text().split("\n")[1].startswith(f"{kernels} kernels")
+
+
 def test_uneven_tiling_says_so():
     e = WeightMatrixExplorer((7,), 3)  # 5 outputs, 2 kernels: used 3 and 2 times
     e.controls["kind"].value = "tiled"

@@ -30,7 +30,7 @@ q2 = NumberExercise(
         3: "that is the output without the padding: padding adds one pixel on *both* sides.",
         7: "that is the output with stride 1; stride 2 keeps every second window position.",
         3.5: "sizes are whole numbers: the formula rounds *down*, ⌊(i + 2p − d(k − 1) − 1)/s⌋ + 1.",
-        5: "that is i + 2p − k + 1 without the stride: divide by s (rounding down), then add 1.",
+        5: "that is i − k + 1: it leaves out both the padding and the stride.",
     },
     hint_text="o = ⌊(i + 2p − d(k − 1) − 1)/s⌋ + 1 with i = 7, k = 3, p = 1, s = 2, d = 1.",
     solution_text="⌊(7 + 2 − 2 − 1)/2⌋ + 1 = ⌊6/2⌋ + 1 = **4**. "

@@ -6,7 +6,25 @@ from ..counting import conv_connections, dense_connections
 from ..matrices import weight_indices
 from .core import ArrayExercise, NumberExercise
 
-q1 = NumberExercise(
+q1 = ArrayExercise(
+    prompt="A 1-D convolution with kernel width 3 and 'same' padding on 9 inputs (numbered "
+    "0–8). Which inputs does output 4 depend on? Answer with an array of input numbers, in "
+    "increasing order.",
+    answer=np.flatnonzero(weight_indices("conv", (9,), 3, padding=1)[4] >= 0),
+    mistakes=[
+        (np.arange(9), "that is every input: a dense layer. Output 4 sees only its window."),
+        (
+            np.array([4, 5, 6]),
+            "with 'same' padding the window is centred on the output: "
+            "one input each side of input 4.",
+        ),
+    ],
+    hint_text="With 'same' padding, output j's window is centred on input j.",
+    solution_text="`np.array([3, 4, 5])`: inputs 3, 4 and 5.",
+)
+
+
+q2 = NumberExercise(
     prompt="In the 6x6 example with a 3x3 kernel, how many of the 36 input pixels can change "
     "the output in row 2, column 2?",
     answer=int((weight_indices("conv", (6, 6), 3)[2 * 4 + 2] >= 0).sum()),
@@ -22,36 +40,21 @@ q1 = NumberExercise(
     "change it.",
 )
 
-q2 = NumberExercise(
-    prompt="A 28x28 one-channel image goes through a 3x3 convolution with 'same' padding "
-    "(28x28 output). How many connections (input–output pairs with a weight) does it have?",
-    answer=conv_connections(28 * 28, 9),
+
+q3 = NumberExercise(
+    prompt="A 28x28 one-channel image goes through a 3x3 convolution without padding (a 26x26 "
+    "output). How many connections (input–output pairs with a weight) does it have?",
+    answer=conv_connections(26 * 26, 9),
     mistakes={
-        dense_connections(28 * 28, 28 * 28): "that is the dense layer (m·n). A convolution "
+        dense_connections(28 * 28, 26 * 26): "that is the dense layer (m·n). A convolution "
         "connects each output to its k = 9 inputs only.",
         9: "9 is the number of *parameters* (shared weights); every output has its own 9 "
         "connections.",
-        28 * 28: "that counts one connection per output; each output has 9.",
+        26 * 26: "that counts one connection per output; each output has 9.",
+        conv_connections(28 * 28, 9): "that is 9 per *input* pixel, but there are only 26·26 "
+        "outputs: count 9 per output.",
     },
-    hint_text="Each of the n = 28·28 outputs is connected to k = 9 inputs (ignoring the few "
-    "that fall in the padding).",
-    solution_text="k·n = 9 · 784 = **7,056**, against m·n = 784 · 784 = 614,656 for a dense "
-    "layer: 87 times fewer.",
-)
-
-q3 = ArrayExercise(
-    prompt="A 1-D convolution with kernel width 3 and 'same' padding on 9 inputs (numbered "
-    "0–8). Which inputs does output 4 depend on? Answer with an array of input numbers, in "
-    "increasing order.",
-    answer=np.flatnonzero(weight_indices("conv", (9,), 3, padding=1)[4] >= 0),
-    mistakes=[
-        (np.arange(9), "that is every input: a dense layer. Output 4 sees only its window."),
-        (
-            np.array([4, 5, 6]),
-            "with 'same' padding the window is centred on the output: "
-            "one input each side of input 4.",
-        ),
-    ],
-    hint_text="With 'same' padding, output j's window is centred on input j.",
-    solution_text="`np.array([3, 4, 5])`: inputs 3, 4 and 5.",
+    hint_text="Each of the n = 26·26 outputs is connected to the k = 9 inputs under its window.",
+    solution_text="k·n = 9 · 676 = **6,084**, against m·n = 784 · 676 = 529,984 for a dense "
+    "layer: 87 times fewer (m / k = 784 / 9).",
 )

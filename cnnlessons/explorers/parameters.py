@@ -18,7 +18,7 @@ DIMS = ("1-D", "2-D")
 KIND_NOTES = {
     "dense": "every entry is its own weight",
     "locally_connected": "sparse: each output has its own\nweights, nothing is shared",
-    "tiled": "{t} kernels taking turns\nalong the output",
+    "tiled": "{n} kernels ({pattern}) taking\nturns over the output",
     "conv": "sparse and shared: one kernel,\nthe same on every row",
 }
 MAX_SIDE = 8  # 2-D: 8x8 = 64 inputs, still one visible cell per entry
@@ -131,7 +131,9 @@ class WeightMatrixExplorer(Explorer):
             f"{self.connections:,} connections:\n"
             f"each weight used {_times(self.uses.min(), self.uses.max())}"
         )
-        note = KIND_NOTES[kind].format(t=self.tiles)
+        t = self.tiles  # 1-D: t kernels in turn; 2-D: a t x t pattern of them
+        pattern = f"{t} in a row" if dims == "1-D" else f"a {t}×{t} pattern"
+        note = KIND_NOTES[kind].format(n=t if dims == "1-D" else t * t, pattern=pattern)
         if kind == "conv":
             toeplitz = "doubly block\nToeplitz" if dims == "2-D" else "Toeplitz"
             note += f"\n(a banded, {toeplitz} matrix)"
