@@ -340,13 +340,13 @@ _PAGE_JS = r"""
 
   // Continuous drag: a new slider value every animation frame for durationMs
   // (sweeping back and forth), counting distinct pictures shown meanwhile.
-  H.drag = async (sliderSel, pictureSel, durationMs, lo, hi) => {
+  H.drag = async (sliderSel, pictureSel, durationMs, lo, hi, step = 1) => {
     const slider = H.slider(sliderSel);
     let v = Math.round(Number(slider.get())), dir = 1, sets = 0, frames = 0, changes = 0;
     let last = H.sig(pictureSel);
     const t0 = performance.now();
     while (performance.now() - t0 < durationMs) {
-      v += dir;
+      v += dir * step;
       if (v >= hi || v <= lo) { dir = -dir; v = Math.min(hi, Math.max(lo, v)); }
       slider.set(v); sets++;
       await H.frame(); frames++;
@@ -590,6 +590,7 @@ def measure_step_latency(
     hi=63,
     step_timeout_ms=10_000,
     quiet_ms=150,
+    step=1,
 ) -> StepResult:
     """Median/p90 latency slider.set(v) -> first frame with new pixels.
 
@@ -599,7 +600,7 @@ def measure_step_latency(
     v = slider_value(page, slider_sel)
     samples, timeouts, extra = [], 0, 0
     for i in range(warmup + n_steps):
-        v = v + 1 if v < hi else lo
+        v = v + step if v + step <= hi else lo
         ms = page.evaluate(
             "([a, b, v, t]) => window.__cnn.step(a, b, v, t)",
             [slider_sel, picture_sel, v, step_timeout_ms],
@@ -617,9 +618,11 @@ def measure_step_latency(
     return StepResult(samples, timeouts, extra, summarize(samples))
 
 
-def measure_drag(page, slider_sel: str, picture_sel: str, *, duration_ms=2000, lo=0, hi=63) -> dict:
+def measure_drag(
+    page, slider_sel: str, picture_sel: str, *, duration_ms=2000, lo=0, hi=63, step=1
+) -> dict:
     """Drive the slider every animation frame for duration_ms; count new pictures."""
     return page.evaluate(
-        "([a, b, d, lo, hi]) => window.__cnn.drag(a, b, d, lo, hi)",
-        [slider_sel, picture_sel, duration_ms, lo, hi],
+        "([a, b, d, lo, hi, st]) => window.__cnn.drag(a, b, d, lo, hi, st)",
+        [slider_sel, picture_sel, duration_ms, lo, hi, step],
     )

@@ -1,6 +1,7 @@
 """Explorers driven headlessly, as a learner would drive them: set a control, check the arrays
 behind the picture and the picture itself."""
 
+import asyncio
 import base64
 import io
 import itertools
@@ -158,18 +159,49 @@ def test_a_real_mouse_event_reaches_the_click_handler():
     assert e.window == (2, 1)
 
 
-def test_frames_renderer_jslinks_the_slider_to_the_pictures():
+def test_frames_renderer_jslinks_every_control_to_the_pictures():
+    """5 kernels x 16 positions: an outer Stack per kernel (linked to the menu's index), an
+    inner one per position (linked to the slider), so neither control needs the kernel."""
     e = SlidingWindowExplorer()
-    assert len(e.frames.children) == 16
-    assert e.frame_link.source == (e.controls["position"], "value")
-    assert e.frame_link.target == (e.frames, "selected_index")
-    assert all(len(img.value) > 1000 for img in e.frames.children)
-    e.controls["position"].value = 4
+    kernel, position = e.controls["kernel"], e.controls["position"]
+    assert len(e.frames.children) == len(kernel.options) == 5
+    assert all(len(inner.children) == 16 for inner in e.frames.children)
+    sources = {}
+    for link in e.frame_links:
+        sources.setdefault(link.source, []).append(link.target)
+    assert sources[(kernel, "index")] == [(e.frames, "selected_index")]
+    assert sorted(id(t[0]) for t in sources[(position, "value")]) == sorted(
+        id(inner) for inner in e.frames.children
+    )
+    assert all(len(img.value) > 1000 for img in e._images.values())
     updates = e.updates
-    e.controls["position"].value = 5
+    position.value = 5
+    kernel.value = "blur"
     assert e.updates == updates  # the browser swaps frames: no drawing in the kernel
-    e.controls["kernel"].value = "blur"
-    assert e.updates == updates + 1  # another kernel: every frame drawn again
+    assert e.frames_pending == 0
+
+
+def test_in_a_running_kernel_the_first_frames_come_first_and_the_rest_follow():
+    """With an event loop running (as in a notebook), construction draws the current
+    kernel's 16 frames and leaves the other 64 to the loop; they end up exactly the frames
+    drawn all at once."""
+
+    async def build():
+        e = SlidingWindowExplorer(kernel="blur")
+        pending = e.frames_pending
+        for _ in range(600):
+            if not e.frames_pending:
+                break
+            await asyncio.sleep(0.01)
+        return e, pending
+
+    lazy, pending = asyncio.run(build())
+    assert pending == 64
+    assert lazy.frames_pending == 0
+    eager = SlidingWindowExplorer(kernel="blur")
+    for index in [(0, 0), (1, 5), (2, 15), (4, 9)]:
+        np.testing.assert_array_equal(lazy.frame(index), eager.frame(index))
+    assert lazy.window == eager.window  # the arrays follow the controls, not the last frame
 
 
 def test_the_explorer_displays_itself_and_keeps_the_notebook_backend():

@@ -131,13 +131,13 @@ def test_every_kind_and_dims_shows_weight_indices(matrix_explorer):
             n = uses.get((dims, kind), 1)
             assert (e.uses == n).all()
             assert f"each weight used {n} time" in e.usage.get_text()
-    assert len(e.frames.children) == 4
+    assert sorted(e._images) == list(itertools.product(range(2), range(4)))  # dims x kind
 
 
 def test_every_frame_differs_and_matches_its_kind(matrix_explorer):
     e = matrix_explorer
     e.controls["dims"].value = "1-D"
-    frames = [e.frame(i) for i in range(4)]
+    frames = [e.frame((0, i)) for i in range(4)]  # (dims, kind)
     for a, b in itertools.combinations(frames, 2):
         assert np.abs(a - b).max() > 0.3
     for i, kind in enumerate(LAYER_KINDS):

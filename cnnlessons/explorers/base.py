@@ -4,12 +4,13 @@ Every explorer builds its matplotlib figure **once** and, on each control change
 artists in place (``update`` returns the ones that changed). How the new picture reaches the
 page is the renderer's job; two were chosen by measurement (``make bench-explorers``):
 
-``"frames"`` (default for sliders with few positions)
-    Every position of the frame control is drawn once, ahead of time, into a PNG; the PNGs sit
-    in an ``ipywidgets.Stack`` whose ``selected_index`` is ``jslink``-ed to the slider. Moving
-    the slider swaps the picture in the browser without asking the kernel: the only path that
-    stays under two frames (33 ms) on a busy 2-core machine. Other controls (a kernel menu)
-    redraw the frames in the kernel.
+``"frames"`` (default when the controls have few combinations)
+    Every combination of the frame controls (e.g. 5 kernels x 16 positions) is drawn once,
+    ahead of time, into a lossless WebP image; the images sit in nested ``ipywidgets.Stack``s
+    whose ``selected_index`` is ``jslink``-ed to the controls. Moving a slider or choosing in
+    a menu swaps the picture in the browser without asking the kernel: the only path that
+    stays under two frames (33 ms) on a busy 2-core machine. A control that is not a frame
+    control redraws every frame in the kernel.
 
 ``"blit"`` (when the learner clicks on the picture, or a control has too many positions)
     An ipympl canvas: the figure lives in the kernel, mouse clicks come back to Python, and
@@ -23,11 +24,13 @@ explorer without a browser.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import io
 import itertools
 import math
 import sys
+import time
 
 import matplotlib as mpl
 import matplotlib.text as mtext
@@ -39,7 +42,7 @@ from matplotlib.transforms import Bbox
 from .. import _checks, style
 
 RENDERERS = ("frames", "blit")
-MAX_FRAMES = 64  # more positions than this: use the "blit" renderer
+MAX_FRAMES = 160  # more combinations than this: use the "blit" renderer
 _ids = itertools.count()
 
 
@@ -64,6 +67,19 @@ def png_bytes(rgba: np.ndarray) -> bytes:
     """Encode an RGBA buffer as PNG, fast (zlib level 1: flat colours compress well anyway)."""
     with io.BytesIO() as buf:
         mpl.image.imsave(buf, rgba, format="png", pil_kwargs={"compress_level": 1})
+        return buf.getvalue()
+
+
+def frame_bytes(rgba: np.ndarray) -> bytes:
+    """Encode a frame of the frames renderer as lossless WebP: the exact pixels, in about
+    half the bytes of a PNG (an explorer sends up to ``MAX_FRAMES`` of them), encoded about
+    as fast. Every current browser shows WebP; Pillow comes with matplotlib."""
+    from PIL import Image
+
+    with io.BytesIO() as buf:
+        Image.fromarray(np.ascontiguousarray(rgba[..., :3])).save(
+            buf, format="webp", lossless=True, method=2, quality=0
+        )
         return buf.getvalue()
 
 
@@ -102,8 +118,11 @@ class Explorer:
     Subclasses implement ``build(fig)`` (draw the figure once; call ``self.animate`` on the
     artists that will change) and ``update(**values)`` (apply the controls' values to the
     artists, return the artists that changed), and pass to ``__init__`` their controls
-    (a dict name -> ipywidget) and, for the frames renderer, the name of the frame control
-    (an ``IntSlider`` or ``Play`` starting at 0 in steps of 1).
+    (a dict name -> ipywidget) and, for the frames renderer, the frame controls: the name of
+    one, or a tuple of names (outermost first), each an ``IntSlider`` from 0 in steps of 1 or
+    a control with ``options`` (menu, toggle buttons, ``SelectionSlider``). A frame is drawn
+    for every combination of their values (at most ``MAX_FRAMES``), so moving any of them
+    only swaps pictures in the browser; any other control redraws every frame in the kernel.
     """
 
     figsize = (9.4, 3.4)
@@ -114,16 +133,26 @@ class Explorer:
     mirrors: tuple = ()
 
     def __init__(
-        self, controls: dict, *, renderer: str = "frames", frame_control: str | None = None
+        self,
+        controls: dict,
+        *,
+        renderer: str = "frames",
+        frame_control: str | tuple | None = None,
     ):
         import ipywidgets as widgets
 
         self.renderer = _checks.choice(renderer, "renderer", RENDERERS)
         self.controls = dict(controls)
-        self.frame_control = frame_control
+        #: the controls the frames renderer draws a frame for every combination of
+        self.frame_controls = (
+            (frame_control,) if isinstance(frame_control, str) else tuple(frame_control or ())
+        )
         self._animated: list = []
         self._click_handlers: dict = {}
         self._laying_out = False
+        self._pending: list = []  # frames renderer: combinations still to draw
+        self._generation = 0  # bumped when every frame must be drawn again
+        self._canvas_behind = False  # frames renderer: artists changed, canvas not redrawn
         self.updates = 0  # how many times the picture was redrawn (tests read it)
         with mpl.rc_context(style.RC):
             self.fig = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
@@ -300,64 +329,146 @@ class Explorer:
             self._redraw(changed)
             self.canvas.blit(self.fig.bbox)
             self.updates += 1
-        elif name != self.frame_control:  # e.g. another kernel: every frame changes
+        elif name not in self.frame_controls:  # every frame changes
             self._redraw(changed)  # a full draw if the background changed
             self._render_frames()
-        # frames renderer, frame control: the browser already shows the precomputed frame
+        else:  # a frame control: the browser already shows the precomputed frame
+            self._canvas_behind = True  # the artists moved, the canvas did not
 
     # -- frames renderer -----------------------------------------------------------------
-    def _frame_values(self) -> list:
-        """The values the frame control can take, in frame order: 0..max for a slider, the
-        option values for a menu or toggle buttons (whose ``index`` picks the frame)."""
-        control = self.controls[self.frame_control]
+    def _frame_values(self, name: str) -> list:
+        """The values frame control ``name`` can take, in frame order: 0..max for a slider,
+        the option values for a control with options (whose ``index`` picks the frame)."""
+        control = self.controls[name]
         if hasattr(control, "options"):
             return [o[1] if isinstance(o, tuple) else o for o in control.options]
         return list(range(control.min, control.max + 1))
 
-    def _frame_index(self) -> int:
-        control = self.controls[self.frame_control]
+    def _frame_index(self, name: str) -> int:
+        control = self.controls[name]
         return control.index if hasattr(control, "options") else control.value
 
     def _build_frames(self, widgets) -> None:
-        control = self.controls.get(self.frame_control)
-        if control is None:
+        if not self.frame_controls:
             raise ValueError(
                 "the frames renderer needs frame_control, the name of a slider or a menu"
             )
-        selection = hasattr(control, "options")
-        if not selection and (control.min != 0 or getattr(control, "step", 1) != 1):
-            raise ValueError("frame_control must be a slider from 0 in steps of 1")
-        if len(self._frame_values()) > MAX_FRAMES:
+        for name in self.frame_controls:
+            control = self.controls.get(name)
+            if control is None:
+                raise ValueError(f"frame_control {name!r} is not one of the controls")
+            if not hasattr(control, "options") and (
+                control.min != 0 or getattr(control, "step", 1) != 1
+            ):
+                raise ValueError(f"frame_control {name!r} must be a slider from 0 in steps of 1")
+        sizes = [len(self._frame_values(name)) for name in self.frame_controls]
+        if math.prod(sizes) > MAX_FRAMES:
             raise ValueError(
-                f"frame_control has more than {MAX_FRAMES} positions: use renderer='blit'"
+                f"frame_control has {' x '.join(map(str, sizes))} = {math.prod(sizes)} "
+                f"combinations, more than {MAX_FRAMES}: use renderer='blit'"
             )
         width, height = self.canvas.get_width_height()
-        self._images = [
-            widgets.Image(format="png", layout={"width": f"{width}px", "height": f"{height}px"})
-            for _ in self._frame_values()
-        ]
-        self.frames = widgets.Stack(self._images, selected_index=self._frame_index())
-        self.frame_link = widgets.jslink(
-            (control, "index" if selection else "value"), (self.frames, "selected_index")
-        )
+        layout = {"width": f"{width}px", "height": f"{height}px"}
+        self._images = {}  # combination of value indices -> Image, outermost control first
+        self.frame_links = []
+
+        def stack(level: int, prefix: tuple):
+            name = self.frame_controls[level]
+            control = self.controls[name]
+            if level == len(self.frame_controls) - 1:
+                children = []
+                for i in range(sizes[level]):
+                    self._images[(*prefix, i)] = widgets.Image(format="webp", layout=layout)
+                    children.append(self._images[(*prefix, i)])
+            else:
+                children = [stack(level + 1, (*prefix, i)) for i in range(sizes[level])]
+            box = widgets.Stack(children, selected_index=self._frame_index(name))
+            trait = "index" if hasattr(control, "options") else "value"
+            self.frame_links.append(widgets.jslink((control, trait), (box, "selected_index")))
+            return box
+
+        self.frames = stack(0, ())
         self._render_frames()
 
     def _render_frames(self) -> None:
-        """Draw every position of the frame control (over the saved background) into PNGs."""
-        values = self.values
-        for value, image in zip(self._frame_values(), self._images, strict=True):
-            self._redraw(self.update(**{**values, self.frame_control: value}))
-            image.value = png_bytes(np.asarray(self.canvas.buffer_rgba()))
-        self._redraw(self.update(**values))  # back to what the controls say
+        """Draw every combination of the frame controls (over the saved background) into
+        images. The combinations the innermost control reaches from where the controls are
+        now come first, so the picture is ready at once. In a running kernel the others are
+        drawn afterwards, a few at a time between messages (the explorer shows while they
+        are drawn; a control moved meanwhile is still handled); elsewhere (a script, a test)
+        they are all drawn here. ``finish_frames()`` draws whatever is left."""
+        self._generation += 1
+        now = tuple(self._frame_index(name) for name in self.frame_controls)
+        first = [c for c in self._images if c[:-1] == now[:-1]]
+        self._pending = [c for c in self._images if c[:-1] != now[:-1]]
+        self._render(first)
         self.updates += 1
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if loop is None:
+            self.finish_frames()
+        elif self._pending:
+            loop.call_soon(self._render_pending, self._generation, loop)
 
-    def frame(self, index: int | None = None) -> np.ndarray:
+    def _render(self, combinations: list, budget: float | None = None) -> None:
+        """Draw combinations from the front of the list into their images (removing them
+        from it), all of them or until ``budget`` seconds have passed; then draw the
+        controls' own state again."""
+        values = self.values
+        options = [self._frame_values(name) for name in self.frame_controls]
+        if self._canvas_behind:  # artists changed without a redraw: repaint them all first
+            self._canvas_behind = False
+            self._redraw(list(self._animated))
+        t0 = time.perf_counter()
+        while combinations and (budget is None or time.perf_counter() - t0 < budget):
+            combination = combinations.pop(0)
+            chosen = {
+                name: options[k][i]
+                for k, (name, i) in enumerate(zip(self.frame_controls, combination, strict=True))
+            }
+            self._redraw(self.update(**{**values, **chosen}))
+            image = self._images[combination]
+            image.value = frame_bytes(np.asarray(self.canvas.buffer_rgba()))
+        self._redraw(self.update(**values))  # back to what the controls say
+
+    def _render_pending(self, generation: int, loop) -> None:
+        """Draw pending frames for about 150 ms, then let the kernel handle messages (the
+        frame controls do not need it: the browser swaps what is already there)."""
+        if generation != self._generation or not self._pending:
+            return  # frames were started over (another control changed) or are done
+        self._render(self._pending, budget=0.15)
+        if self._pending:
+            loop.call_later(0.002, self._render_pending, generation, loop)
+
+    @property
+    def frames_pending(self) -> int:
+        """How many frames are still to be drawn (0 once every combination is ready)."""
+        return len(self._pending)
+
+    def finish_frames(self) -> None:
+        """Draw every frame still pending, now."""
+        if self._pending:
+            self._render(self._pending)
+
+    def frame(self, index=None) -> np.ndarray:
         """The RGBA pixels the page shows (frames renderer: for frame ``index``, default the
-        current one, decoded from the PNG that was sent; blit renderer: the canvas)."""
+        one the controls select, decoded from the image that was sent; ``index`` is an int for
+        one frame control, a tuple of indices for several; blit renderer: the canvas)."""
         if self.renderer != "frames":
             return np.asarray(self.canvas.buffer_rgba()).copy()
-        index = self._frame_index() if index is None else index
-        return mpl.image.imread(io.BytesIO(self._images[index].value), format="png")
+        if index is None:
+            index = tuple(self._frame_index(name) for name in self.frame_controls)
+        elif not isinstance(index, tuple):
+            index = (index,)
+        self.finish_frames()
+        if index not in self._images:
+            raise ValueError(f"index must pick one of the frames, e.g. {next(iter(self._images))}")
+        from PIL import Image
+
+        with Image.open(io.BytesIO(self._images[index].value)) as decoded:
+            return np.asarray(decoded.convert("RGBA"), dtype=np.float32) / 255
 
     # -- blit renderer -------------------------------------------------------------------
     def _ipympl_canvas(self):

@@ -20,8 +20,9 @@ class ConnectionsExplorer(Explorer):
 
     Controls: ``kind`` (dense or conv), ``k`` (the kernel size, odd, 1 to 7), ``side`` (look
     from an input: which outputs it affects; or from an output: which inputs it depends on)
-    and ``unit`` (which one; the frame control, so the browser swaps pictures while it
-    moves). With ``renderer="blit"`` a click on a unit selects it (and its side).
+    and ``unit`` (which one). The frames renderer draws every combination once, so every
+    control swaps pictures in the browser. With ``renderer="blit"`` a click on a unit
+    selects it (and its side).
     """
 
     figsize = (9.4, 3.4)
@@ -54,8 +55,11 @@ class ConnectionsExplorer(Explorer):
                 description="layer",
                 style={"button_width": "70px"},
             ),
-            "k": widgets.IntSlider(
-                k, K_RANGE[0], K_RANGE[1], step=2, description="k", layout={"width": "220px"}
+            "k": widgets.SelectionSlider(  # options, not a stepped range: frames by index
+                options=list(range(K_RANGE[0], K_RANGE[1] + 1, 2)),
+                value=k,
+                description="k",
+                layout={"width": "220px"},
             ),
             "side": widgets.ToggleButtons(
                 options=list(SIDES),
@@ -67,7 +71,8 @@ class ConnectionsExplorer(Explorer):
                 n // 2, 0, n - 1, description="unit", layout={"width": "260px"}
             ),
         }
-        super().__init__(controls, renderer=renderer, frame_control="unit")
+        # every combination is drawn once (2 x 2 x 4 x n frames): each control swaps pictures
+        super().__init__(controls, renderer=renderer, frame_control=("kind", "side", "k", "unit"))
         if self.renderer == "blit":
             self.on_click(self.view.ax, self._pick)
 

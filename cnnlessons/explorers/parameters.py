@@ -72,7 +72,9 @@ class WeightMatrixExplorer(Explorer):
         )
         dims.style.button_width = "4em"
         self._dims = None
-        super().__init__({"kind": kind, "dims": dims}, renderer=renderer, frame_control="kind")
+        super().__init__(
+            {"kind": kind, "dims": dims}, renderer=renderer, frame_control=("dims", "kind")
+        )
 
     # inches: where the matrix may go (left, bottom, right, top) and the side panel's left
     _REGION = (0.85, 0.7, 6.1, 2.75)

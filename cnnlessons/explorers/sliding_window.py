@@ -43,7 +43,7 @@ class SlidingWindowExplorer(Explorer):
         super().__init__(
             {"position": position, "play": play, "kernel": choice},
             renderer=renderer,
-            frame_control="position",
+            frame_control=("kernel", "position"),  # 5 x 16 frames
         )
         if renderer == "blit":
             self.on_click(self.view.axes["output"], self._jump)
