@@ -174,7 +174,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--steps", type=int, default=30, help="measured steps per round")
     parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="measure only the cases whose name contains this (and the baseline)",
+    )
     args = parser.parse_args()
+    for name in [n for n in CASES if args.only not in n and n != BASELINE]:
+        del CASES[name]
     if h.CHROMIUM is None:
         print("no Chromium found: apt-get install chromium (or set CNNLESSONS_CHROMIUM)")
         return 1

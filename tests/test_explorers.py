@@ -160,17 +160,18 @@ def test_a_real_mouse_event_reaches_the_click_handler():
 
 
 def test_frames_renderer_jslinks_every_control_to_the_pictures():
-    """5 kernels x 16 positions: an outer Stack per kernel (linked to the menu's index), an
-    inner one per position (linked to the slider), so neither control needs the kernel."""
+    """16 positions x 5 kernels: an outer Stack per position, linked to the slider (one
+    link: the slider is dragged, and each link costs a message), an inner one per kernel,
+    linked to the menu's index. Neither control needs the kernel."""
     e = SlidingWindowExplorer()
     kernel, position = e.controls["kernel"], e.controls["position"]
-    assert len(e.frames.children) == len(kernel.options) == 5
-    assert all(len(inner.children) == 16 for inner in e.frames.children)
+    assert len(e.frames.children) == 16
+    assert all(len(inner.children) == len(kernel.options) == 5 for inner in e.frames.children)
     sources = {}
     for link in e.frame_links:
         sources.setdefault(link.source, []).append(link.target)
-    assert sources[(kernel, "index")] == [(e.frames, "selected_index")]
-    assert sorted(id(t[0]) for t in sources[(position, "value")]) == sorted(
+    assert sources[(position, "value")] == [(e.frames, "selected_index")]
+    assert sorted(id(t[0]) for t in sources[(kernel, "index")]) == sorted(
         id(inner) for inner in e.frames.children
     )
     assert all(len(img.value) > 1000 for img in e._images.values())
@@ -199,7 +200,7 @@ def test_in_a_running_kernel_the_first_frames_come_first_and_the_rest_follow():
     assert pending == 64
     assert lazy.frames_pending == 0
     eager = SlidingWindowExplorer(kernel="blur")
-    for index in [(0, 0), (1, 5), (2, 15), (4, 9)]:
+    for index in [(0, 0), (5, 1), (15, 2), (9, 4)]:  # (position, kernel)
         np.testing.assert_array_equal(lazy.frame(index), eager.frame(index))
     assert lazy.window == eager.window  # the arrays follow the controls, not the last frame
 

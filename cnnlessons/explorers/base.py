@@ -119,10 +119,17 @@ class Explorer:
     artists that will change) and ``update(**values)`` (apply the controls' values to the
     artists, return the artists that changed), and pass to ``__init__`` their controls
     (a dict name -> ipywidget) and, for the frames renderer, the frame controls: the name of
-    one, or a tuple of names (outermost first), each an ``IntSlider`` from 0 in steps of 1 or
-    a control with ``options`` (menu, toggle buttons, ``SelectionSlider``). A frame is drawn
-    for every combination of their values (at most ``MAX_FRAMES``), so moving any of them
-    only swaps pictures in the browser; any other control redraws every frame in the kernel.
+    one, or a tuple of names, each an ``IntSlider`` from 0 in steps of 1 or a control with
+    ``options`` (menu, toggle buttons, ``SelectionSlider``). A frame is drawn for every
+    combination of their values (at most ``MAX_FRAMES``), so moving any of them only swaps
+    pictures in the browser; any other control redraws every frame in the kernel.
+
+    Order the frame controls from the one moved most (a slider that is dragged) to the one
+    moved least (a menu): the frames sit in nested ``Stack``s, outermost first, and each
+    ``Stack`` is ``jslink``-ed to its control. A control is linked to as many ``Stack``s as
+    there are combinations of the controls before it, and every link sends one message per
+    change; a dragged slider must have one (measured: 16 links on a slider halved the
+    frames shown while dragging).
     """
 
     figsize = (9.4, 3.4)
@@ -392,15 +399,18 @@ class Explorer:
 
     def _render_frames(self) -> None:
         """Draw every combination of the frame controls (over the saved background) into
-        images. The combinations the innermost control reaches from where the controls are
-        now come first, so the picture is ready at once. In a running kernel the others are
-        drawn afterwards, a few at a time between messages (the explorer shows while they
-        are drawn; a control moved meanwhile is still handled); elsewhere (a script, a test)
-        they are all drawn here. ``finish_frames()`` draws whatever is left."""
+        images. The combinations the first (outermost) control reaches from where the others
+        are now come first, so the picture is ready at once. In a running kernel the rest
+        are drawn afterwards, a few at a time between messages (the explorer shows while
+        they are drawn; a control moved meanwhile is still handled); elsewhere (a script, a
+        test) they are all drawn here. ``finish_frames()`` draws whatever is left. Drawing
+        goes with the first control changing fastest: the last ones (menus, buttons) change
+        more of the picture and cost a full draw."""
         self._generation += 1
         now = tuple(self._frame_index(name) for name in self.frame_controls)
-        first = [c for c in self._images if c[:-1] == now[:-1]]
-        self._pending = [c for c in self._images if c[:-1] != now[:-1]]
+        order = sorted(self._images, key=lambda c: c[::-1])
+        first = [c for c in order if c[1:] == now[1:]]
+        self._pending = [c for c in order if c[1:] != now[1:]]
         self._render(first)
         self.updates += 1
         try:

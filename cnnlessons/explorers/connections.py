@@ -71,8 +71,9 @@ class ConnectionsExplorer(Explorer):
                 n // 2, 0, n - 1, description="unit", layout={"width": "260px"}
             ),
         }
-        # every combination is drawn once (2 x 2 x 4 x n frames): each control swaps pictures
-        super().__init__(controls, renderer=renderer, frame_control=("kind", "side", "k", "unit"))
+        # every combination is drawn once (n x 4 x 2 x 2 frames), so each control swaps
+        # pictures in the browser; the dragged sliders first (see Explorer)
+        super().__init__(controls, renderer=renderer, frame_control=("unit", "k", "side", "kind"))
         if self.renderer == "blit":
             self.on_click(self.view.ax, self._pick)
 

@@ -43,7 +43,7 @@ class SlidingWindowExplorer(Explorer):
         super().__init__(
             {"position": position, "play": play, "kernel": choice},
             renderer=renderer,
-            frame_control=("kernel", "position"),  # 5 x 16 frames
+            frame_control=("position", "kernel"),  # 16 x 5 frames; the slider first
         )
         if renderer == "blit":
             self.on_click(self.view.axes["output"], self._jump)
