@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 RUNTIME = PYPROJECT["project"]["dependencies"]
 TESTING = PYPROJECT["project"]["optional-dependencies"]["test"]
+LAB = PYPROJECT["project"]["optional-dependencies"]["lab"]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
@@ -32,7 +33,7 @@ def test_environment_yml_lists_the_same_packages_as_pyproject():
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     assert "conda-forge" in env["channels"]
     assert sorted(d.replace(" ", "") for d in conda if name(d) not in ("python", "pip")) == sorted(
-        RUNTIME + TESTING
+        RUNTIME + LAB + TESTING
     )
     assert "-e ." in pip
     python = next(d for d in conda if name(d) == "python")
@@ -45,11 +46,20 @@ def test_binder_installs_the_package_and_every_runtime_dependency():
         for ln in (ROOT / "binder" / "requirements.txt").read_text().splitlines()
         if ln.strip() and not ln.startswith("#")
     ]
-    assert "." in lines or "-e ." in lines
-    assert {name(d) for d in RUNTIME} <= {name(ln) for ln in lines}
+    assert "." in lines, "Binder must install the package (non-editable, as a wheel would)"
+    # the package brings its own dependencies; JupyterLab is the image's, never replaced
+    assert "jupyterlab" not in {name(ln) for ln in lines}
     runtime = (ROOT / "binder" / "runtime.txt").read_text().strip()
     match = re.fullmatch(r"python-3\.(\d+)", runtime)
     assert match and int(match.group(1)) >= 10
+
+
+def test_the_package_needs_no_jupyter_server():
+    """Installing cnnlessons into Binder, Colab or a browser kernel must not pull in (or
+    upgrade) a Jupyter server: JupyterLab is the `lab` extra, for `make lab`."""
+    assert not {"jupyterlab", "notebook", "jupyter-server", "voila"} & {name(d) for d in RUNTIME}
+    assert {name(d) for d in LAB} == {"jupyterlab"}
+    assert PYPROJECT["project"]["license"] == "MIT"
 
 
 def test_readme_has_the_two_commands_and_a_binder_link_to_the_start_notebook():
