@@ -20,11 +20,13 @@ import numpy as np
 MAX_ELEMENTS = 2**23
 
 
-def size_limit(n: int, what: str, advice: str, limit: int = MAX_ELEMENTS) -> None:
-    """Refuse to allocate ``n`` values (``what``: which argument makes it this large)."""
+def size_limit(
+    n: int, what: str, advice: str, limit: int = MAX_ELEMENTS, limit_name: str = "MAX_ELEMENTS"
+) -> None:
+    """Refuse to allocate ``n`` values; ``what`` names the arguments that make it this large."""
     if n > limit:
         raise ValueError(
-            f"{what} would need {n:,} values, more than the limit of {limit:,}: {advice}"
+            f"{what} would need {n:,} values, more than {limit_name} = {limit:,}: {advice}"
         )
 
 

@@ -24,6 +24,7 @@ from . import _checks
 from .geometry import (  # noqa: F401  (re-exported: cnnlessons.conv.X keeps working)
     PADDING_WORDS,
     check_padding_fits,
+    effective,
     fits_evenly,
     output_hw,
     output_size,
@@ -145,9 +146,12 @@ def conv2d(x, w, *, bias=None, stride=1, padding=0, dilation=1, padding_mode="ze
             )
     hp, wp = padded_hw(x3.shape[-2:], pads)
     out_hw = output_hw((hp, wp), kernel_hw, stride, dilation)
-    _checks.size_limit(in_channels * hp * wp, "padding", _LARGE)
-    _checks.size_limit(n_filters * out_hw[0] * out_hw[1], "the output", _LARGE)
+    _checks.size_limit(in_channels * hp * wp, f"padding {pads} of x {x.shape}", _LARGE)
+    _checks.size_limit(
+        n_filters * out_hw[0] * out_hw[1], f"the output of x {x.shape} and w {w.shape}", _LARGE
+    )
     check_padding_fits(pads, x3.shape[-2:], padding_mode)
+    stride, dilation = effective(kernel_hw, stride, dilation, out_hw)
 
     xp = pad(x3, pads, padding_mode)
     out = np.zeros((n_filters,) + out_hw)

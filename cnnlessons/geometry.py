@@ -161,6 +161,14 @@ def output_hw(padded, kernel_hw, stride, dilation, name="kernel") -> tuple[int, 
     return tuple(out)
 
 
+def effective(kernel_hw, stride, dilation, out_hw):
+    """Stride and dilation as indexing uses them: a stride with one output, or a dilation
+    with one tap, changes nothing, so it is 1 (huge values never reach numpy's indexing)."""
+    stride = tuple(s if o > 1 else 1 for s, o in zip(stride, out_hw, strict=True))
+    dilation = tuple(d if k > 1 else 1 for d, k in zip(dilation, kernel_hw, strict=True))
+    return stride, dilation
+
+
 def pad(x: np.ndarray, pads, mode: str, fill: float = 0.0) -> np.ndarray:
     """Pad the last two axes of ``x`` with ``mode`` "zeros" (``fill``), "circular" or
     "reflect" (about the edge pixel, as PyTorch). Sizes must have been checked already."""

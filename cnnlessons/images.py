@@ -94,4 +94,5 @@ def grace_hopper(step: int = 1) -> np.ndarray:
     with cbook.get_sample_data("grace_hopper.jpg") as f:
         rgb = mimage.imread(f, format="jpg").astype(float) / 255.0
     grey = rgb[..., :3] @ np.array([0.299, 0.587, 0.114])  # ITU-R BT.601 luma
+    s = min(s, max(grey.shape))  # a step past the edge keeps the first pixel only
     return grey[::s, ::s].copy()

@@ -17,7 +17,7 @@ import numpy as np
 
 from . import _checks
 from .conv import PADDING_MODES
-from .geometry import check_padding_fits, output_hw, padded_hw, validate
+from .geometry import check_padding_fits, effective, output_hw, padded_hw, validate
 
 __all__ = [
     "conv_matrix",
@@ -35,6 +35,7 @@ LAYER_KINDS = ("dense", "locally_connected", "tiled", "conv")
 #: index arithmetic behind them (one row per connection) is limited to the same number.
 MAX_MATRIX_ENTRIES = 2**22
 
+_LIMIT = (MAX_MATRIX_ENTRIES, "MAX_MATRIX_ENTRIES")
 _LARGE = (
     "these matrices are for small inputs; use conv2d (the same numbers without the "
     "matrix) or the counting functions (conv_params, dense_params) for inputs this large"
@@ -52,12 +53,12 @@ def _connections(input_hw, kernel_hw, stride, dilation, pads, mode):
     oh, ow = output_hw(padded_hw(input_hw, pads), kernel_hw, stride, dilation)
     kh, kw = kernel_hw
     _checks.size_limit(
-        oh * ow * h * w, "the matrix (outputs x inputs)", _LARGE, MAX_MATRIX_ENTRIES
+        oh * ow * h * w, f"the matrix for input_shape {tuple(input_hw)}", _LARGE, *_LIMIT
     )
-    _checks.size_limit(
-        oh * ow * kh * kw, "the connections (outputs x kernel taps)", _LARGE, MAX_MATRIX_ENTRIES
-    )
+    what = f"the connections of input_shape {tuple(input_hw)} with a {kernel_hw} kernel"
+    _checks.size_limit(oh * ow * kh * kw, what, _LARGE, *_LIMIT)
     check_padding_fits(pads, input_hw, mode)
+    stride, dilation = effective(kernel_hw, stride, dilation, (oh, ow))
     oy, ox, i, j = np.ix_(np.arange(oh), np.arange(ow), np.arange(kh), np.arange(kw))
     py = oy * stride[0] + i * dilation[0] - top
     px = ox * stride[1] + j * dilation[1] - left
@@ -120,7 +121,8 @@ def conv_matrix(input_shape, w, *, stride=1, padding=0, dilation=1, padding_mode
     c, h, wd = shp3
     oh, ow = output_hw(padded_hw((h, wd), pads), (kh, kw), stride, dilation)
     _checks.size_limit(
-        n_f * oh * ow * c * h * wd, "the matrix (outputs x inputs)", _LARGE, MAX_MATRIX_ENTRIES
+        n_f * oh * ow * c * h * wd, f"the matrix for input_shape {shp} and w {w.shape}", _LARGE,
+        *_LIMIT,
     )
     out, inp, tap, (oh, ow) = _connections((h, wd), (kh, kw), stride, dilation, pads, padding_mode)
     n_out, n_in = oh * ow, h * wd
@@ -155,7 +157,8 @@ def weight_indices(kind, input_shape, kernel_size, *, stride=1, padding=0, dilat
     ``kind`` is one of ``"dense"``, ``"locally_connected"``, ``"tiled"``, ``"conv"``. All four
     have the outputs a convolution of ``kernel_size`` (stride, zero padding, dilation) would
     have on a one-channel input of ``input_shape`` — ``(W,)`` for 1-D, ``(H, W)`` for 2-D — so
-    they can be compared side by side. ``tiles`` (tiled only): t kernels cycled along each axis.
+    they can be compared side by side. ``tiles`` (tiled only): t kernels cycled along each axis
+    (more tiles than outputs along an axis is one kernel per output, numbered as such).
     At most ``MAX_MATRIX_ENTRIES`` entries.
 
     The lessons' 1-D picture: 5 inputs, a 3-tap kernel, 3 outputs. A convolution reuses its
@@ -184,7 +187,8 @@ def weight_indices(kind, input_shape, kernel_size, *, stride=1, padding=0, dilat
     elif kind == "locally_connected":
         idx[out, inp] = out * k + tap
     else:
-        tile = (out // ow % tiles[0]) * tiles[1] + (out % ow % tiles[1])
+        th, tw = min(tiles[0], oh), min(tiles[1], ow)  # more tiles than outputs: one each
+        tile = (out // ow % th) * tw + (out % ow % tw)
         idx[out, inp] = tile * k + tap
     return idx
 

@@ -30,7 +30,7 @@ import math
 import numpy as np
 
 from . import _checks
-from .geometry import output_hw, pad, padded_hw, resolve_padding
+from .geometry import effective, output_hw, pad, padded_hw, resolve_padding
 
 __all__ = [
     "max_pool2d",
@@ -89,12 +89,13 @@ def _pool(x, kernel_size, stride, padding, padding_mode, allowed, name):
     hp, wp = padded_hw(x.shape[-2:], pads)
     oh, ow = output_hw((hp, wp), kernel_hw, stride, (1, 1), name="kernel_size")
     c = _checks.product(channels)
-    _checks.size_limit(c * hp * wp, "padding", _LARGE)
-    _checks.size_limit(c * oh * wp, "the pooled rows", _LARGE)
+    _checks.size_limit(c * hp * wp, f"padding {pads} of x {x.shape}", _LARGE)
+    _checks.size_limit(c * oh * wp, f"pooling x {x.shape} with padding {pads}", _LARGE)
     if mode == "ignore":
         xp = pad(x, pads, "zeros", fill=-np.inf)
     else:
         xp = pad(x, pads, mode)
+    stride, _ = effective(kernel_hw, stride, (1, 1), (oh, ow))
     return xp, kernel_hw, stride, (oh, ow)
 
 
@@ -211,7 +212,7 @@ def blur_pool2d(x, stride=2, filter_size=4, *, padding="same", padding_mode="ref
     hp, wp = padded_hw(x.shape[-2:], pads)
     oh, ow = output_hw((hp, wp), (n, n), (s, s), (1, 1), name="filter")
     c = _checks.product(x.shape[:-2])
-    _checks.size_limit(c * hp * wp, "padding", _LARGE)
+    _checks.size_limit(c * hp * wp, f"padding {pads} of x {x.shape}", _LARGE)
     (top, bottom), (left, right) = pads
     h, w = x.shape[-2:]
     if mode == "reflect" and max(top, bottom, left, right) >= min(h, w):
@@ -222,6 +223,7 @@ def blur_pool2d(x, stride=2, filter_size=4, *, padding="same", padding_mode="ref
             "use padding_mode='zeros' or a smaller filter_size"
         )
     xp = pad(x, pads, mode)
+    s = s if max(oh, ow) > 1 else 1  # one output: the stride changes nothing
     row = _binomial_row(n)
     rows = np.zeros(x.shape[:-2] + (oh, wp))
     for i in range(n):  # blur along the height, keeping every s-th row
