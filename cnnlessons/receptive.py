@@ -150,15 +150,37 @@ def _forward(x: np.ndarray, layer: dict) -> np.ndarray:
     return max_pool2d(x, (1, k), stride=(1, s), padding=(0, p), padding_mode=mode)
 
 
+_LONGEST_SIGNAL = 2**20  # pixels of a padded signal inside the measurement (4 at a time)
+
+
 def _units(specs, n: int) -> int | None:
     """How many units the last layer has for an input of n pixels; None if a layer's
     window does not fit in its (padded) input."""
-    for layer in specs:
-        room = n + 2 * layer["padding"] - _span(layer["kernel"], layer["dilation"])
+    for position, layer in enumerate(specs):
+        padded = n + 2 * layer["padding"]
+        if padded > _LONGEST_SIGNAL:
+            raise ValueError(
+                f"layers[{position}] padding={layer['padding']} makes the signal {padded:,} "
+                f"pixels long inside the measurement, more than {_LONGEST_SIGNAL:,}: too large "
+                "to measure; receptive_field computes it by formula"
+            )
+        room = padded - _span(layer["kernel"], layer["dilation"])
         if room < 0:
             return None
         n = room // layer["stride"] + 1
     return n
+
+
+def _clean(specs, n: int) -> np.ndarray:
+    """Which units of the last layer reach no padding at any layer (their whole field lies
+    in the input): all-ones through each layer's windows, kept where every tap was clean."""
+    clean = np.ones((1, n))
+    for layer in specs:
+        k = layer["kernel"]
+        window = dict(stride=(1, layer["stride"]), padding=(0, layer["padding"]))
+        out = conv2d(clean, np.ones((1, k)), dilation=(1, layer["dilation"]), **window)
+        clean = (out == k).astype(float)  # exact: sums of k ones
+    return clean[0] > 0
 
 
 def _measure(specs, n: int) -> ReceptiveField | None:
@@ -168,6 +190,8 @@ def _measure(specs, n: int) -> ReceptiveField | None:
     if units is None or units < 2:
         return None
     u = units // 2 - (1 if units % 2 == 0 else 0)  # the middle unit, with a right neighbour
+    if not _clean(specs, n)[[u, u + 1]].all():
+        return None  # their fields run into padding: the input is too small to see them whole
     watched = np.array([u, u, u + 1, u + 1])
     first = np.array([True, False, True, False])  # searching a first (True) or last pixel
 
@@ -179,9 +203,6 @@ def _measure(specs, n: int) -> ReceptiveField | None:
             x = _forward(x.astype(float), layer)
         return x[np.arange(4), watched] > 0
 
-    everything = np.where(first, n - 1, 0)
-    if not responds(everything).all():
-        return None  # a watched unit sees only padding
     lo, hi = np.zeros(4, dtype=np.int64), np.full(4, n - 1, dtype=np.int64)
     while (lo < hi).any():
         mid = np.where(first, (lo + hi) // 2, (lo + hi + 1) // 2)
@@ -190,8 +211,6 @@ def _measure(specs, n: int) -> ReceptiveField | None:
         hi = np.where(first & yes, mid, np.where(~first & ~yes, mid - 1, hi))
         lo = np.where(first & ~yes, mid + 1, np.where(~first & yes, mid, lo))
     start, end, next_start = int(lo[0]), int(lo[1]), int(lo[2])
-    if start == 0 or end == n - 1:
-        return None  # may run into the edge of the input: not the whole field
     stride = next_start - start
     return ReceptiveField(size=end - start + 1, stride=stride, padding=u * stride - start)
 
@@ -204,8 +223,10 @@ def measured_receptive_field(layers, input_size=None) -> ReceptiveField:
     layer responds (is above 0) exactly when some pixel of its receptive field is 1. Lighting
     pixels 0..m and asking whether the middle unit responds, for m found by bisection, gives
     the first pixel it sees; lighting m..end gives the last (size, and padding); its
-    right-hand neighbour's first pixel gives the stride. About 4 log2(n) passes of 4 signals
-    instead of n impulses, so long inputs are cheap.
+    right-hand neighbour's first pixel gives the stride. About log2(n) passes of 4 signals
+    instead of n impulses, so long inputs are cheap. The measurement counts only when no
+    window on the way from the input to these two units reaches padding (otherwise part of
+    their field lies outside the input).
 
     Without ``input_size``, the input doubles from 16 pixels until two sizes in a row give
     the same answer, up to ``MAX_MEASURED_INPUT``. Accepts and refuses the same layers as
