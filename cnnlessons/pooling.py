@@ -128,7 +128,9 @@ def avg_pool2d(x, kernel_size, stride=None, padding=0, padding_mode="zeros"):
     xp, k, s, out_hw = _pool(
         x, kernel_size, stride, padding, padding_mode, POOL_PADDING_MODES[1:], "avg_pool2d"
     )
-    return _window_reduce(xp, k, s, out_hw, np.add) / (k[0] * k[1])
+    out = _window_reduce(xp, k, s, out_hw, np.add)
+    out /= k[0] * k[1]
+    return out
 
 
 def global_max_pool(x):

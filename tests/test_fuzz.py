@@ -42,6 +42,9 @@ PROFILE = settings.get_profile(os.environ.get("HYPOTHESIS_PROFILE", "fuzz-ci"))
 if os.environ.get("HYPOTHESIS_PROFILE") not in (None, "fuzz-ci", "fuzz-long"):
     PROFILE = settings.get_profile("fuzz-ci")
 
+# NaN, inf and huge values make numpy warn (invalid value, overflow): expected here
+pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
+
 MEMORY_LIMIT = 300 * 2**20  # "a few hundred MB"
 TIME_LIMIT = 1.0  # seconds of CPU time per call
 
