@@ -584,13 +584,103 @@ def test_receptive_fields(layers, input_size):
     assert measured == formula  # accepted by one, accepted by the other, and they agree
 
 
+# ----------------------------------------------------------------------------- the rest
+@PROFILE
+@given(x=st.one_of(arrays(), plain(3, 8)), w=st.one_of(arrays((2, 4)), plain(1, 3)))
+def test_convolve2d(x, w):
+    try:
+        got = run(cl.convolve2d, x, w)
+    except Refused:
+        return
+    xa, wa = as_array(x), as_array(w)
+    if xa.ndim == 2 and wa.ndim == 2 and np.abs(xa).max() < 1e100 and np.abs(wa).max() < 1e100:
+        expected = sig.convolve2d(xa, wa, mode="valid")
+        np.testing.assert_allclose(got, expected, atol=1e-6 * (1 + abs(expected).max()))
+
+
+@PROFILE
+@given(k=st.one_of(likely, number), d=st.one_of(likely, number))
+def test_span(k, d):
+    try:
+        got = run(cl.span, k, d)
+    except Refused:
+        return
+    kk, dd = as_int(k, 1), as_int(d, 1)
+    assert kk is not None and dd is not None
+    if kk < 1000:
+        taps = [t * dd for t in range(kk)]  # where each tap of the kernel lands
+        assert got == taps[-1] - taps[0] + 1
+
+
+@PROFILE
+@given(
+    h=st.one_of(st.integers(1, 9), number),
+    w=st.one_of(st.integers(1, 9), number),
+    column=st.one_of(st.none(), st.integers(0, 9), number),
+    high=st.one_of(values, junk),
+    low=st.one_of(values, junk),
+)
+def test_step_edge(h, w, column, high, low):
+    try:
+        got = run(cl.step_edge, h, w, column, high, low)
+    except Refused:
+        return
+    c = got.shape[1] // 2 if column is None else int(column)
+    for row in got:
+        np.testing.assert_array_equal(row[:c], float(high))
+        np.testing.assert_array_equal(row[c:], float(low))
+
+
+@PROFILE
+@given(size=st.one_of(st.integers(1, 12), number), square=st.one_of(likely, number))
+def test_checkerboard(size, square):
+    try:
+        got = run(cl.checkerboard, size, square)
+    except Refused:
+        return
+    n, q = as_int(size, 1), as_int(square, 1)
+    assert got.shape == (n, n)
+    for r in range(n):
+        for c in range(n):
+            assert got[r, c] == (r // q + c // q) % 2
+
+
+@PROFILE
+@given(name=st.one_of(st.sampled_from(list(cl.KERNELS)), junk), step=st.one_of(likely, number))
+def test_kernel_and_grace_hopper(name, step):
+    try:
+        k = run(cl.kernel, name)
+        assert k.flags.writeable and np.array_equal(k, cl.KERNELS[name])
+    except Refused:
+        pass
+    try:
+        photo = run(cl.grace_hopper, step)
+    except Refused:
+        return
+    s = as_int(step, 1)
+    assert photo.shape == (-(-600 // s), -(-512 // s))
+    assert 0 <= photo.min() and photo.max() <= 1
+
+
+@PROFILE
+@given(size=st.integers(1, 50), stride=st.integers(1, 8), padding=st.integers(0, 9), unit=number)
+def test_receptive_field_span(size, stride, padding, unit):
+    rf = cl.ReceptiveField(size, stride, padding)
+    try:
+        first, last = run(rf.span, unit)
+    except Refused:
+        return
+    assert last - first + 1 == size and first == int(unit) * stride - padding
+
+
 def test_the_fuzzing_reached_valid_calls():
     """The strategies above must not only produce refusals: every function answered some
     calls (run after the fuzz tests above, in file order)."""
     if len(ANSWERED) == 0:
         pytest.skip("run together with the fuzz tests above")
     print(ANSWERED)
-    for name in ["conv2d", "max_pool2d", "avg_pool2d", "blur_pool2d", "binomial_filter",
-                 "shift", "output_size", "conv_matrix", "weight_indices", "receptive_field",
-                 "measured_receptive_field", "global_max_pool", "global_avg_pool"]:  # fmt: skip
+    names = """conv2d convolve2d max_pool2d avg_pool2d blur_pool2d binomial_filter shift
+        output_size conv_matrix weight_indices receptive_field measured_receptive_field
+        global_max_pool global_avg_pool span step_edge checkerboard kernel grace_hopper"""
+    for name in names.split():
         assert ANSWERED.get(name, 0) >= 3, f"{name} answered {ANSWERED.get(name, 0)} calls"
