@@ -47,6 +47,8 @@ __all__ = [
     "least_squares_curves",
     "KernelRun",
     "learn_kernel",
+    "ClassificationRun",
+    "classification_curves",
 ]
 
 
@@ -79,7 +81,8 @@ def fit_conv(X, Y, k: int = 3) -> np.ndarray:
     expected = (X.shape[1] - k + 1, X.shape[2] - k + 1)
     if Y.shape[1:] != expected:
         raise ValueError(f"Y must be (N, {expected[0]}, {expected[1]}) for k={k}, got {Y.shape}")
-    w, *_ = np.linalg.lstsq(patch_matrix(X, k), Y.reshape(-1), rcond=None)
+    with single_threaded():
+        w, *_ = np.linalg.lstsq(patch_matrix(X, k), Y.reshape(-1), rcond=None)
     return w.reshape(k, k)
 
 
@@ -101,10 +104,11 @@ def fit_dense(X, Y, ridge: float = 0.0) -> np.ndarray:
     lam = _ridge(ridge)
     A = X.reshape(len(X), -1)
     B = Y.reshape(len(Y), -1)
-    if lam == 0:
-        W, *_ = np.linalg.lstsq(A, B, rcond=None)
-    else:
-        W = np.linalg.solve(A.T @ A + lam * np.eye(A.shape[1]), A.T @ B)
+    with single_threaded():
+        if lam == 0:
+            W, *_ = np.linalg.lstsq(A, B, rcond=None)
+        else:
+            W = np.linalg.solve(A.T @ A + lam * np.eye(A.shape[1]), A.T @ B)
     return W.T
 
 
