@@ -331,8 +331,9 @@ class ClassificationRun:
             label = f"{model:<7}{'shuffled' if shuffled else 'as is':<10}"
             cells = "".join(
                 f"{m:>8.3f} ± {s:.3f}" if len(self.seeds) > 1 else f"{m:>14.3f}"
-                for m, s in zip(acc.mean(1), acc.std(1, ddof=min(1, len(self.seeds) - 1)),
-                                strict=True)  # fmt: skip
+                for m, s in zip(
+                    acc.mean(1), acc.std(1, ddof=min(1, len(self.seeds) - 1)), strict=True
+                )  # fmt: skip
             )
             train = "".join(f"{m:>14.3f}" for m in self.train[(model, shuffled)].mean(1))
             lines += [label + cells, f"{'':<7}{'(train)':<10}" + train]

@@ -179,10 +179,22 @@ def _error_panel(ax, run: LeastSquaresRun, fits, theory=True):
                     label="theory σ²·9/(N·n)")  # fmt: skip
         if dense_like:
             n_fine = np.arange(1, int(run.N.max()) + 1, dtype=float)
-            ax.plot(n_fine, dense_theory(n_fine, run.noise, run.m), "--",
-                    color=MODEL_COLORS["dense"], lw=1.5, label="theory σ²·m/(N − m − 1)")
-            ax.plot(n_fine, dense_min_norm_theory(n_fine, run.noise, run.signal, run.m), ":",
-                    color=MODEL_COLORS["dense"], lw=1.5, label="theory, N < m (min. norm)")
+            ax.plot(
+                n_fine,
+                dense_theory(n_fine, run.noise, run.m),
+                "--",
+                color=MODEL_COLORS["dense"],
+                lw=1.5,
+                label="theory σ²·m/(N − m − 1)",
+            )
+            ax.plot(
+                n_fine,
+                dense_min_norm_theory(n_fine, run.noise, run.signal, run.m),
+                ":",
+                color=MODEL_COLORS["dense"],
+                lw=1.5,
+                label="theory, N < m (min. norm)",
+            )
     ax.axvline(run.m, color=COLORS["muted"], lw=1)
     ax.text(run.m * 1.07, 0.02, f"N = m = {run.m}", transform=ax.get_xaxis_transform(),
             va="bottom", fontsize=FONT["small"], color=COLORS["muted"])  # fmt: skip
@@ -238,8 +250,9 @@ class DenseMatrixFigure:
             for key, label in (("conv", "conv"), ("dense", "dense"))
         }
         self.points = {
-            key: self.ax_err.plot([], [], "o", ms=11, mec=COLORS["text"], mew=1.5,
-                                  color=MODEL_COLORS[key])[0]  # fmt: skip
+            key: self.ax_err.plot(
+                [], [], "o", ms=11, mec=COLORS["text"], mew=1.5, color=MODEL_COLORS[key]
+            )[0]  # fmt: skip
             for key in ("conv", "dense")
         }
         self.ax_err.axvline(64, color=COLORS["muted"], lw=1)

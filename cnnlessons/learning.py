@@ -303,7 +303,9 @@ class Conv2d(Layer):
             raise ValueError(f"padding='same' needs stride 1, got stride={self.stride}")
         rng = np.random.default_rng(rng)
         fan_in = self.in_channels * self.k * self.k
-        self.params["w"] = rng.normal(0, np.sqrt(2 / fan_in), (out_channels, in_channels) + (self.k,) * 2)
+        self.params["w"] = rng.normal(
+            0, np.sqrt(2 / fan_in), (out_channels, in_channels) + (self.k,) * 2
+        )
         self.params["b"] = np.zeros(out_channels)
         self.input_grad = True  # False for a first layer: its input's gradient is not needed
 
@@ -464,7 +466,9 @@ class BlurPool2d(Layer):
         oh, ow = grad.shape[2:]
         hp, wp = self._php[2:]
         spread = np.zeros((n * c, 1, hp - k + 1, wp - k + 1))
-        spread[:, :, : (oh - 1) * s + 1 : s, : (ow - 1) * s + 1 : s] = grad.reshape(n * c, 1, oh, ow)
+        spread[:, :, : (oh - 1) * s + 1 : s, : (ow - 1) * s + 1 : s] = grad.reshape(
+            n * c, 1, oh, ow
+        )
         spread = np.pad(spread, [(0, 0), (0, 0), (k - 1, k - 1), (k - 1, k - 1)])
         gp = correlate(spread, f[::-1, ::-1][None, None], 1)
         return _unpad(gp, self.pads, (h, w), "reflect").reshape(n, c, h, w)
