@@ -7,21 +7,21 @@ import numpy as np
 
 from .. import _checks
 from ..conv import conv2d
-from ..fewshot import KernelRun, fit_conv, fit_dense, learn_kernel, least_squares_curves
+from ..fewshot import (
+    KernelRun,
+    fit_conv,
+    fit_dense,
+    learn_kernel,
+    least_squares_curves,
+    standard_photo,
+)
 from ..figures_learning import DenseMatrixFigure, KernelLearningFigure
-from ..images import grace_hopper, kernel
+from ..images import kernel
 from ..matrices import conv_matrix
 from ..tasks import filter_pairs, random_kernel
 from .base import MAX_FRAMES, Explorer
 
 __all__ = ["KernelLearningExplorer", "LeastSquaresExplorer", "N_VALUES", "NOISE_VALUES"]
-
-
-def standard_photo(step: int = 16) -> np.ndarray:
-    """Grace Hopper's portrait every ``step``-th pixel, scaled to mean 0 and standard
-    deviation 1 (gradient descent converges faster on centred inputs)."""
-    x = grace_hopper(step)
-    return (x - x.mean()) / x.std()
 
 
 class KernelLearningExplorer(Explorer):
