@@ -329,7 +329,8 @@ def learn_kernel(x, y, *, k: int = 3, lr: float = 0.1, steps: int = 100, seed: i
     n = y.size
     for t in range(steps + 1):
         r = conv2d(x, w) - y
-        kernels[t], losses[t] = w, float((r**2).mean())
+        with np.errstate(over="ignore", invalid="ignore"):
+            kernels[t], losses[t] = w, float((r**2).mean())
         if not np.isfinite(losses[t]):
             raise ValueError(f"the loss diverged at step {t}: lr={lr} is too large")
         if t < steps:

@@ -63,6 +63,12 @@ def lesson_figure(draw, *args, figsize=(9.4, 3.4), **kwargs) -> LessonFigure:
     return fig
 
 
+def _nice_ticks(last: int) -> list[int]:
+    """About five whole-number ticks from 0 to ``last``."""
+    step = max(1, int(np.ceil(last / 4 / 5)) * 5) if last > 8 else 2 if last > 4 else 1
+    return list(range(0, last + 1, step))
+
+
 def _bare(ax, title=None, color=None):
     ax.set_xticks([])
     ax.set_yticks([])
@@ -130,6 +136,14 @@ class KernelLearningFigure:
         _bare(ax_y, "edge map y", COLORS["output"])
         steps = np.arange(run.steps + 1)
         self.ax_loss.semilogy(steps, run.losses, color=COLORS["kernel"], lw=2)
+        # fixed limits and ticks: a redraw at another size must not move them
+        self.ax_loss.set_xlim(-0.03 * run.steps, 1.03 * run.steps)
+        self.ax_loss.set_xticks(_nice_ticks(run.steps))
+        lo, hi = np.log10(max(run.losses.min(), 1e-300)), np.log10(max(run.losses.max(), 1e-300))
+        decades = np.arange(np.floor(lo), np.ceil(hi) + 1)
+        self.ax_loss.set_ylim(10 ** (lo - 0.2), 10 ** (hi + 0.2))
+        self.ax_loss.set_yticks(10.0 ** decades[:: max(1, len(decades) // 4)])
+        self.ax_loss.minorticks_off()
         self.ax_loss.set_xlabel("step")
         self.ax_loss.set_ylabel("mean squared error")
         self.ax_loss.set_title("loss")
@@ -267,8 +281,14 @@ class DenseMatrixFigure:
         return list(self.lines.values())
 
     def set_limits(self, n_range, err_range) -> None:
+        """Fix the error axes' limits and ticks (a redraw must not move them)."""
         self.ax_err.set_xlim(*n_range)
         self.ax_err.set_ylim(*err_range)
+        xt = 10.0 ** np.arange(np.ceil(np.log10(n_range[0])), np.log10(n_range[1]) + 1e-9)
+        yd = np.arange(np.ceil(np.log10(err_range[0])), np.log10(err_range[1]) + 1e-9)
+        self.ax_err.set_xticks(xt)
+        self.ax_err.set_yticks(10.0 ** yd[:: max(1, len(yd) // 4)])
+        self.ax_err.minorticks_off()
 
     def show(self, N, M_hat, conv_error, dense_error, noise) -> list:
         M_hat = _checks.array(M_hat, "M_hat", ndims=(2,))

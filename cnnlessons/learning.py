@@ -410,11 +410,23 @@ class MaxPool2d(_WindowPool):
     Padding holds -inf, so it never wins (as in PyTorch)."""
 
     def forward(self, x):
-        win = self._padded_windows(_images(x), -np.inf)
-        n, c, oh, ow = win.shape[:4]
-        flat = win.reshape(n, c, oh, ow, self.k * self.k)
-        self._arg = flat.argmax(axis=-1)
-        return np.take_along_axis(flat, self._arg[..., None], axis=-1)[..., 0]
+        x = _images(x)
+        self._padded_windows(x, -np.inf)  # checks sizes, notes the padded shape
+        p, k, s = self.padding, self.k, self.stride
+        xp = _pad(x, ((p, p), (p, p)), "zeros", fill=-np.inf)
+        oh, ow = (xp.shape[2] - k) // s + 1, (xp.shape[3] - k) // s + 1
+        # one tap of the window at a time: keep the larger value and which tap it came from
+        out, self._arg = None, np.zeros(x.shape[:2] + (oh, ow), dtype=np.int64)
+        for i in range(k):
+            for j in range(k):
+                view = xp[:, :, i : i + s * (oh - 1) + 1 : s, j : j + s * (ow - 1) + 1 : s]
+                if out is None:
+                    out = view.copy()
+                    continue
+                better = view > out  # strictly: the first tap wins a tie
+                np.copyto(out, view, where=better)
+                np.copyto(self._arg, i * k + j, where=better)
+        return out
 
     def backward(self, grad):
         return self._scatter(lambda i, j: grad * (self._arg == i * self.k + j))
@@ -455,23 +467,31 @@ class BlurPool2d(Layer):
                 f"BlurPool2d with filter_size={self.filter_size} needs inputs of at least "
                 f"{self.pads[0][1] + 1} x {self.pads[0][1] + 1}, got {h} x {w}"
             )
-        xp = _pad(x.reshape(n * c, 1, h, w), self.pads, "reflect")
+        xp = _pad(x, self.pads, "reflect")
         self._php = xp.shape
-        out = correlate(xp, self.filter[None, None], self.stride)
-        return out.reshape(n, c, *out.shape[2:])
+        f, s, k = self.filter, self.stride, self.filter_size
+        oh, ow = (xp.shape[2] - k) // s + 1, (xp.shape[3] - k) // s + 1
+        out = np.zeros((n, c, oh, ow))
+        for i in range(k):  # one filter tap at a time, over every image and channel
+            for j in range(k):
+                out += (
+                    f[i, j] * xp[:, :, i : i + s * (oh - 1) + 1 : s, j : j + s * (ow - 1) + 1 : s]
+                )
+        return out
 
     def backward(self, grad):
+        # each tap sent f[i, j] times the output's gradient back to the pixels it read (the
+        # transposed convolution, written as a scatter), then the reflect padding folds back
         n, c, h, w = self._shape
         f, s, k = self.filter, self.stride, self.filter_size
         oh, ow = grad.shape[2:]
-        hp, wp = self._php[2:]
-        spread = np.zeros((n * c, 1, hp - k + 1, wp - k + 1))
-        spread[:, :, : (oh - 1) * s + 1 : s, : (ow - 1) * s + 1 : s] = grad.reshape(
-            n * c, 1, oh, ow
-        )
-        spread = np.pad(spread, [(0, 0), (0, 0), (k - 1, k - 1), (k - 1, k - 1)])
-        gp = correlate(spread, f[::-1, ::-1][None, None], 1)
-        return _unpad(gp, self.pads, (h, w), "reflect").reshape(n, c, h, w)
+        gp = np.zeros(self._php)
+        for i in range(k):
+            for j in range(k):
+                gp[:, :, i : i + s * (oh - 1) + 1 : s, j : j + s * (ow - 1) + 1 : s] += (
+                    f[i, j] * grad
+                )
+        return _unpad(gp, self.pads, (h, w), "reflect")
 
     def __repr__(self) -> str:
         return f"BlurPool2d(stride={self.stride}, filter_size={self.filter_size})"
