@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_learning.py
 
-Prints, per model: the median time of a training run (150 Adam steps of 32 examples on the
+Prints, per model: the median time of a training run (100 Adam steps of 32 examples on the
 16x16 pattern task, as the notebook trains), examples per second, the same with numpy's
 BLAS on all its threads, and where a step's time goes, layer by layer (forward + backward,
 median over steps). Then the notebook's whole classification experiment, timed once. This
@@ -20,7 +20,7 @@ import numpy as np
 from cnnlessons import fewshot, tasks
 from cnnlessons import learning as L
 
-STEPS, BATCH, RUNS = 150, 32, 5
+STEPS, BATCH, RUNS = 100, 32, 5
 
 
 def models():
@@ -68,10 +68,10 @@ class _Chain(L.Layer):
 def train_once(make, x, y, seed, threads_one=True):
     net = make(seed)
     if threads_one:
-        h = net.fit(x, y, steps=STEPS, batch_size=BATCH, optimizer=L.Adam(0.03), seed=seed)
+        h = net.fit(x, y, steps=STEPS, batch_size=BATCH, optimizer=L.Adam(0.05), seed=seed)
         return h["seconds"]
     # the same loop without limiting BLAS to one thread
-    opt, rng = L.Adam(0.03), np.random.default_rng(seed)
+    opt, rng = L.Adam(0.05), np.random.default_rng(seed)
     t0 = time.perf_counter()
     for _ in range(STEPS):
         idx = rng.integers(0, len(x), BATCH)
@@ -81,7 +81,7 @@ def train_once(make, x, y, seed, threads_one=True):
 
 def layer_profile(make, x, y, steps=200):
     """Median milliseconds per step spent in each layer (forward + backward)."""
-    net, opt = make(0), L.Adam(0.03)
+    net, opt = make(0), L.Adam(0.05)
     rng = np.random.default_rng(0)
     spent = {i: [] for i in range(len(net.layers))}
     spent["loss + update"] = []
