@@ -228,8 +228,9 @@ def least_squares_figure(fig, run: LeastSquaresRun) -> dict:
     left.set_title("least squares")
     _error_panel(right, run, ("dense", "dense_ridge"), theory=False)
     right.set_title("ridge tames the spike")
-    left.legend(fontsize=FONT["small"] - 2, loc="center left")
-    right.legend(fontsize=FONT["small"] - 2, loc="lower left")
+    for ax, cols in ((left, 2), (right, 1)):  # below the plots: no point hidden
+        ax.legend(fontsize=FONT["small"] - 1, loc="upper center", bbox_to_anchor=(0.5, -0.2),
+                  ncol=cols, frameon=False)  # fmt: skip
     return {"least squares": left, "ridge": right}
 
 

@@ -299,6 +299,7 @@ class Conv2d(Layer):
         self.stride = _checks.integer(stride, "stride", minimum=1)
         self.padding_mode = _checks.choice(padding_mode, "padding_mode", PADDING_MODES)
         self.pads = _resolve_padding(padding, self.k)
+        self.padding = padding if isinstance(padding, str) else self.pads[0][0]
         if padding == "same" and self.stride != 1:
             raise ValueError(f"padding='same' needs stride 1, got stride={self.stride}")
         rng = np.random.default_rng(rng)
@@ -349,7 +350,7 @@ class Conv2d(Layer):
     def __repr__(self) -> str:
         return (
             f"Conv2d({self.in_channels}, {self.out_channels}, {self.k}, stride={self.stride}, "
-            f"padding={self.pads[0][0]}, padding_mode={self.padding_mode!r})"
+            f"padding={self.padding!r}, padding_mode={self.padding_mode!r})"
         )
 
 
