@@ -14,7 +14,10 @@ The backward of a convolution is itself a convolution:
   and output channels swapped): a "transposed convolution". Padding is then folded back onto
   the pixels it copied (cropped for zeros; added back for circular and reflect padding).
 
-Both are computed by the same ``correlate`` as the forward pass. Layers 07 and 08 reuse:
+``Conv2d`` computes the forward pass and the kernel's gradient as one matrix product each
+over the input's patches (every patch a row, "im2col"), and the input's gradient with
+``correlate``, the batched cross-correlation, exactly as described above (the tests check it
+against ``cnnlessons.convolve2d(..., padding="full")``). Lessons 07 and 08 reuse:
 ``Conv2d`` with any stride and padding mode, ``MaxPool2d`` / ``AvgPool2d`` / ``BlurPool2d``
 (Zhang 2019) / ``GlobalMaxPool`` / ``GlobalAvgPool``, ``Dense``, ``softmax_cross_entropy``,
 ``SGD`` (with momentum) and ``Adam``. Everything is float64, seeded and deterministic: the same
