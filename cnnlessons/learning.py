@@ -14,7 +14,10 @@ The backward of a convolution is itself a convolution:
   and output channels swapped): a "transposed convolution". Padding is then folded back onto
   the pixels it copied (cropped for zeros; added back for circular and reflect padding).
 
-Both are computed by the same ``correlate`` as the forward pass. Layers 07 and 08 reuse:
+``Conv2d`` computes the forward pass and the kernel's gradient as one matrix product each
+over the input's patches (every patch a row, "im2col"), and the input's gradient with
+``correlate``, the batched cross-correlation, exactly as described above (the tests check it
+against ``cnnlessons.convolve2d(..., padding="full")``). Lessons 07 and 08 reuse:
 ``Conv2d`` with any stride and padding mode, ``MaxPool2d`` / ``AvgPool2d`` / ``BlurPool2d``
 (Zhang 2019) / ``GlobalMaxPool`` / ``GlobalAvgPool``, ``Dense``, ``softmax_cross_entropy``,
 ``SGD`` (with momentum) and ``Adam``. Everything is float64, seeded and deterministic: the same
@@ -299,11 +302,14 @@ class Conv2d(Layer):
         self.stride = _checks.integer(stride, "stride", minimum=1)
         self.padding_mode = _checks.choice(padding_mode, "padding_mode", PADDING_MODES)
         self.pads = _resolve_padding(padding, self.k)
+        self.padding = padding if isinstance(padding, str) else self.pads[0][0]
         if padding == "same" and self.stride != 1:
             raise ValueError(f"padding='same' needs stride 1, got stride={self.stride}")
         rng = np.random.default_rng(rng)
         fan_in = self.in_channels * self.k * self.k
-        self.params["w"] = rng.normal(0, np.sqrt(2 / fan_in), (out_channels, in_channels) + (self.k,) * 2)
+        self.params["w"] = rng.normal(
+            0, np.sqrt(2 / fan_in), (out_channels, in_channels) + (self.k,) * 2
+        )
         self.params["b"] = np.zeros(out_channels)
         self.input_grad = True  # False for a first layer: its input's gradient is not needed
 
@@ -347,7 +353,7 @@ class Conv2d(Layer):
     def __repr__(self) -> str:
         return (
             f"Conv2d({self.in_channels}, {self.out_channels}, {self.k}, stride={self.stride}, "
-            f"padding={self.pads[0][0]}, padding_mode={self.padding_mode!r})"
+            f"padding={self.padding!r}, padding_mode={self.padding_mode!r})"
         )
 
 
@@ -408,11 +414,23 @@ class MaxPool2d(_WindowPool):
     Padding holds -inf, so it never wins (as in PyTorch)."""
 
     def forward(self, x):
-        win = self._padded_windows(_images(x), -np.inf)
-        n, c, oh, ow = win.shape[:4]
-        flat = win.reshape(n, c, oh, ow, self.k * self.k)
-        self._arg = flat.argmax(axis=-1)
-        return np.take_along_axis(flat, self._arg[..., None], axis=-1)[..., 0]
+        x = _images(x)
+        self._padded_windows(x, -np.inf)  # checks sizes, notes the padded shape
+        p, k, s = self.padding, self.k, self.stride
+        xp = _pad(x, ((p, p), (p, p)), "zeros", fill=-np.inf)
+        oh, ow = (xp.shape[2] - k) // s + 1, (xp.shape[3] - k) // s + 1
+        # one tap of the window at a time: keep the larger value and which tap it came from
+        out, self._arg = None, np.zeros(x.shape[:2] + (oh, ow), dtype=np.int64)
+        for i in range(k):
+            for j in range(k):
+                view = xp[:, :, i : i + s * (oh - 1) + 1 : s, j : j + s * (ow - 1) + 1 : s]
+                if out is None:
+                    out = view.copy()
+                    continue
+                better = view > out  # strictly: the first tap wins a tie
+                np.copyto(out, view, where=better)
+                np.copyto(self._arg, i * k + j, where=better)
+        return out
 
     def backward(self, grad):
         return self._scatter(lambda i, j: grad * (self._arg == i * self.k + j))
@@ -453,21 +471,31 @@ class BlurPool2d(Layer):
                 f"BlurPool2d with filter_size={self.filter_size} needs inputs of at least "
                 f"{self.pads[0][1] + 1} x {self.pads[0][1] + 1}, got {h} x {w}"
             )
-        xp = _pad(x.reshape(n * c, 1, h, w), self.pads, "reflect")
+        xp = _pad(x, self.pads, "reflect")
         self._php = xp.shape
-        out = correlate(xp, self.filter[None, None], self.stride)
-        return out.reshape(n, c, *out.shape[2:])
+        f, s, k = self.filter, self.stride, self.filter_size
+        oh, ow = (xp.shape[2] - k) // s + 1, (xp.shape[3] - k) // s + 1
+        out = np.zeros((n, c, oh, ow))
+        for i in range(k):  # one filter tap at a time, over every image and channel
+            for j in range(k):
+                out += (
+                    f[i, j] * xp[:, :, i : i + s * (oh - 1) + 1 : s, j : j + s * (ow - 1) + 1 : s]
+                )
+        return out
 
     def backward(self, grad):
+        # each tap sent f[i, j] times the output's gradient back to the pixels it read (the
+        # transposed convolution, written as a scatter), then the reflect padding folds back
         n, c, h, w = self._shape
         f, s, k = self.filter, self.stride, self.filter_size
         oh, ow = grad.shape[2:]
-        hp, wp = self._php[2:]
-        spread = np.zeros((n * c, 1, hp - k + 1, wp - k + 1))
-        spread[:, :, : (oh - 1) * s + 1 : s, : (ow - 1) * s + 1 : s] = grad.reshape(n * c, 1, oh, ow)
-        spread = np.pad(spread, [(0, 0), (0, 0), (k - 1, k - 1), (k - 1, k - 1)])
-        gp = correlate(spread, f[::-1, ::-1][None, None], 1)
-        return _unpad(gp, self.pads, (h, w), "reflect").reshape(n, c, h, w)
+        gp = np.zeros(self._php)
+        for i in range(k):
+            for j in range(k):
+                gp[:, :, i : i + s * (oh - 1) + 1 : s, j : j + s * (ow - 1) + 1 : s] += (
+                    f[i, j] * grad
+                )
+        return _unpad(gp, self.pads, (h, w), "reflect")
 
     def __repr__(self) -> str:
         return f"BlurPool2d(stride={self.stride}, filter_size={self.filter_size})"

@@ -59,8 +59,9 @@ def pattern_task(
     Every image is Gaussian noise of standard deviation ``noise`` plus one pattern of
     ``kinds[label]`` (bright pixels 1) with its top-left corner at a uniformly random
     position. Labels take turns (0, 1, 0, 1, ...), so the first N examples of a set are
-    balanced whatever N is (training shuffles them anyway). Returns ``x`` of shape ``(n, 1, size, size)`` and ``y`` of shape ``(n,)``
-    (and the ``(n, 2)`` positions when ``return_positions``).
+    balanced whatever N is (training shuffles them anyway). Returns ``x`` of shape
+    ``(n, 1, size, size)`` and ``y`` of shape ``(n,)`` (and the ``(n, 2)`` positions when
+    ``return_positions``).
     """
     n = _checks.integer(n, "n", minimum=1)
     size = _checks.integer(size, "size", minimum=3)
@@ -74,7 +75,11 @@ def pattern_task(
     rng = np.random.default_rng(seed)
     y = np.arange(n) % len(kinds)
     pos = rng.integers(0, size - 2, size=(n, 2))
-    x = rng.normal(0.0, sigma, size=(n, 1, size, size)) if sigma > 0 else np.zeros((n, 1, size, size))
+    x = (
+        rng.normal(0.0, sigma, size=(n, 1, size, size))
+        if sigma > 0
+        else np.zeros((n, 1, size, size))
+    )
     shapes = np.stack([PATTERNS[k] for k in kinds])
     rows = pos[:, 0, None, None] + np.arange(3)[None, :, None]
     cols = pos[:, 1, None, None] + np.arange(3)[None, None, :]

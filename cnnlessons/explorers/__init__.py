@@ -3,6 +3,7 @@
 from .base import MAX_FRAMES, RENDERERS, Explorer
 from .connections import ConnectionsExplorer, DependencyExplorer
 from .convolution import OutputSizeExplorer, PhotoExplorer
+from .learning import KernelLearningExplorer, LeastSquaresExplorer
 from .parameters import ParameterCountExplorer, WeightMatrixExplorer
 from .sliding_window import SlidingWindowExplorer
 
@@ -12,6 +13,8 @@ __all__ = [
     "ConnectionsExplorer",
     "DependencyExplorer",
     "Explorer",
+    "KernelLearningExplorer",
+    "LeastSquaresExplorer",
     "OutputSizeExplorer",
     "ParameterCountExplorer",
     "PhotoExplorer",
