@@ -107,7 +107,7 @@ class GrowthFigure:
 
     def __init__(self, fig, photo):
         self.photo = _checks.array(photo, "photo", ndims=(2,))
-        self.ax, self.ax_photo = fig.subplots(1, 2, gridspec_kw={"width_ratios": [2.3, 1]})
+        self.ax, self.ax_photo = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 1]})
         ax = self.ax
         self.rest = LineCollection([], colors=COLORS["muted"], linewidths=0.6, zorder=1)
         self.hot_lines = LineCollection(
@@ -137,11 +137,16 @@ class GrowthFigure:
             )
             for _ in range(MAX_ROWS + 1)
         ]
+        (self.span_line,) = ax.plot([], [], "-", color=COLORS["receptive"], lw=5, zorder=3)
+        (self.next_line,) = ax.plot([], [], "--", color=COLORS["output"], lw=3, zorder=3)
+        self.next_top = ax.scatter(
+            [], [], s=120, facecolors="white", edgecolors=COLORS["output"], linewidths=2.5, zorder=5
+        )
         self.span_text = ax.text(
-            0.5, -0.08, "", ha="center", va="top", fontsize=FONT["small"], color=COLORS["input"]
+            0.5, -0.1, "", ha="center", va="top", fontsize=FONT["small"], color=COLORS["input"]
         )
         ax.set_xlim(-0.42, 1.02)
-        ax.set_ylim(-0.14, 1.06)
+        ax.set_ylim(-0.17, 1.06)
         ax.set_axis_off()
         for spine in ax.spines.values():
             spine.set_visible(False)
@@ -161,9 +166,21 @@ class GrowthFigure:
         )
         self.ax_photo.add_patch(self.box_fill)
         self.ax_photo.add_patch(self.box)
+        self.next_box = Rectangle(
+            (0, 0),
+            1,
+            1,
+            fill=False,
+            edgecolor=COLORS["output"],
+            linestyle="--",
+            linewidth=2.5,
+            zorder=5,
+        )
+        self.ax_photo.add_patch(self.next_box)
         self.ax_photo.set_xlim(-0.5, w - 0.5)
         self.ax_photo.set_ylim(h - 0.5, -0.5)
-        _bare(self.ax_photo, "input", f"on a {h}x{w} photo")
+        _bare(self.ax_photo, "input")
+        self.ax_photo.set_title(f"{h}x{w} photo", fontsize=FONT["normal"], color=COLORS["input"])
         self.text = fig.text(
             0.5, 0.01, "", ha="center", va="bottom", fontsize=FONT["small"], color=COLORS["text"]
         )
@@ -181,10 +198,14 @@ class GrowthFigure:
             self.units,
             self.hot,
             self.top,
+            self.next_top,
+            self.span_line,
+            self.next_line,
             *self.labels,
             self.span_text,
             self.box_fill,
             self.box,
+            self.next_box,
             self.text,
         ]
 
@@ -263,6 +284,12 @@ class GrowthFigure:
         self.hot.set_offsets(np.array(hot_points).reshape(-1, 2))
         self.hot.set_sizes([max(min(sizes), 4)] if sizes else [20])
         self.top.set_offsets([[float(sx(centre(n_rows - 1, u))), ys[-1]]])
+        # the next top unit to the right, and both fields under the input row
+        self.next_top.set_offsets([[float(sx(centre(n_rows - 1, u + 1))), ys[-1]]])
+        a, b = top.field.span(u)
+        self.span_line.set_data(sx([a - 0.4, b + 0.4]), [-0.035, -0.035])
+        a, b = top.field.span(u + 1)
+        self.next_line.set_data(sx([a - 0.4, b + 0.4]), [-0.07, -0.07])
         many = len(rest_segments) + len(hot_segments) > 4000
         self.rest.set_segments([] if many else rest_segments)
         self.hot_lines.set_segments(hot_segments[:4000])
@@ -278,8 +305,8 @@ class GrowthFigure:
             else:
                 label.set_text("")
         self.span_text.set_text(
-            f"the top unit sees r = {top.size} input pixels; the next one's field starts "
-            f"S = {top.effective_stride} later"
+            f"the top unit sees r = {top.size} input pixels; the next one (dashed) sees "
+            f"the {top.size} starting S = {top.effective_stride} later"
         )
         # 2-D: the region on the photo, centred (its neighbours S pixels away)
         h, w = self.photo.shape
@@ -287,6 +314,7 @@ class GrowthFigure:
         cy, cx = h / 2, w / 2 + unit * top.effective_stride
         for patch in (self.box, self.box_fill):
             patch.set_bounds(cx - r / 2, cy - r / 2, r, r)
+        self.next_box.set_bounds(cx - r / 2 + top.effective_stride, cy - r / 2, r, r)
         measured = measured_receptive_field(specs)
         agree = (
             "agrees"
@@ -617,7 +645,12 @@ def feature_maps_figure(fig, x=None) -> dict:
         channel, unit = units[layer]
         (r0, r1), (c0, _) = rl.unit_region(feat.FEATURE_LAYERS[:layer], unit)
         _set_box(_unit_box(row_axes[0]), r0, c0, r1 - r0 + 1)
-        _bare(row_axes[0], "input", f"layer {layer} sees {r1 - r0 + 1}x{r1 - r0 + 1}")
+        _bare(row_axes[0], "input")
+        row_axes[0].set_title(
+            f"layer {layer}: sees {r1 - r0 + 1}x{r1 - r0 + 1}",
+            fontsize=FONT["small"],
+            color=COLORS["text"],
+        )
         images[layer] = []
         for c, name in enumerate(feat.LAYER_NAMES[layer]):
             ax = row_axes[c + 1]
@@ -631,6 +664,18 @@ def feature_maps_figure(fig, x=None) -> dict:
                 _set_box(_unit_box(ax, "kernel"), unit[0], unit[1], 1)
         for ax in row_axes[len(feat.LAYER_NAMES[layer]) + 1 :]:
             ax.set_axis_off()
+    note = axes[2][2].text(
+        0,
+        0.5,
+        "on for the two 3x3 squares only: the 6x6 square\nand the bar have four corners too, but "
+        "too far\napart to fit in one unit's 7x7 field",
+        transform=axes[2][2].transAxes,
+        ha="left",
+        va="center",
+        fontsize=FONT["normal"],
+        color=COLORS["text"],
+    )
+    note.set_in_layout(False)
     return images
 
 

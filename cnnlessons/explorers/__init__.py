@@ -4,6 +4,7 @@ from .base import MAX_FRAMES, RENDERERS, Explorer
 from .connections import ConnectionsExplorer, DependencyExplorer
 from .convolution import OutputSizeExplorer, PhotoExplorer
 from .parameters import ParameterCountExplorer, WeightMatrixExplorer
+from .receptive import ERFExplorer, FeaturesExplorer, GrowthExplorer, StrideExplorer
 from .sliding_window import SlidingWindowExplorer
 
 __all__ = [
@@ -11,10 +12,14 @@ __all__ = [
     "RENDERERS",
     "ConnectionsExplorer",
     "DependencyExplorer",
+    "ERFExplorer",
     "Explorer",
+    "FeaturesExplorer",
+    "GrowthExplorer",
     "OutputSizeExplorer",
     "ParameterCountExplorer",
     "PhotoExplorer",
     "SlidingWindowExplorer",
+    "StrideExplorer",
     "WeightMatrixExplorer",
 ]
