@@ -34,7 +34,9 @@ __all__ = [
     "PRESETS",
     "preset_stack",
     "conv_fields",
+    "ClaimTable",
     "claim_table",
+    "vgg16_layers",
     "growth_terms",
     "unit_region",
     "region_mask",
@@ -223,11 +225,48 @@ def conv_fields(layers) -> list[ReceptiveField]:
     return [f.field for f in table if f.op == "conv"]
 
 
-def claim_table(depth: int = 3) -> dict[str, list[int]]:
+class ClaimTable(dict):
+    """stack name -> r after each convolution; shows itself as a Markdown table in which
+    the book summary's numbers (5 or 7 at layer 2, 11 at layer 3) are marked."""
+
+    def _repr_markdown_(self) -> str:
+        depth = max(len(v) for v in self.values())
+        head = "| stack | " + " | ".join(f"layer {i}" for i in range(1, depth + 1)) + " |"
+        lines = [head, "|---|" + "---|" * depth]
+        for name, sizes in self.items():
+            cells = []
+            for i, r in enumerate(sizes, start=1):
+                claimed = (i == 2 and r in (5, 7)) or (i == 3 and r == 11)
+                cells.append(f"**{r}** ✓" if claimed else f"{r}")
+            lines.append(f"| {name} | " + " | ".join(cells) + " |")
+        return "\n".join(lines)
+
+
+def claim_table(depth: int = 3) -> ClaimTable:
     """r after each of the first ``depth`` convolutions, for every preset: which stacks make
     layer 2 see 5 or 7 and layer 3 see 11 (the book summary's claim)."""
     depth = _checks.integer(depth, "depth", minimum=1)
-    return {name: [f.size for f in conv_fields(preset_stack(name, depth))] for name in PRESETS}
+    if depth > MAX_DEPTH:
+        raise ValueError(f"depth must be at most {MAX_DEPTH}, got {depth}")
+    return ClaimTable(
+        {name: [f.size for f in conv_fields(preset_stack(name, depth))] for name in PRESETS}
+    )
+
+
+# -- a real network (stand-in until cnnlessons.networks lands) --------------------------------
+# TODO(lead): replace with the shared layer list of cnnlessons.networks (lesson 04).
+
+
+def vgg16_layers() -> list[dict]:
+    """VGG-16 (configuration D) up to pool5, as a named layer list: 13 3x3 convolutions
+    (stride 1, padding 1) in five blocks of 2, 2, 3, 3, 3, each block ending in a 2x2 max
+    pool with stride 2 (Simonyan & Zisserman 2015, Table 1)."""
+    layers = []
+    for block, n_convs in enumerate((2, 2, 3, 3, 3), start=1):
+        for i in range(1, n_convs + 1):
+            layers.append({"name": f"conv{block}_{i}", "kernel": 3, "stride": 1, "padding": 1})
+        layers.append({"name": f"pool{block}", "kernel": 2, "stride": 2, "op": "max"})
+    return layers
 
 
 # -- the 2-D region of a unit ----------------------------------------------------------------
