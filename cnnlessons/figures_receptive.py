@@ -316,7 +316,8 @@ class GrowthFigure:
         for patch in (self.box, self.box_fill):
             patch.set_bounds(cx - r / 2, cy - r / 2, r, r)
         self.next_box.set_bounds(cx - r / 2 + top.effective_stride, cy - r / 2, r, r)
-        measured = measured_receptive_field(specs)
+        # an input large enough for the whole field (the default search starts at 16 pixels)
+        measured = measured_receptive_field(specs, input_size=4 * r + 16)
         agree = (
             "agrees"
             if measured.size == r and measured.stride == top.effective_stride
