@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from matplotlib import ticker as mpl_ticker
 from matplotlib.collections import LineCollection
 from matplotlib.patches import Polygon, Rectangle
 
@@ -464,6 +465,12 @@ def erf_ratio_plot(ax, ks=(2, 3, 5), max_n: int = 64) -> dict:
     ax.loglog(n, guide, ":", color=COLORS["text"], lw=2, label="∝ 1/√n")
     ax.set_xlabel("depth n (layers)")
     ax.set_ylabel("effective width / r")
+    ticks = [0.1, 0.2, 0.3, 0.5, 1.0]
+    ax.set_yticks(ticks, [f"{t:g}" for t in ticks])
+    ax.set_yticks([], minor=True)
+    ax.set_xticks([1, 2, 4, 8, 16, 32, 64][: 1 + int(np.log2(max_n))], minor=False)
+    ax.xaxis.set_major_formatter(mpl_ticker.FormatStrFormatter("%d"))
+    ax.set_xticks([], minor=True)
     ax.legend(fontsize=FONT["small"], frameon=False)
     ax.grid(True, which="major", alpha=0.3)
     return lines
@@ -526,10 +533,19 @@ def depth_plot(ax, networks: dict, image_size: int = 224) -> dict:
             label=f"{name}: {sizes[-1]}",
         )
     ax.axhline(image_size, color=COLORS["text"], ls=":", lw=2)
-    ax.text(1, image_size, f" the {image_size}-pixel input", va="bottom", fontsize=FONT["small"])
+    longest = max(len(line.get_xdata()) for line in lines.values())
+    ax.text(
+        longest,
+        image_size,
+        f"the {image_size}-pixel input ",
+        ha="right",
+        va="bottom",
+        fontsize=FONT["small"],
+    )
+    ax.xaxis.set_major_locator(mpl_ticker.MaxNLocator(integer=True))
     ax.set_xlabel("layer (convolutions and pooling, in order)")
     ax.set_ylabel("receptive field r (pixels)")
-    ax.legend(fontsize=FONT["small"], frameon=False, loc="upper left")
+    ax.legend(fontsize=FONT["small"], frameon=False, loc="center left")
     ax.grid(True, alpha=0.3)
     return lines
 
@@ -691,3 +707,8 @@ def edge_kernels_figure(fig) -> list:
             ax.text(j, i, f"{v:g}", ha="center", va="center", fontsize=FONT["small"])
         _bare(ax, "kernel", name)
     return images
+
+
+# ``figures.show`` passes these the whole figure, not one axes
+feature_maps_figure.draws_on = "figure"
+edge_kernels_figure.draws_on = "figure"
