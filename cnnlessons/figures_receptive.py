@@ -58,7 +58,9 @@ def _bare(ax, role=None, title=None):
 def _spec(layer) -> dict:
     """A layer as a full mapping (kernel, stride, padding, dilation, op)."""
     if isinstance(layer, dict):
-        return {"stride": 1, "padding": 0, "dilation": 1, "op": "conv", **layer}
+        spec = {"stride": 1, "padding": 0, "dilation": 1, "op": "conv", **layer}
+        spec.pop("name", None)
+        return spec
     spec = dict(zip(("kernel", "stride", "padding", "dilation"), layer, strict=False))
     spec.setdefault("dilation", 1)
     spec["op"] = "conv"

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _checks
+from .networks import Network, alexnet, layer_shapes, resnet50, vgg16
 from .receptive import ReceptiveField, receptive_field
 
 __all__ = [
@@ -36,7 +37,11 @@ __all__ = [
     "conv_fields",
     "ClaimTable",
     "claim_table",
-    "vgg16_layers",
+    "network_layers",
+    "network_fields",
+    "NETWORKS",
+    "NetworkTable",
+    "networks_table",
     "growth_terms",
     "unit_region",
     "region_mask",
@@ -253,20 +258,67 @@ def claim_table(depth: int = 3) -> ClaimTable:
     )
 
 
-# -- a real network (stand-in until cnnlessons.networks lands) --------------------------------
-# TODO(lead): replace with the shared layer list of cnnlessons.networks (lesson 04).
+# -- real networks (the layer lists of ``networks``, shared with lesson 04) ------------------
 
 
-def vgg16_layers() -> list[dict]:
-    """VGG-16 (configuration D) up to pool5, as a named layer list: 13 3x3 convolutions
-    (stride 1, padding 1) in five blocks of 2, 2, 3, 3, 3, each block ending in a 2x2 max
-    pool with stride 2 (Simonyan & Zisserman 2015, Table 1)."""
+def network_layers(network) -> list[dict]:
+    """A ``networks.Network`` as a named layer list for ``layer_fields``: its main path (for
+    ResNet-50 the 1x1 → 3x3 → 1x1 convolutions of every block; a projection shortcut is a
+    1x1 and never sees more), without the dense layers and without a global pooling layer at
+    the end (it pools the whole map: every input pixel)."""
+    if not isinstance(network, Network):
+        raise TypeError(
+            f"network must be a Network (e.g. networks.vgg16()), got {type(network).__name__}"
+        )
     layers = []
-    for block, n_convs in enumerate((2, 2, 3, 3, 3), start=1):
-        for i in range(1, n_convs + 1):
-            layers.append({"name": f"conv{block}_{i}", "kernel": 3, "stride": 1, "padding": 1})
-        layers.append({"name": f"pool{block}", "kernel": 2, "stride": 2, "op": "max"})
+    for layer, before, after in layer_shapes(network):
+        if layer.path != "main" or layer.kind == "dense":
+            continue
+        if layer.kind != "conv" and after[1:] == (1, 1) and layer.kernel >= before[1]:
+            continue  # global pooling
+        layers.append({"name": layer.name, **layer.receptive_spec})
     return layers
+
+
+def network_fields(network) -> FieldTable:
+    """r, S and P after every layer of ``network``'s main path (see ``network_layers``)."""
+    return layer_fields(network_layers(network))
+
+
+#: the networks of lesson 06's table, by name
+NETWORKS = {
+    "AlexNet (torchvision)": alexnet,
+    "VGG-16": vgg16,
+    "ResNet-50 (paper: stride on the first 1x1)": lambda: resnet50("1x1"),
+    "ResNet-50 (torchvision v1.5: stride on the 3x3)": lambda: resnet50("3x3"),
+}
+
+
+class NetworkTable(list):
+    """Rows (name, last layer, ReceptiveField, input side); a Markdown table in a notebook."""
+
+    def _repr_markdown_(self) -> str:
+        lines = [
+            "| network | last layer | r | S | P | input |",
+            "|---|---|---|---|---|---|",
+        ]
+        for name, last, rf, side in self:
+            more = " (more than the input)" if rf.size > side else ""
+            lines.append(
+                f"| {name} | {last} | **{rf.size}**{more} | {rf.stride} | {rf.padding} | {side} |"
+            )
+        return "\n".join(lines)
+
+
+def networks_table() -> NetworkTable:
+    """The receptive field of the last layer before the classifier (and before a global
+    pooling layer) of each network in ``NETWORKS``, at its 224 x 224 input."""
+    table = NetworkTable()
+    for name, make in NETWORKS.items():
+        network = make()
+        rows = network_fields(network)
+        table.append((name, rows[-1].name, rows[-1].field, network.input_shape[1]))
+    return table
 
 
 # -- the 2-D region of a unit ----------------------------------------------------------------

@@ -32,6 +32,7 @@ from cnnlessons.figures_receptive import (
     formula_text,
     random_erf_plot,
 )
+from cnnlessons.networks import vgg16
 
 
 def new_figure(size=(9.4, 4.2)):
@@ -124,7 +125,7 @@ def test_static_plots():
     mean = lines["mean of 200 random linear networks"].get_data()[1]
     np.testing.assert_allclose(mean, rl.random_erf(4, 3, trials=200, seed=1))
     fig = new_figure()
-    lines = depth_plot(fig.add_subplot(), {"VGG-16": rl.vgg16_layers()})
+    lines = depth_plot(fig.add_subplot(), {"VGG-16": rl.network_layers(vgg16())})
     assert lines["VGG-16"].get_ydata()[-1] == 212
     with pytest.raises(TypeError, match="networks must be a dict"):
         depth_plot(fig.add_subplot(), [])
@@ -252,7 +253,7 @@ def test_q2_accepts_any_stack_whose_third_layer_sees_11():
 
 def test_q3_is_vgg16s_conv5_1():
     assert ex.q3.answer == 11
-    convs = rl.conv_fields(rl.vgg16_layers())
+    convs = rl.conv_fields(rl.network_layers(vgg16()))
     assert convs[9].size <= 100 < convs[10].size == 132
     assert ex.q3.check(11).correct and "92" in ex.q3.check(10).message
 

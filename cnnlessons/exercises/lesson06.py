@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from ..networks import vgg16
 from ..receptive import receptive_field
-from ..receptive_layers import conv_fields, vgg16_layers
+from ..receptive_layers import conv_fields, network_layers
 from .core import Feedback, FunctionExercise, NumberExercise, _Exercise
 
 __all__ = ["q1", "q2", "q3", "q4", "StackExercise"]
@@ -97,7 +98,7 @@ q2 = StackExercise(
 
 def _first_conv_over(limit: int) -> tuple[int, int]:
     """(1-based index among the convolutions, r) of VGG-16's first conv seeing > limit."""
-    convs = [f for f in conv_fields(vgg16_layers())]
+    convs = [f for f in conv_fields(network_layers(vgg16()))]
     for n, f in enumerate(convs, start=1):
         if f.size > limit:
             return n, f.size
@@ -105,7 +106,7 @@ def _first_conv_over(limit: int) -> tuple[int, int]:
 
 
 _Q3_INDEX, _Q3_SIZE = _first_conv_over(100)
-_VGG_CONV_SIZES = [f.size for f in conv_fields(vgg16_layers())]
+_VGG_CONV_SIZES = [f.size for f in conv_fields(network_layers(vgg16()))]
 
 q3 = NumberExercise(
     prompt="VGG-16 has 13 convolutions (conv1_1 = 1, conv1_2 = 2, … conv5_3 = 13), all 3x3 "
@@ -120,7 +121,7 @@ q3 = NumberExercise(
     },
     hint_text="Go layer by layer: each conv adds 2 times the product of the strides before "
     "it, each pool adds 1 times it. After pool1 the product is 2, after pool2 4, after pool3 "
-    "8, after pool4 16. Or use `rl.layer_fields(...)` on the layer list.",
+    "8, after pool4 16. Or read it off `rl.network_fields(vgg16())`.",
     solution_text=f"Convolution **{_Q3_INDEX}** (conv5_1) sees {_Q3_SIZE} pixels: conv4_3 sees "
     f"{_VGG_CONV_SIZES[_Q3_INDEX - 2]}, pool4 adds 1·8 = 8 to make 100, and conv5_1 adds "
     "2·16 = 32.",
