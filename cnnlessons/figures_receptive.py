@@ -38,6 +38,7 @@ __all__ = [
     "FeatureFigure",
     "feature_maps_figure",
     "edge_kernels_figure",
+    "learned_filters_figure",
 ]
 
 MAX_ROWS = 16  # layers drawn in the 1-D diagram (plus the input row)
@@ -711,6 +712,32 @@ def edge_kernels_figure(fig) -> list:
     return images
 
 
+def learned_filters_figure(fig, learned=None) -> list:
+    """The first-layer filters of lesson 05's trained conv net (``features.learned_filters``),
+    as they came out: signed colours (red +, blue −, each filter on its own scale), and over
+    each the pattern of the task it is most similar to (cosine similarity; "inverted" when
+    negative, "no clear match" below 0.5 in size)."""
+    if learned is None:
+        learned = feat.learned_filters()
+    if not isinstance(learned, feat.LearnedFilters):
+        raise TypeError("learned must come from features.learned_filters()")
+    w = learned.weights
+    axes = np.atleast_1d(fig.subplots(1, len(w)))
+    images = []
+    for i, (ax, f) in enumerate(zip(axes, w, strict=True)):
+        limit = max(float(np.abs(f).max()), 1e-12)
+        images.append(ax.imshow(f, cmap=SIGNED_CMAP, vmin=-limit, vmax=limit))
+        name, r = learned.best_match(i)
+        if abs(r) < 0.5:
+            title = f"no clear match\n(best {r:+.2f})"
+        else:
+            title = f"the {name}{', inverted' if r < 0 else ''}\n(cosine {r:+.2f})"
+        _bare(ax, "kernel")
+        ax.set_title(f"filter {i + 1}:\n{title}", fontsize=FONT["small"], color=COLORS["text"])
+    return images
+
+
 # ``figures.show`` passes these the whole figure, not one axes
 feature_maps_figure.draws_on = "figure"
 edge_kernels_figure.draws_on = "figure"
+learned_filters_figure.draws_on = "figure"

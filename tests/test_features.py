@@ -115,3 +115,42 @@ def test_feature_maps_bad_input(x, exc, match):
         F.feature_maps(x)
     with pytest.raises(ValueError, match="size must be an integer >= 24"):
         F.shapes_image(10)
+
+
+# -- lesson 05's learned filters ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def learned():
+    return F.learned_filters()
+
+
+def test_learned_filters_are_seeded_and_the_net_learns(learned):
+    again = F.learned_filters()
+    np.testing.assert_array_equal(learned.weights, again.weights)
+    assert learned.weights.shape == (6, 3, 3)
+    assert learned.test_accuracy > 0.9 and learned.train_accuracy > 0.9
+    other = F.learned_filters(seed=1)
+    assert not np.array_equal(other.weights, learned.weights)
+
+
+def test_learned_filters_similarity(learned):
+    from cnnlessons.tasks import PATTERNS
+
+    for i, f in enumerate(learned.weights):
+        for j, name in enumerate(learned.patterns):
+            p = PATTERNS[name]
+            cos = (f * p).sum() / np.linalg.norm(f) / np.linalg.norm(p)
+            assert learned.similarity[i, j] == pytest.approx(cos)
+    # what the lesson says about seed 0: one filter is nearly the cross, one nearly the plus
+    matches = [learned.best_match(i) for i in range(6)]
+    assert {name for name, r in matches if r > 0.9} == {"plus", "cross"}
+    with pytest.raises(ValueError, match="i must be between 0 and 5"):
+        learned.best_match(6)
+
+
+def test_learned_filters_bad_arguments():
+    with pytest.raises(ValueError, match="n_train must be an integer >= 1"):
+        F.learned_filters(0)
+    with pytest.raises(ValueError, match="at most 5,000"):
+        F.learned_filters(10_000)

@@ -30,6 +30,7 @@ from cnnlessons.figures_receptive import (
     erf_ratio_plot,
     feature_maps_figure,
     formula_text,
+    learned_filters_figure,
     random_erf_plot,
 )
 from cnnlessons.networks import vgg16
@@ -282,3 +283,16 @@ def test_q4():
     ]:
         feedback = ex.q4.check(wrong)
         assert feedback.correct is False and words in feedback.message, feedback.message
+
+
+def test_learned_filters_figure():
+    learned = feat.learned_filters()
+    fig = new_figure((9.4, 2.6))
+    images = learned_filters_figure(fig, learned)
+    assert len(images) == 6
+    for image, w in zip(images, learned.weights, strict=True):
+        np.testing.assert_array_equal(image.get_array(), w)
+    titles = [ax.get_title() for ax in fig.axes]
+    assert sum("the plus" in t for t in titles) == 1 and sum("the cross" in t for t in titles) == 1
+    with pytest.raises(TypeError, match="learned must come from"):
+        learned_filters_figure(new_figure(), np.zeros((6, 3, 3)))
