@@ -548,7 +548,7 @@ def depth_plot(ax, networks: dict, image_size: int = 224) -> dict:
     ax.xaxis.set_major_locator(mpl_ticker.MaxNLocator(integer=True))
     ax.set_xlabel("layer (convolutions and pooling, in order)")
     ax.set_ylabel("receptive field r (pixels)")
-    ax.legend(fontsize=FONT["small"], frameon=False, loc="center left")
+    ax.legend(fontsize=FONT["small"], frameon=False, loc="upper left")
     ax.grid(True, alpha=0.3)
     return lines
 
