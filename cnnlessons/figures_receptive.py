@@ -579,15 +579,22 @@ class FeatureFigure:
         h, w = self.x.shape
         ax_in, ax_map, ax_patch = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1, 0.8]})
         self.axes = {"input": ax_in, "map": ax_map, "patch": ax_patch}
-        ax_in.imshow(self.x, cmap=GREY_CMAP, vmin=0, vmax=1)
+        ax_in.imshow(self.x, cmap=GREY_CMAP, vmin=0, vmax=1, interpolation="nearest")
         _bare(ax_in, "input", f"input {h}x{w}")
         self.field_box = _unit_box(ax_in)
-        self.map_image = ax_map.imshow(np.zeros((h, w)), cmap=UNSIGNED_CMAP, vmin=0, vmax=1)
+        self.map_image = ax_map.imshow(
+            np.zeros((h, w)), cmap=UNSIGNED_CMAP, vmin=0, vmax=1, interpolation="nearest"
+        )
         _bare(ax_map, "output")
         self.map_title = ax_map.set_title("", color=COLORS["output"])
         self.unit_box = _unit_box(ax_map, "kernel")
         self.patch_image = ax_patch.imshow(
-            np.zeros((7, 7)), cmap=GREY_CMAP, vmin=0, vmax=1, extent=(-0.5, 6.5, 6.5, -0.5)
+            np.zeros((7, 7)),
+            cmap=GREY_CMAP,
+            vmin=0,
+            vmax=1,
+            extent=(-0.5, 6.5, 6.5, -0.5),
+            interpolation="nearest",
         )
         ax_patch.set_xlim(-0.5, 6.5)
         ax_patch.set_ylim(6.5, -0.5)
@@ -662,7 +669,7 @@ def feature_maps_figure(fig, x=None) -> dict:
     images = {}
     for layer in (1, 2, 3):
         row_axes = axes[layer - 1]
-        row_axes[0].imshow(x, cmap=GREY_CMAP, vmin=0, vmax=1)
+        row_axes[0].imshow(x, cmap=GREY_CMAP, vmin=0, vmax=1, interpolation="nearest")
         channel, unit = units[layer]
         (r0, r1), (c0, _) = rl.unit_region(feat.FEATURE_LAYERS[:layer], unit)
         _set_box(_unit_box(row_axes[0]), r0, c0, r1 - r0 + 1)
