@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from matplotlib import colormaps as mpl_colormaps
 from matplotlib import ticker as mpl_ticker
 from matplotlib.collections import LineCollection
 from matplotlib.patches import Polygon, Rectangle
@@ -571,7 +572,7 @@ def _set_box(rect, row0, col0, size):
 class FeatureFigure:
     """One unit of the hand-built stack: the input with the unit's r x r field (left), the
     map the unit belongs to with the unit marked (middle), and the r x r patch it sees,
-    enlarged (right). ``select(layer, channel, (row, col))``."""
+    enlarged and framed, on grey (right). ``select(layer, channel, (row, col))``."""
 
     def __init__(self, fig, x=None):
         self.x = feat.shapes_image() if x is None else _checks.array(x, "x", ndims=(2,))
@@ -588,9 +589,10 @@ class FeatureFigure:
         _bare(ax_map, "output")
         self.map_title = ax_map.set_title("", color=COLORS["output"])
         self.unit_box = _unit_box(ax_map, "kernel")
+        outside = mpl_colormaps[GREY_CMAP].with_extremes(bad=COLORS["muted"])
         self.patch_image = ax_patch.imshow(
             np.zeros((7, 7)),
-            cmap=GREY_CMAP,
+            cmap=outside,
             vmin=0,
             vmax=1,
             extent=(-0.5, 6.5, 6.5, -0.5),
@@ -600,6 +602,7 @@ class FeatureFigure:
         ax_patch.set_ylim(6.5, -0.5)
         _bare(ax_patch, "receptive")
         self.patch_title = ax_patch.set_title("", color=COLORS["receptive"])
+        self.patch_box = _unit_box(ax_patch)
         self.text = fig.text(0.5, 0.01, "", ha="center", va="bottom", fontsize=FONT["normal"])
         engine = fig.get_layout_engine()
         if engine is not None and hasattr(engine, "set"):
@@ -614,6 +617,7 @@ class FeatureFigure:
             self.map_title,
             self.unit_box,
             self.patch_image,
+            self.patch_box,
             self.patch_title,
             self.text,
         ]
@@ -645,6 +649,7 @@ class FeatureFigure:
         patch[off : off + size, off : off + size] = padded[r0 + 3 : r1 + 4, c0 + 3 : c1 + 4]
         self.patch = patch[off : off + size, off : off + size]
         self.patch_image.set_data(np.ma.masked_invalid(patch))
+        _set_box(self.patch_box, off, off, size)
         self.patch_title.set_text(f"what it sees: {size}x{size}")
         value = float(fmap[row, col])
         self.value = value
