@@ -465,8 +465,9 @@ def random_erf(
     the units that are on.
 
     Without ReLUs, E[response²] counts the paths from each pixel (the weights are independent
-    with mean 0, so cross terms vanish): the same shape as ``impulse_response(n, k)`` squared
-    weights aside. One network alone is far from that shape: average many. Returns the mean
+    with mean 0, so cross terms between different paths vanish): it is proportional to
+    ``path_counts(n, k)``, the shape of ``impulse_response(n, k)``. One network alone is far
+    from that shape (a product of random numbers is heavy-tailed): average many. Returns the mean
     (normalised to sum 1 unless ``normalise=False``), length r. Seeded: the same arguments
     give the same array.
     """
