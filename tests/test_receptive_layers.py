@@ -347,3 +347,17 @@ def test_networks_table():
     assert text.count("more than the input") == 2
     with pytest.raises(TypeError, match="network must be a Network"):
         rl.network_layers([(3, 1, 1)])
+
+
+@pytest.mark.parametrize("module", ["cnnlessons.receptive_layers", "cnnlessons.features"])
+def test_numerics_do_not_import_plotting_widgets_or_scipy(module):
+    import subprocess
+    import sys
+
+    forbidden = ("matplotlib", "ipywidgets", "scipy")
+    code = (
+        f"import sys, {module}; bad = [m for m in {forbidden!r} if m in sys.modules]; "
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, f"{module} imports {done.stdout.strip()}"
