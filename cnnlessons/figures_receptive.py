@@ -43,6 +43,10 @@ __all__ = [
 ]
 
 MAX_ROWS = 16  # layers drawn in the 1-D diagram (plus the input row)
+_GEOMETRY = (
+    "table", "top", "u", "sx", "centre", "n_rows", "ys", "cone", "points", "sizes",
+    "hot_points", "rest_segments", "hot_segments", "measured", "agree",
+)  # fmt: skip
 
 
 def _bare(ax, role=None, title=None):
@@ -112,6 +116,7 @@ class GrowthFigure:
 
     def __init__(self, fig, photo):
         self.photo = _checks.array(photo, "photo", ndims=(2,))
+        self._geometry = {}  # (stack, unit) -> what select draws: computed once
         self.ax, self.ax_photo = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 1]})
         ax = self.ax
         self.rest = LineCollection([], colors=COLORS["muted"], linewidths=0.6, zorder=1)
@@ -215,13 +220,8 @@ class GrowthFigure:
             self.text,
         ]
 
-    def select(self, layers, unit: int = 0) -> list:
-        specs = [_spec(layer) for layer in layers]
-        if len(specs) > MAX_ROWS:
-            raise ValueError(f"layers must hold at most {MAX_ROWS} layers, got {len(specs)}")
-        unit = _checks.integer(unit, "unit", minimum=-1)
-        if unit > 1:
-            raise ValueError(f"unit must be -1, 0 or 1, got {unit}")
+    def _compute(self, specs, unit) -> dict:
+        """Everything ``select`` draws, computed once per stack and unit (cached)."""
         table = rl.layer_fields(specs)
         top = table[-1]
         u0 = 4  # the middle top unit (any index works: the field just moves)
@@ -284,6 +284,33 @@ class GrowthFigure:
                         if b0 <= i <= b1:
                             seg = [(float(sx(centre(level - 1, i))), ys[level - 1]), (x, ys[level])]
                             (hot_segments if is_hot else rest_segments).append(seg)
+        r = top.size
+        # an input large enough for the whole field (the default search starts at 16 pixels)
+        measured = measured_receptive_field(specs, input_size=4 * r + 16)
+        agree = (
+            "agrees"
+            if measured.size == r and measured.stride == top.effective_stride
+            else "DIFFERS"
+        )
+        return dict(
+            table=table, top=top, u=u, sx=sx, centre=centre, n_rows=n_rows, ys=ys, cone=cone,
+            points=points, sizes=sizes, hot_points=hot_points, rest_segments=rest_segments,
+            hot_segments=hot_segments, measured=measured, agree=agree,
+        )  # fmt: skip
+
+    def select(self, layers, unit: int = 0) -> list:
+        specs = [_spec(layer) for layer in layers]
+        if len(specs) > MAX_ROWS:
+            raise ValueError(f"layers must hold at most {MAX_ROWS} layers, got {len(specs)}")
+        unit = _checks.integer(unit, "unit", minimum=-1)
+        if unit > 1:
+            raise ValueError(f"unit must be -1, 0 or 1, got {unit}")
+        key = (tuple(tuple(sorted(spec.items())) for spec in specs), unit)
+        if key not in self._geometry:
+            self._geometry[key] = self._compute(specs, unit)
+        g = self._geometry[key]
+        (table, top, u, sx, centre, n_rows, ys, cone, points, sizes, hot_points, rest_segments,
+         hot_segments, measured, agree) = (g[name] for name in _GEOMETRY)  # fmt: skip
         self._sizes = sizes
         self.units.set_offsets(np.array(points).reshape(-1, 2))
         self.units.set_sizes(sizes[: len(points)] if points else [20])
@@ -321,13 +348,6 @@ class GrowthFigure:
         for patch in (self.box, self.box_fill):
             patch.set_bounds(cx - r / 2, cy - r / 2, r, r)
         self.next_box.set_bounds(cx - r / 2 + top.effective_stride, cy - r / 2, r, r)
-        # an input large enough for the whole field (the default search starts at 16 pixels)
-        measured = measured_receptive_field(specs, input_size=4 * r + 16)
-        agree = (
-            "agrees"
-            if measured.size == r and measured.stride == top.effective_stride
-            else "DIFFERS"
-        )
         extra = "  (more than the photo!)" if r > min(h, w) else ""
         self.text.set_text(
             f"{formula_text(specs)}\nmeasured with impulses: r = {measured.size}, "
