@@ -22,7 +22,6 @@ ROLES = tuple(COLORS)
 def _role(role) -> str:
     return _checks.choice(role, "role", ROLES)
 
-
 def fmt_number(v: float) -> str:
     """A number as a lesson writes it: 30, 0.5, 1.25 (empty for NaN and inf)."""
     if not np.isfinite(v):
