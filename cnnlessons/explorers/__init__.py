@@ -5,6 +5,7 @@ from .connections import ConnectionsExplorer, DependencyExplorer
 from .convolution import OutputSizeExplorer, PhotoExplorer
 from .learning import KernelLearningExplorer, LeastSquaresExplorer
 from .parameters import ParameterCountExplorer, WeightMatrixExplorer
+from .receptive import ERFExplorer, FeaturesExplorer, GrowthExplorer, StrideExplorer
 from .sliding_window import SlidingWindowExplorer
 
 __all__ = [
@@ -12,12 +13,16 @@ __all__ = [
     "RENDERERS",
     "ConnectionsExplorer",
     "DependencyExplorer",
+    "ERFExplorer",
     "Explorer",
     "KernelLearningExplorer",
     "LeastSquaresExplorer",
+    "FeaturesExplorer",
+    "GrowthExplorer",
     "OutputSizeExplorer",
     "ParameterCountExplorer",
     "PhotoExplorer",
     "SlidingWindowExplorer",
+    "StrideExplorer",
     "WeightMatrixExplorer",
 ]
