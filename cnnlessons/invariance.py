@@ -1,0 +1,257 @@
+"""Pooling and (approximate) shift invariance, measured (no plotting). Introduced in lesson 08.
+
+A map is *invariant* to a shift when its output does not change at all. Max pooling is only
+approximately so: this module counts how many pooled values survive a shift (and gives the
+exact probability for random rows), draws invariance curves against the shift size, shows
+how stride-2 pooling aliases and how a binomial blur before subsampling (Zhang, *Making
+Convolutional Networks Shift-Invariant Again*, 2019) repairs it, and measures Zhang's
+consistency of a classifier under shifts.
+
+Rows are 1-D arrays and *circular*: a shift by ``d`` is ``np.roll(x, d)`` and every window
+wraps around, so that the only thing that changes under a shift is what the pooling does.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from . import _checks
+
+__all__ = [
+    "MAX_FILTER_SIZE",
+    "ALIASING_EXAMPLE",
+    "binomial_taps",
+    "pool1d",
+    "global_pool",
+    "blur1d",
+    "blur_pool1d",
+    "max_blur_pool1d",
+    "changed",
+    "unchanged_probability",
+    "unchanged_fraction",
+    "invariance_curve",
+    "output_change",
+    "consistency",
+]
+
+MAX_FILTER_SIZE = 16  # taps up to C(15, 7) = 6435: exact in float64, and wider makes no sense
+#: the book-summary-free aliasing example: stride-2 max pooling gives [0, 1, 0, 1], and
+#: [1, 1, 1, 1] after a one-pixel shift
+ALIASING_EXAMPLE = np.array([0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0])
+
+
+def _row(x, name="x") -> np.ndarray:
+    return _checks.array(x, name, ndims=(1,))
+
+
+def binomial_taps(filter_size: int) -> np.ndarray:
+    """Row ``filter_size`` of Pascal's triangle as exact integers: 1 -> [1], 2 -> [1, 1],
+    3 -> [1, 2, 1], 4 -> [1, 3, 3, 1], 5 -> [1, 4, 6, 4, 1]. They sum to 2**(filter_size - 1).
+
+    >>> binomial_taps(4).tolist()
+    [1, 3, 3, 1]
+    """
+    n = _checks.integer(filter_size, "filter_size", minimum=1)
+    if n > MAX_FILTER_SIZE:
+        raise ValueError(
+            f"filter_size must be at most {MAX_FILTER_SIZE} (Zhang uses 2 to 5; wider blurs "
+            f"erase the picture), got {n}"
+        )
+    return np.array([math.comb(n - 1, i) for i in range(n)], dtype=np.int64)
+
+
+def pool1d(x, width: int, stride: int = 1, kind: str = "max") -> np.ndarray:
+    """Circular max (or average) pooling of a row: output ``i`` pools
+    ``x[i*stride], ..., x[i*stride + width - 1]`` (indices wrap around); ``len(x) // stride``
+    outputs (the length must be a multiple of the stride).
+
+    >>> pool1d([0, 0, 1, 1, 0, 0, 1, 1], 2, stride=2).tolist()
+    [0.0, 1.0, 0.0, 1.0]
+    """
+    x = _row(x)
+    n = x.size
+    w = _checks.integer(width, "width", minimum=1)
+    s = _checks.integer(stride, "stride", minimum=1)
+    _checks.choice(kind, "kind", ("max", "avg"))
+    if w > n:
+        raise ValueError(f"width must be at most the row length {n}, got {w}")
+    if n % s:
+        raise ValueError(f"the row length {n} must be a multiple of the stride {s}")
+    windows = np.stack([np.roll(x, -j) for j in range(w)])[:, ::s]
+    return windows.max(axis=0) if kind == "max" else windows.mean(axis=0)
+
+
+def global_pool(x, kind: str = "max") -> float:
+    """Global max (or average) pooling: one number for the whole row or image, "is the
+    pattern anywhere?", whatever its position."""
+    x = _checks.array(x, "x", ndims=(1, 2, 3))
+    _checks.choice(kind, "kind", ("max", "avg"))
+    return float(x.max() if kind == "max" else x.mean())
+
+
+def blur1d(x, filter_size: int) -> np.ndarray:
+    """Circular binomial blur of a row: output ``i`` is
+    ``sum_j taps[j] * x[i + j - (filter_size - 1) // 2] / 2**(filter_size - 1)``.
+
+    The taps are integers and their sum a power of two, so integer-valued rows are blurred
+    without rounding error."""
+    x = _row(x)
+    taps = binomial_taps(filter_size)
+    if taps.size > x.size:
+        raise ValueError(f"filter_size must be at most the row length {x.size}, got {taps.size}")
+    lo = (taps.size - 1) // 2
+    out = np.zeros_like(x)
+    for j, t in enumerate(taps):
+        out += float(t) * np.roll(x, lo - j)
+    return out / float(taps.sum())
+
+
+def _subsample(x, stride):
+    s = _checks.integer(stride, "stride", minimum=1)
+    if x.size % s:
+        raise ValueError(f"the row length {x.size} must be a multiple of the stride {s}")
+    return x[::s]
+
+
+def blur_pool1d(x, filter_size: int = 4, stride: int = 2) -> np.ndarray:
+    """Blur (binomial, circular) then keep every ``stride``-th value: anti-aliased
+    subsampling. ``filter_size=1`` is plain subsampling."""
+    return _subsample(blur1d(x, filter_size), stride)
+
+
+def max_blur_pool1d(x, filter_size: int = 4, width: int = 2, stride: int = 2) -> np.ndarray:
+    """Zhang's replacement for max pooling: max (width ``width``, stride 1) -> binomial blur
+    -> subsample. ``filter_size=1`` (no blur) is ordinary stride-``stride`` max pooling."""
+    return blur_pool1d(pool1d(x, width, 1, "max"), filter_size, stride)
+
+
+# ----------------------------------------------------------------------------- invariance
+def changed(before, after, *, tol: float = 0.0) -> np.ndarray:
+    """Boolean array: which values differ by more than ``tol`` (same shapes)."""
+    a = _checks.array(before, "before", ndims=(1, 2, 3))
+    b = _checks.array(after, "after", ndims=(1, 2, 3))
+    if a.shape != b.shape:
+        raise ValueError(f"before and after must have the same shape, got {a.shape}, {b.shape}")
+    return np.abs(a - b) > tol
+
+
+def unchanged_probability(width: int, shift: int = 1) -> float:
+    """For independent random values (no ties), the probability that a width-``width``,
+    stride-1 max-pooled value is unchanged by a shift of ``shift`` pixels:
+    ``(width - shift) / (width + shift)``, 0 once the shift reaches the width.
+
+    The two windows together hold width + shift values and share width - shift of them; the
+    pooled value stays the same exactly when the largest of all of them is a shared one, and
+    each is equally likely to be the largest. Width 3, shift 1: one half (the book's
+    Figure 9.8).
+    """
+    w = _checks.integer(width, "width", minimum=1)
+    d = abs(_checks.integer(shift, "shift"))
+    return max(w - d, 0) / (w + d)
+
+
+def _rng(seed):
+    if isinstance(seed, np.random.Generator):
+        return seed
+    return np.random.default_rng(_checks.integer(seed, "seed", minimum=0))
+
+
+def unchanged_fraction(width: int, shift: int = 1, *, rows: int = 2000, length: int = 32,
+                       seed=0) -> tuple[float, float]:  # fmt: skip
+    """Measure it: ``rows`` random rows (uniform values) of ``length``, circular max pooling
+    of ``width`` at stride 1, each row shifted by ``shift``; the fraction of pooled values
+    that did not change, and its standard error (from the spread between rows, which are
+    independent; values within a row are not).
+    """
+    w = _checks.integer(width, "width", minimum=1)
+    d = _checks.integer(shift, "shift")
+    n_rows = _checks.integer(rows, "rows", minimum=2)
+    n = _checks.integer(length, "length", minimum=1)
+    if w > n or n_rows * n > 10_000_000:
+        raise ValueError(
+            f"need width <= length and rows * length <= 10,000,000, got width={w}, "
+            f"rows={n_rows}, length={n}"
+        )
+    x = _rng(seed).random((n_rows, n))
+    before = np.stack([np.roll(x, -j, axis=1) for j in range(w)]).max(axis=0)
+    moved = np.roll(x, d, axis=1)
+    after = np.stack([np.roll(moved, -j, axis=1) for j in range(w)]).max(axis=0)
+    per_row = (after == before).mean(axis=1)
+    return float(per_row.mean()), float(per_row.std(ddof=1) / math.sqrt(n_rows))
+
+
+def invariance_curve(width, shifts, *, rows: int = 500, length: int = 32, seed=0):
+    """Fraction of pooled values unchanged against the shift, for one pooling: ``width`` an
+    integer (stride-1 max pooling of that width) or "global max" / "global avg" (global
+    pooling of each whole circular row). Returns an array, one value per shift."""
+    shifts = [_checks.integer(d, "shifts[i]") for d in np.atleast_1d(shifts).tolist()]
+    if isinstance(width, str):
+        _checks.choice(width, "width", ("global max", "global avg"))
+        kind = width.split()[1]
+        x = _rng(seed).random((_checks.integer(rows, "rows", minimum=2), length))
+        ref = x.max(axis=1) if kind == "max" else x.mean(axis=1)
+        out = []
+        for d in shifts:
+            m = np.roll(x, d, axis=1)
+            moved = m.max(axis=1) if kind == "max" else m.mean(axis=1)
+            # a sum in another order may differ in the last bit: count that as unchanged
+            out.append(float(np.mean(np.isclose(moved, ref, rtol=1e-12, atol=0))))
+        return np.array(out)
+    return np.array(
+        [unchanged_fraction(width, d, rows=rows, length=length, seed=seed)[0] for d in shifts]
+    )
+
+
+def output_change(pool, x, shift: int) -> float:
+    """How far ``pool(roll(x, shift))`` is from every circular shift of ``pool(x)``: the
+    smallest largest-absolute-difference over all output shifts, relative to the largest
+    absolute value of ``pool(x)``. 0 means the output just moved; an output that cannot
+    follow the shift (aliasing) gives a large value."""
+    if not callable(pool):
+        raise TypeError(f"pool must be a function of one row, got {pool!r}")
+    x = _row(x)
+    d = _checks.integer(shift, "shift")
+    base = np.asarray(pool(x), dtype=float)
+    moved = np.asarray(pool(np.roll(x, d)), dtype=float)
+    scale = max(float(np.abs(base).max()), 1e-300)
+    return min(
+        float(np.abs(moved - np.roll(base, r)).max()) for r in range(base.size)
+    ) / scale
+
+
+# ----------------------------------------------------------------------------- classifiers
+def _labels(scores, n):
+    scores = np.asarray(scores)
+    if scores.ndim == 2 and scores.shape[0] == n:
+        return scores.argmax(axis=1)
+    if scores.ndim == 1 and scores.shape[0] == n:
+        return scores
+    raise ValueError(
+        f"predict must return {n} class labels, shape ({n},), or scores, shape ({n}, K); "
+        f"got shape {scores.shape}"
+    )
+
+
+def consistency(predict, images, *, max_shift: int = 2, seed=0) -> float:
+    """Zhang's consistency: the share of ``images`` whose predicted class is the same for two
+    random shifts of the image.
+
+    Each image is shifted circularly twice, by (dy, dx) drawn uniformly from
+    -max_shift..max_shift (each shift on its own); ``predict`` takes a batch ``(N, H, W)``
+    (or ``(N, C, H, W)``) and returns N labels or an ``(N, K)`` array of scores.
+    """
+    if not callable(predict):
+        raise TypeError(f"predict must be a function of a batch of images, got {predict!r}")
+    x = _checks.array(images, "images", ndims=(3, 4))
+    m = _checks.integer(max_shift, "max_shift", minimum=0)
+    rng = _rng(seed)
+    n = x.shape[0]
+    shifted = []
+    for _ in range(2):
+        d = rng.integers(-m, m + 1, size=(n, 2))
+        shifted.append(np.stack([np.roll(img, tuple(s), axis=(-2, -1)) for img, s in zip(x, d)]))
+    a = _labels(predict(shifted[0]), n)
+    b = _labels(predict(shifted[1]), n)
+    return float(np.mean(a == b))
