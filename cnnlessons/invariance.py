@@ -251,7 +251,8 @@ def consistency(predict, images, *, max_shift: int = 2, seed=0) -> float:
     shifted = []
     for _ in range(2):
         d = rng.integers(-m, m + 1, size=(n, 2))
-        shifted.append(np.stack([np.roll(img, tuple(s), axis=(-2, -1)) for img, s in zip(x, d)]))
+        moved = [np.roll(img, tuple(s), axis=(-2, -1)) for img, s in zip(x, d, strict=True)]
+        shifted.append(np.stack(moved))
     a = _labels(predict(shifted[0]), n)
     b = _labels(predict(shifted[1]), n)
     return float(np.mean(a == b))
