@@ -216,9 +216,7 @@ def output_change(pool, x, shift: int) -> float:
     base = np.asarray(pool(x), dtype=float)
     moved = np.asarray(pool(np.roll(x, d)), dtype=float)
     scale = max(float(np.abs(base).max()), 1e-300)
-    return min(
-        float(np.abs(moved - np.roll(base, r)).max()) for r in range(base.size)
-    ) / scale
+    return min(float(np.abs(moved - np.roll(base, r)).max()) for r in range(base.size)) / scale
 
 
 # ----------------------------------------------------------------------------- classifiers
