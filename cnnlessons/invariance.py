@@ -33,6 +33,7 @@ __all__ = [
     "unchanged_fraction",
     "invariance_curve",
     "output_change",
+    "mean_output_change",
     "consistency",
 ]
 
@@ -217,6 +218,18 @@ def output_change(pool, x, shift: int) -> float:
     moved = np.asarray(pool(np.roll(x, d)), dtype=float)
     scale = max(float(np.abs(base).max()), 1e-300)
     return min(float(np.abs(moved - np.roll(base, r)).max()) for r in range(base.size)) / scale
+
+
+def mean_output_change(pool, shifts, *, rows: int = 200, length: int = 32, seed=0):
+    """``output_change`` averaged over ``rows`` random rows (uniform values) of ``length``,
+    one value per shift: one row's numbers depend on the row; the average does not much."""
+    shifts = [_checks.integer(d, "shifts[i]") for d in np.atleast_1d(shifts).tolist()]
+    n_rows = _checks.integer(rows, "rows", minimum=1)
+    n = _checks.integer(length, "length", minimum=2)
+    if n_rows * n * len(shifts) > 2_000_000:
+        raise ValueError("rows * length * len(shifts) must be at most 2,000,000")
+    x = _rng(seed).random((n_rows, n))
+    return np.array([np.mean([output_change(pool, r, d) for r in x]) for d in shifts])
 
 
 # ----------------------------------------------------------------------------- classifiers
