@@ -368,7 +368,7 @@ def equivariance_vs_invariance_figure(fig, x=None, w=None, d: int = 12) -> dict:
 
 
 # ----------------------------------------------------------------------------- lesson 08
-#: a detector row for the book's Figure 9.8 with numbers (made up, no ties)
+#: a detector row for the book's Figure 9.8 with numbers (made up; no two neighbours equal)
 FIGURE_9_8_ROW = np.array([0.1, 1.0, 0.2, 0.1, 0.3, 0.7, 0.4, 0.0, 0.6, 0.5, 0.9, 0.2])
 
 
@@ -426,9 +426,13 @@ class PoolingShiftFigure:
                                color=BAND, fontweight="bold") for y in (1, 0)]  # fmt: skip
         self.n = n
 
+        self.cells[3].set(self.row, np.zeros(n, bool))  # the detector row never changes
+
     @property
     def artists(self) -> list:
-        return [a for c in self.cells.values() for a in [c.boxes, *c.texts]] + self.counts
+        """The artists ``show`` changes (the top detector row stays as it is)."""
+        changing = [self.cells[y] for y in (2, 1, 0)]
+        return [a for c in changing for a in [c.boxes, *c.texts]] + self.counts
 
     def show(self, width: int = 3, d: int = 1) -> list:
         w = _checks.integer(width, "width", minimum=1)
@@ -442,9 +446,7 @@ class PoolingShiftFigure:
         pool_changed = iv.changed(self.pooled, self.pooled_moved)
         self.detector_changed = int(det_changed.sum())
         self.pooled_changed = int(pool_changed.sum())
-        none = np.zeros(self.n, bool)
-        self.cells[3].set(self.row, none)
-        self.cells[2].set(self.pooled, none)
+        self.cells[2].set(self.pooled, np.zeros(self.n, bool))
         self.cells[1].set(moved, det_changed)
         self.cells[0].set(self.pooled_moved, pool_changed)
         self.counts[0].set_text(f"{self.detector_changed} of {self.n} changed")

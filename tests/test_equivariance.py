@@ -44,9 +44,7 @@ def test_circular_padding_is_exactly_equivariant(case):
 @given(cases())
 def test_circular_conv_map_agrees_with_scipy_wrap(case):
     x, w, _, _ = case
-    np.testing.assert_allclose(
-        eq.conv_map(w)(x), ndimage.correlate(x, w, mode="wrap"), atol=1e-9
-    )
+    np.testing.assert_allclose(eq.conv_map(w)(x), ndimage.correlate(x, w, mode="wrap"), atol=1e-9)
     np.testing.assert_allclose(
         eq.conv_map(w, padding_mode="zeros")(x),
         ndimage.correlate(x, w, mode="constant"),
@@ -156,17 +154,26 @@ def test_commutator_with_an_output_transformation():
     [
         (lambda: eq.conv_map(np.ones((2, 2))), ValueError, "w must have odd sides"),
         (lambda: eq.conv_map(np.ones(3)), ValueError, "w must have 2 dimensions"),
-        (lambda: eq.conv_map(np.ones((3, 3)), padding_mode="reflect"), ValueError,
-         "padding_mode must be one of"),
+        (
+            lambda: eq.conv_map(np.ones((3, 3)), padding_mode="reflect"),
+            ValueError,
+            "padding_mode must be one of",
+        ),
         (lambda: eq.conv_map(np.ones((3, 3)), stride=0), ValueError, "stride must be"),
         (lambda: eq.conv_map(np.ones((3, 3)), relu=1), TypeError, "relu must be True or False"),
         (lambda: eq.stack_map([]), TypeError, "kernels must be a non-empty list"),
         (lambda: eq.equivariance_error(3, np.ones((4, 4)), 1, 1), TypeError, "f must be a"),
         (lambda: eq.equivariance_error(abs, np.ones((4, 4)), 1.5, 1), TypeError, "dy must be"),
-        (lambda: eq.equivariance_error(abs, np.ones((4, 4)), 1, 1, mode="wrap"), ValueError,
-         "mode must be one of"),
-        (lambda: eq.commutator(lambda v: v[:2], lambda v: v.T, np.ones((3, 4))), ValueError,
-         "f\\(g\\(x\\)\\) has shape"),
+        (
+            lambda: eq.equivariance_error(abs, np.ones((4, 4)), 1, 1, mode="wrap"),
+            ValueError,
+            "mode must be one of",
+        ),
+        (
+            lambda: eq.commutator(lambda v: v[:2], lambda v: v.T, np.ones((3, 4))),
+            ValueError,
+            "f\\(g\\(x\\)\\) has shape",
+        ),
         (lambda: eq.border_band_width(0), ValueError, "k must be an integer >= 1"),
         (lambda: eq.border_band_width(3, "half"), ValueError, "padding must be one of"),
         (lambda: eq.border_band((3, 3), 5, "valid"), ValueError, "does not fit"),

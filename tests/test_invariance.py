@@ -181,8 +181,11 @@ def test_consistency_is_the_share_of_agreeing_pairs_worked_by_hand():
         (lambda: iv.changed([1, 2], [1, 2, 3]), ValueError, "same shape"),
         (lambda: iv.output_change(3, np.ones(4), 1), TypeError, "pool must be a function"),
         (lambda: iv.consistency(3, np.ones((2, 4, 4))), TypeError, "predict must be a function"),
-        (lambda: iv.consistency(lambda b: b, np.ones((2, 4, 4))), ValueError,
-         "predict must return 2 class labels"),
+        (
+            lambda: iv.consistency(lambda b: b, np.ones((2, 4, 4))),
+            ValueError,
+            "predict must return 2 class labels",
+        ),
         (lambda: iv.consistency(len, np.ones((4, 4))), ValueError, "images must have 3 or 4"),
         (lambda: iv.consistency(len, np.ones((2, 4, 4)), max_shift=-1), ValueError, "max_shift"),
     ],
