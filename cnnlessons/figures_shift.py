@@ -318,16 +318,15 @@ def rotation_scale_figure(fig, x=None, w=None) -> dict:
     for r, (name, tx, ftx, tfx, a, b) in enumerate(rows):
         ax = axes[r]
         ax[0].imshow(x, cmap=GREY_CMAP, vmin=0, vmax=1, interpolation="nearest")
-        _frame(ax[0], "input", f"x\n{x.shape[0]}×{x.shape[1]}")
+        _frame(ax[0], "input", f"x, {x.shape[0]}×{x.shape[1]}")
         ax[1].imshow(tx, cmap=GREY_CMAP, vmin=0, vmax=1, interpolation="nearest")
-        _frame(ax[1], "input", f"T(x): {name}\n{tx.shape[0]}×{tx.shape[1]}")
-        for i, (values, title) in enumerate(((ftx, a), (tfx, b), (ftx - tfx, f"{a} − {b}"))):
+        _frame(ax[1], "input", f"{name}, {tx.shape[0]}×{tx.shape[1]}")
+        errors[name] = float(np.abs(ftx - tfx).max())
+        panels = ((ftx, a), (tfx, b), (ftx - tfx, f"difference: max {errors[name]:g}"))
+        for i, (values, title) in enumerate(panels):
             ax[2 + i].imshow(values, cmap=SIGNED_CMAP, vmin=lim[0], vmax=lim[1],
                              interpolation="nearest")  # fmt: skip
-            _frame(ax[2 + i], "output" if i < 2 else None, title + "\n")
-        errors[name] = float(np.abs(ftx - tfx).max())
-        ax[4].text(0.5, -0.06, f"max |difference| = {errors[name]:g}", transform=ax[4].transAxes,
-                   ha="center", va="top", fontsize=FONT["small"], color=BAND)  # fmt: skip
+            _frame(ax[2 + i], "output" if i < 2 else None, title, color=BAND if i == 2 else None)
     return errors
 
 
@@ -606,7 +605,7 @@ class AliasingFigure:
         return self.artists
 
 
-def output_change_plot(ax, filters=(1, 2, 3, 4, 5), shifts=range(8), *, rows: int = 200,
+def output_change_plot(ax, filters=(1, 2, 3, 4, 5), shifts=range(8), *, rows: int = 100,
                        length: int = 32, seed=0) -> dict:  # fmt: skip
     """Output change of max → blur → subsample against the shift, one line per binomial
     filter size (1: no blur, plain stride-2 max pooling), averaged over ``rows`` seeded

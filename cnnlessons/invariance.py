@@ -205,6 +205,15 @@ def invariance_curve(width, shifts, *, rows: int = 500, length: int = 32, seed=0
     )
 
 
+def _distance_to_shifts(moved, base) -> float:
+    """Smallest, over all circular shifts r of ``base``, of max |moved - roll(base, r)|,
+    relative to max |base|."""
+    m = base.size
+    rolls = base[(np.arange(m)[None, :] - np.arange(m)[:, None]) % m]  # row r: roll(base, r)
+    scale = max(float(np.abs(base).max()), 1e-300)
+    return float(np.abs(moved[None, :] - rolls).max(axis=1).min()) / scale
+
+
 def output_change(pool, x, shift: int) -> float:
     """How far ``pool(roll(x, shift))`` is from every circular shift of ``pool(x)``: the
     smallest largest-absolute-difference over all output shifts, relative to the largest
@@ -216,20 +225,28 @@ def output_change(pool, x, shift: int) -> float:
     d = _checks.integer(shift, "shift")
     base = np.asarray(pool(x), dtype=float)
     moved = np.asarray(pool(np.roll(x, d)), dtype=float)
-    scale = max(float(np.abs(base).max()), 1e-300)
-    return min(float(np.abs(moved - np.roll(base, r)).max()) for r in range(base.size)) / scale
+    if base.shape != moved.shape or base.ndim != 1:
+        raise ValueError(f"pool must return rows of one length, got {base.shape}, {moved.shape}")
+    return _distance_to_shifts(moved, base)
 
 
 def mean_output_change(pool, shifts, *, rows: int = 200, length: int = 32, seed=0):
     """``output_change`` averaged over ``rows`` random rows (uniform values) of ``length``,
     one value per shift: one row's numbers depend on the row; the average does not much."""
+    if not callable(pool):
+        raise TypeError(f"pool must be a function of one row, got {pool!r}")
     shifts = [_checks.integer(d, "shifts[i]") for d in np.atleast_1d(shifts).tolist()]
     n_rows = _checks.integer(rows, "rows", minimum=1)
     n = _checks.integer(length, "length", minimum=2)
     if n_rows * n * len(shifts) > 2_000_000:
         raise ValueError("rows * length * len(shifts) must be at most 2,000,000")
     x = _rng(seed).random((n_rows, n))
-    return np.array([np.mean([output_change(pool, r, d) for r in x]) for d in shifts])
+    total = np.zeros(len(shifts))
+    for r in x:
+        base = np.asarray(pool(r), dtype=float)
+        for i, d in enumerate(shifts):
+            total[i] += _distance_to_shifts(np.asarray(pool(np.roll(r, d)), dtype=float), base)
+    return total / n_rows
 
 
 # ----------------------------------------------------------------------------- classifiers

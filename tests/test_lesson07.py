@@ -128,7 +128,7 @@ def test_stride_explorer_even_shifts_match_odd_shifts_do_not():
         (ShiftExplorer, {"kernel": "emboss"}, ValueError, "kernel must be one of"),
         (ShiftExplorer, {"padding": "reflect"}, ValueError, "padding must be one of"),
         (ShiftExplorer, {"max_shift": 8}, ValueError, "max_shift must be at most 7"),
-        (ShiftExplorer, {"dx": 9}, ValueError, "dx must be an integer from 0 to 4"),
+        (ShiftExplorer, {"dx": 9}, ValueError, "dx must be an integer from 0 to 3"),
         (StrideExplorer, {"stride": 3}, ValueError, "stride must be 1 or 2"),
         (StrideExplorer, {"d": -1}, ValueError, "d must be an integer >= 0"),
     ],

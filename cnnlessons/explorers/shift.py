@@ -47,10 +47,10 @@ class ShiftExplorer(Explorer):
     Arrays: ``difference``, ``band``, ``error`` (from the figure).
     """
 
-    figsize = (9.4, 5.6)
+    figsize = (9.4, 5.4)
 
     def __init__(self, x=None, kernel: str = "vertical edge 3×3", dy: int = 0, dx: int = 2,
-                 padding: str = "zeros", *, max_shift: int = 4):  # fmt: skip
+                 padding: str = "zeros", *, max_shift: int = 3):  # fmt: skip
         import ipywidgets as widgets
 
         self.x = shift_scene() if x is None else _checks.array(x, "x", ndims=(2,))
