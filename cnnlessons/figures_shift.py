@@ -66,6 +66,12 @@ def _outline(mask) -> list:
     return segs
 
 
+def _sequential(i: int, n: int):
+    """Colour ``i`` of ``n`` ordered lines: the dark part of the series' unsigned colormap,
+    every colour at least 3:1 against white."""
+    return mpl.colormaps[UNSIGNED_CMAP](0.55 * i / max(n - 1, 1))
+
+
 def _leave_room(fig, bottom: float) -> None:
     """Keep the bottom ``bottom`` of a constrained-layout figure free for text lines."""
     engine = fig.get_layout_engine()
@@ -460,7 +466,7 @@ def unchanged_fraction_plot(ax, widths=range(1, 9), *, rows: int = 2000, seed=0)
     widths = [_checks.integer(w, "widths[i]", minimum=1) for w in widths]
     measured = {w: iv.unchanged_fraction(w, 1, rows=rows, seed=seed) for w in widths}
     fine = np.linspace(1, max(widths), 200)
-    ax.plot(fine, (fine - 1) / (fine + 1), color=COLORS["kernel"], lw=2.5,
+    ax.plot(fine, (fine - 1) / (fine + 1), "--", color=COLORS["text"], lw=2,
             label="(w − 1)/(w + 1)")  # fmt: skip
     ax.errorbar(widths, [m[0] for m in measured.values()],
                 yerr=[2 * m[1] for m in measured.values()], fmt="o", color=COLORS["input"],
@@ -482,10 +488,9 @@ def invariance_curves_plot(ax, widths=range(1, 9), shifts=range(0, 11), *, rows:
     global average pooling. Returns the curves {label: array}."""
     shifts = list(shifts)
     curves = {}
-    cmap = mpl.colormaps[UNSIGNED_CMAP]
     widths = list(widths)
     for i, w in enumerate(widths):
-        color = cmap(0.1 + 0.8 * i / max(len(widths) - 1, 1))
+        color = _sequential(i, len(widths))
         curve = iv.invariance_curve(w, shifts, rows=rows, seed=seed)
         curves[f"width {w}"] = curve
         ax.plot(shifts, curve, "o", color=color, ms=4)
@@ -545,11 +550,10 @@ class AliasingFigure:
             ax.set_xticks(pos)
             ax.grid(True, axis="x", alpha=0.3)
         self.changes = {}
-        cmap = mpl.colormaps[UNSIGNED_CMAP]
         for i, size in enumerate(self.filters):
             pool = self._pool(size)
             self.changes[size] = [iv.output_change(pool, self.x, d) for d in self.shifts]
-            color = cmap(0.85 * i / max(len(self.filters) - 1, 1))
+            color = _sequential(i, len(self.filters))
             self.ax_curve.plot(self.shifts, self.changes[size], "o-", color=color, lw=2,
                                label=self.filter_label(size))  # fmt: skip
         self.marker = self.ax_curve.plot([0], [0], "o", ms=16, mfc="none", mec=BAND, mew=3)[0]
@@ -610,14 +614,13 @@ def output_change_plot(ax, filters=(1, 2, 3, 4, 5), shifts=range(8), *, rows: in
     """Output change of max → blur → subsample against the shift, one line per binomial
     filter size (1: no blur, plain stride-2 max pooling), averaged over ``rows`` seeded
     random rows of ``length``. Returns {filter size: array of mean changes}."""
-    cmap = mpl.colormaps[UNSIGNED_CMAP]
     out = {}
     filters = list(filters)
     for i, size in enumerate(filters):
         out[size] = iv.mean_output_change(
             AliasingFigure._pool(size), shifts, rows=rows, length=length, seed=seed
         )
-        color = cmap(0.85 * i / max(len(filters) - 1, 1))
+        color = _sequential(i, len(filters))
         ax.plot(list(shifts), out[size], "o-", lw=2, color=color,
                 label=AliasingFigure.filter_label(size))  # fmt: skip
     ax.set_xlabel("shift d")
