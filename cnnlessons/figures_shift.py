@@ -459,7 +459,7 @@ class PoolingShiftFigure:
         return self.artists
 
 
-def unchanged_fraction_plot(ax, widths=range(1, 9), *, rows: int = 2000, seed=0) -> dict:
+def unchanged_fraction_plot(ax, widths=range(1, 9), *, rows: int = 1000, seed=0) -> dict:
     """Fraction of pooled values unchanged by a one-pixel shift, measured on random rows
     (dots with ±2 standard errors), against (w − 1)/(w + 1) (line). Returns the measured
     fractions {width: (fraction, standard error)}."""
@@ -481,7 +481,7 @@ def unchanged_fraction_plot(ax, widths=range(1, 9), *, rows: int = 2000, seed=0)
     return measured
 
 
-def invariance_curves_plot(ax, widths=range(1, 9), shifts=range(0, 11), *, rows: int = 400,
+def invariance_curves_plot(ax, widths=range(1, 9), shifts=range(0, 11), *, rows: int = 200,
                            seed=0) -> dict:  # fmt: skip
     """Fraction of pooled values unchanged against the shift, for stride-1 max pooling of
     each width (measured; the dashed lines are (w − d)/(w + d)) and for global max and

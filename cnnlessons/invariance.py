@@ -14,10 +14,12 @@ wraps around, so that the only thing that changes under a shift is what the pool
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
 from . import _checks
+from .learning import Layer
 
 __all__ = [
     "MAX_FILTER_SIZE",
@@ -35,6 +37,10 @@ __all__ = [
     "output_change",
     "mean_output_change",
     "consistency",
+    "CircularMaxBlurPool",
+    "pooling_net",
+    "ConsistencyRun",
+    "consistency_experiment",
 ]
 
 MAX_FILTER_SIZE = 16  # taps up to C(15, 7) = 6435: exact in float64, and wider makes no sense
@@ -284,3 +290,144 @@ def consistency(predict, images, *, max_shift: int = 2, seed=0) -> float:
     a = _labels(predict(shifted[0]), n)
     b = _labels(predict(shifted[1]), n)
     return float(np.mean(a == b))
+
+
+# ----------------------------------------------------------------------------- a trained network
+class CircularMaxBlurPool(Layer):
+    """A layer for lesson 05's ``learning.Network``: max over 2 x 2 windows at stride 1,
+    blur with the binomial filter of ``filter_size`` taps (separable: each axis in turn),
+    keep every second row and column. Every step wraps around (circular), so the layer is
+    exactly equivariant to even shifts and nothing but aliasing breaks the odd ones.
+    ``filter_size=1`` (no blur) is ``learning.MaxPool2d(2)`` exactly, forward and backward:
+    networks that differ only in the filter size differ only in the blur.
+
+    ``(N, C, H, W) -> (N, C, H/2, W/2)``; H and W must be even. No parameters.
+    """
+
+    def __init__(self, filter_size: int = 4):
+        super().__init__()
+        taps = binomial_taps(filter_size).astype(float)
+        self.filter_size = taps.size
+        self.taps = taps / taps.sum()
+        self._lo = (taps.size - 1) // 2
+
+    def _blur(self, m, sign):
+        """The blur (sign +1) or its transpose (sign -1, for the backward pass)."""
+        for axis in (2, 3):
+            m = sum(
+                t * np.roll(m, sign * (self._lo - j), axis=axis) for j, t in enumerate(self.taps)
+            )
+        return m
+
+    def forward(self, x):
+        x = _checks.array(x, "x", ndims=(4,))
+        h, w = x.shape[2:]
+        if h % 2 or w % 2:
+            raise ValueError(f"CircularMaxBlurPool needs an even height and width, got {h}x{w}")
+        stack = np.stack([np.roll(x, (-di, -dj), axis=(2, 3)) for di, dj in _TAPS])
+        self._arg = stack.argmax(axis=0)  # the first of equal values, as MaxPool2d
+        self._shape = x.shape
+        m = np.take_along_axis(stack, self._arg[None], axis=0)[0]
+        return self._blur(m, 1)[:, :, ::2, ::2]
+
+    def backward(self, grad):
+        up = np.zeros(self._shape)
+        up[:, :, ::2, ::2] = grad
+        gm = self._blur(up, -1)
+        gx = np.zeros(self._shape)
+        for t, shift in enumerate(_TAPS):
+            gx += np.roll(gm * (self._arg == t), shift, axis=(2, 3))
+        return gx
+
+    def __repr__(self) -> str:
+        return f"CircularMaxBlurPool(filter_size={self.filter_size})"
+
+
+_TAPS = ((0, 0), (0, 1), (1, 0), (1, 1))  # a 2 x 2 window, in MaxPool2d's order
+
+
+def pooling_net(filter_size: int = 1, *, size: int = 12, filters: int = 8, seed: int = 0):
+    """Lesson 05's small conv net with a downsampling step in the middle, everything circular:
+    conv 3x3 (``filters``) -> ReLU -> ``CircularMaxBlurPool(filter_size)`` -> conv 3x3 ->
+    ReLU -> global max pooling -> dense -> 2 class scores, for ``(1, size, size)`` images.
+    ``filter_size=1`` is stride-2 max pooling; 4 is Zhang's default blur pooling [1, 3, 3, 1].
+    The same ``seed`` gives the same starting weights whatever the filter."""
+    from .learning import Conv2d, Dense, GlobalMaxPool, Network, ReLU
+
+    n = _checks.integer(size, "size", minimum=4)
+    f = _checks.integer(filters, "filters", minimum=1)
+    if n % 2:
+        raise ValueError(f"size must be even (the pooling halves it), got {n}")
+    rng = np.random.default_rng(_checks.integer(seed, "seed", minimum=0))
+    conv = {"padding": 1, "padding_mode": "circular"}
+    first = Conv2d(1, f, 3, rng=rng, **conv)
+    second = Conv2d(f, f, 3, rng=rng, **conv)
+    dense = Dense(f, 2, rng=rng)
+    layers = [first, ReLU(), CircularMaxBlurPool(filter_size), second, ReLU(), GlobalMaxPool(),
+              dense]  # fmt: skip
+    return Network(layers, (1, n, n), 2)
+
+
+@dataclass
+class ConsistencyRun:
+    """``consistency_experiment``'s results: ``accuracy`` and ``consistency`` map a filter
+    size to an array with one value per seed."""
+
+    filter_sizes: tuple
+    seeds: tuple
+    accuracy: dict
+    consistency: dict
+    max_shift: int
+    n_train: int
+    n_test: int
+    seconds: float
+
+    def table(self) -> str:
+        """One row per pooling: accuracy and consistency, mean ± standard deviation over the
+        seeds, then the value of every seed."""
+        lines = [f"{'pooling':<22}{'test accuracy':>16}{'consistency':>16}   per seed (acc/cons)"]
+        for f in self.filter_sizes:
+            a, c = self.accuracy[f], self.consistency[f]
+            name = "max, stride 2" if f == 1 else f"max-blur {binomial_taps(f).tolist()}"
+            ddof = 1 if len(self.seeds) > 1 else 0
+            seeds = "  ".join(f"{x:.3f}/{y:.3f}" for x, y in zip(a, c, strict=True))
+            lines.append(f"{name:<22}{a.mean():>9.3f} ± {a.std(ddof=ddof):.3f}"
+                         f"{c.mean():>9.3f} ± {c.std(ddof=ddof):.3f}   {seeds}")  # fmt: skip
+        return "\n".join(lines)
+
+
+def consistency_experiment(filter_sizes=(1, 4), seeds=(0, 1, 2), *, n_train: int = 300,
+                           n_test: int = 500, size: int = 12, filters: int = 8,
+                           steps: int = 100, lr: float = 0.02, noise: float = 0.3,
+                           max_shift: int = 3, test_seed: int = 12345):  # fmt: skip
+    """Train ``pooling_net`` for every filter size and seed on lesson 05's task
+    (``tasks.pattern_task``: a plus or a cross at a random place in noise), seeded, and
+    measure test accuracy and Zhang's consistency (two random circular shifts of up to
+    ``max_shift`` pixels per axis, ``consistency``) on the same ``n_test`` test images.
+    For a seed, every filter size starts from the same weights and sees the same batches."""
+    import time
+
+    from .learning import Adam, accuracy
+    from .tasks import pattern_task
+
+    sizes = tuple(_checks.integer(f, "filter_sizes[i]", minimum=1) for f in filter_sizes)
+    seeds = tuple(_checks.integer(s, "seeds[i]", minimum=0) for s in seeds)
+    if not sizes or not seeds:
+        raise ValueError("filter_sizes and seeds must each hold at least one value")
+    n_train = _checks.integer(n_train, "n_train", minimum=2)
+    n_test = _checks.integer(n_test, "n_test", minimum=1)
+    if n_train > 5000 or n_test > 5000 or len(sizes) * len(seeds) > 40:
+        raise ValueError("at most 5,000 training and test images and 40 trainings, to stay quick")
+    t0 = time.perf_counter()
+    xt, yt = pattern_task(n_test, size=size, noise=noise, seed=test_seed)
+    acc = {f: np.empty(len(seeds)) for f in sizes}
+    cons = {f: np.empty(len(seeds)) for f in sizes}
+    for j, s in enumerate(seeds):
+        x, y = pattern_task(n_train, size=size, noise=noise, seed=s)
+        for f in sizes:
+            net = pooling_net(f, size=size, filters=filters, seed=s)
+            net.fit(x, y, steps=steps, batch_size=32, optimizer=Adam(lr), seed=s)
+            acc[f][j] = accuracy(net, xt, yt)
+            cons[f][j] = consistency(net.predict, xt, max_shift=max_shift, seed=s)
+    return ConsistencyRun(sizes, seeds, acc, cons, max_shift, n_train, n_test,
+                          time.perf_counter() - t0)  # fmt: skip

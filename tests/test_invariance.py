@@ -193,3 +193,69 @@ def test_consistency_is_the_share_of_agreeing_pairs_worked_by_hand():
 def test_bad_arguments_are_named(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+# -- the trained-network part ------------------------------------------------------------------
+def test_circular_max_blur_pool_without_blur_is_max_pool_forward_and_backward():
+    from cnnlessons.learning import MaxPool2d
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(2, 3, 6, 8))
+    ours, ref = iv.CircularMaxBlurPool(1), MaxPool2d(2)
+    np.testing.assert_array_equal(ours.forward(x), ref.forward(x))
+    g = rng.normal(size=(2, 3, 3, 4))
+    np.testing.assert_array_equal(ours.backward(g), ref.backward(g))
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5])
+def test_circular_max_blur_pool_gradient_matches_finite_differences(n):
+    rng = np.random.default_rng(n)
+    x = rng.normal(size=(1, 2, 4, 6))
+    layer = iv.CircularMaxBlurPool(n)
+    g = rng.normal(size=layer.forward(x).shape)
+    analytic = layer.backward(g)
+    numeric = np.zeros_like(x)
+    eps = 1e-6
+    for i in np.ndindex(x.shape):
+        up, down = x.copy(), x.copy()
+        up[i] += eps
+        down[i] -= eps
+        numeric[i] = ((layer.forward(up) - layer.forward(down)) * g).sum() / (2 * eps)
+    np.testing.assert_allclose(analytic, numeric, atol=1e-6)
+
+
+@pytest.mark.parametrize("n", [1, 3, 4])
+def test_circular_max_blur_pool_even_shifts_exact_constants_kept(n):
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(2, 2, 8, 8))
+    layer = iv.CircularMaxBlurPool(n)
+    out = layer.forward(x)
+    for dy, dx in [(2, 0), (0, 4), (-2, 6)]:
+        moved = layer.forward(np.roll(x, (dy, dx), axis=(2, 3)))
+        np.testing.assert_array_equal(moved, np.roll(out, (dy // 2, dx // 2), axis=(2, 3)))
+    np.testing.assert_allclose(layer.forward(np.full((1, 1, 6, 6), 0.7)), 0.7, rtol=1e-15)
+    # blurred: the output equals the 1-D recipe along each axis for a row-constant image
+    row = rng.random(8)
+    img = np.tile(row, (8, 1))[None, None]
+    np.testing.assert_allclose(layer.forward(img)[0, 0, 0], iv.max_blur_pool1d(row, n))
+
+
+def test_pooling_net_shapes_and_same_start_for_every_filter():
+    a, b = iv.pooling_net(1, seed=3), iv.pooling_net(4, seed=3)
+    assert a.in_shape == (1, 12, 12) and a.classes == 2
+    np.testing.assert_array_equal(a.layers[0].params["w"], b.layers[0].params["w"])
+    assert a.n_parameters == b.n_parameters == 8 * 9 + 8 + 8 * 8 * 9 + 8 + 8 * 2 + 2
+    with pytest.raises(ValueError, match="size must be even"):
+        iv.pooling_net(1, size=13)
+
+
+def test_consistency_experiment_structure_small_and_quick():
+    run = iv.consistency_experiment((1, 4), (0, 1), n_train=16, n_test=20, steps=2)
+    assert run.filter_sizes == (1, 4) and run.seeds == (0, 1)
+    for f in (1, 4):
+        assert run.accuracy[f].shape == run.consistency[f].shape == (2,)
+        assert ((0 <= run.consistency[f]) & (run.consistency[f] <= 1)).all()
+    table = run.table()
+    assert "max, stride 2" in table and "max-blur [1, 3, 3, 1]" in table and "±" in table
+    with pytest.raises(ValueError, match="at least one"):
+        iv.consistency_experiment((), (0,))

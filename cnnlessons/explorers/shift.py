@@ -168,7 +168,8 @@ class AliasingExplorer(Explorer):
     subsampling (1: no blur, plain max pooling). Right: the output change against the shift
     for every filter, the current one circled.
 
-    Controls: ``d`` (slider 0..7) and ``filter`` (1..5); 40 frames. Arrays ``output``,
+    Controls: ``d`` (slider 0..3: the output change repeats with period 2) and ``filter``
+    (1..5); 20 frames. Arrays ``output``,
     ``expected_output`` and ``change``.
     """
 
@@ -183,7 +184,7 @@ class AliasingExplorer(Explorer):
             raise ValueError(f"filter_size must be an integer from 1 to 5, got {f}")
         options = [(AliasingFigure.filter_label(n), n) for n in range(1, 6)]
         controls = {
-            "d": _slider(widgets, "d", d, 7, "shift d"),
+            "d": _slider(widgets, "d", d, 3, "shift d"),
             "filter": widgets.ToggleButtons(options=options, value=f, description="blur"),
         }
         controls["filter"].style.button_width = "7.5em"
