@@ -372,6 +372,11 @@ def equivariance_vs_invariance_figure(fig, x=None, w=None, d: int = 12) -> dict:
     return values
 
 
+# draw on a whole figure: ``cnnlessons.figures.show`` passes them the figure, not an axes
+rotation_scale_figure.draws_on = "figure"
+equivariance_vs_invariance_figure.draws_on = "figure"
+
+
 # ----------------------------------------------------------------------------- lesson 08
 #: a detector row for the book's Figure 9.8 with numbers (made up; no two neighbours equal)
 FIGURE_9_8_ROW = np.array([0.1, 1.0, 0.2, 0.1, 0.3, 0.7, 0.4, 0.0, 0.6, 0.5, 0.9, 0.2])

@@ -397,8 +397,8 @@ class ConsistencyRun:
 
 
 def consistency_experiment(filter_sizes=(1, 4), seeds=(0, 1, 2), *, n_train: int = 300,
-                           n_test: int = 500, size: int = 12, filters: int = 8,
-                           steps: int = 100, lr: float = 0.02, noise: float = 0.3,
+                           n_test: int = 300, size: int = 12, filters: int = 8,
+                           steps: int = 80, lr: float = 0.02, noise: float = 0.3,
                            max_shift: int = 3, test_seed: int = 12345):  # fmt: skip
     """Train ``pooling_net`` for every filter size and seed on lesson 05's task
     (``tasks.pattern_task``: a plus or a cross at a random place in noise), seeded, and
