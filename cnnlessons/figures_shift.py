@@ -19,11 +19,9 @@ from . import _checks
 from . import equivariance as eq
 from . import invariance as iv
 from .conv import shift
-from .images import grace_hopper
 from .style import COLORS, FONT, GREY_CMAP, LINE, SIGNED_CMAP, UNSIGNED_CMAP, signed_limits
 
 __all__ = [
-    "portrait",
     "shift_scene",
     "SHIFT_KERNELS",
     "ShiftFigure",
@@ -92,12 +90,6 @@ def shift_scene(size: int = 48) -> np.ndarray:
     x[(r > 0.62) & (r < 0.9) & (c > 0.5) & (c < 0.8)] = 0.05
     x[:, -3:] = 0.9
     return x
-
-
-def portrait() -> np.ndarray:
-    """Grace Hopper's portrait (ships with matplotlib), grey, 64 x 64: every fifth pixel,
-    cropped to the cap and face. Content reaches every border, so the border band shows."""
-    return grace_hopper(step=5)[2:66, 20:84].copy()
 
 
 def _binomial_2d(n):
