@@ -19,7 +19,7 @@ from cnnlessons.explorers import (
     ERFExplorer,
     FeaturesExplorer,
     GrowthExplorer,
-    StrideExplorer,
+    StridePlacementExplorer,
 )
 from cnnlessons.explorers.receptive import SPOTS
 from cnnlessons.figures_receptive import (
@@ -184,16 +184,16 @@ def test_growth_explorer_every_frame():
 
 
 def test_stride_explorer():
-    e = StrideExplorer()
+    e = StridePlacementExplorer()
     sizes = {}
     for at in range(5):
         e.controls["stride_at"].value = at
         sizes[at] = e.field.size
-        assert e.growth == rl.growth_terms(StrideExplorer.stack(at))
+        assert e.growth == rl.growth_terms(StridePlacementExplorer.stack(at))
     assert sizes == {0: 9, 1: 15, 2: 13, 3: 11, 4: 9}  # 1 + 2 + 2·(layers after the stride)·2
     assert e.field.stride == 2
     with pytest.raises(ValueError, match="stride_at must be None or 1 to 4"):
-        StrideExplorer(stride_at=5)
+        StridePlacementExplorer(stride_at=5)
 
 
 def test_erf_explorer():

@@ -5,24 +5,29 @@ from .connections import ConnectionsExplorer, DependencyExplorer
 from .convolution import OutputSizeExplorer, PhotoExplorer
 from .learning import KernelLearningExplorer, LeastSquaresExplorer
 from .parameters import ParameterCountExplorer, WeightMatrixExplorer
-from .receptive import ERFExplorer, FeaturesExplorer, GrowthExplorer, StrideExplorer
+from .receptive import ERFExplorer, FeaturesExplorer, GrowthExplorer, StridePlacementExplorer
+from .shift import AliasingExplorer, PoolingShiftExplorer, ShiftExplorer, StrideShiftExplorer
 from .sliding_window import SlidingWindowExplorer
 
 __all__ = [
     "MAX_FRAMES",
     "RENDERERS",
+    "AliasingExplorer",
     "ConnectionsExplorer",
     "DependencyExplorer",
     "ERFExplorer",
     "Explorer",
-    "KernelLearningExplorer",
-    "LeastSquaresExplorer",
     "FeaturesExplorer",
     "GrowthExplorer",
+    "KernelLearningExplorer",
+    "LeastSquaresExplorer",
     "OutputSizeExplorer",
     "ParameterCountExplorer",
     "PhotoExplorer",
+    "PoolingShiftExplorer",
+    "ShiftExplorer",
     "SlidingWindowExplorer",
-    "StrideExplorer",
+    "StridePlacementExplorer",
+    "StrideShiftExplorer",
     "WeightMatrixExplorer",
 ]

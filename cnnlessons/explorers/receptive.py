@@ -19,7 +19,7 @@ from ..figures_receptive import ERFFigure, FeatureFigure, GrowthFigure
 from ..images import grace_hopper
 from .base import Explorer
 
-__all__ = ["GrowthExplorer", "StrideExplorer", "ERFExplorer", "FeaturesExplorer", "SPOTS"]
+__all__ = ["GrowthExplorer", "StridePlacementExplorer", "ERFExplorer", "FeaturesExplorer", "SPOTS"]
 
 DEPTHS = (1, 2, 3, 4, 5, 6)
 
@@ -80,7 +80,7 @@ class GrowthExplorer(Explorer):
         return self.view.field
 
 
-class StrideExplorer(Explorer):
+class StridePlacementExplorer(Explorer):
     """Four 3x3 convolutions; one of them (or none) has stride 2. Move it and watch r: a
     layer adds (k − 1) times the product of the strides *before* it, so a stride early in
     the stack grows every layer after it. Control ``stride_at``: 5 frames."""
