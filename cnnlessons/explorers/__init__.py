@@ -3,6 +3,7 @@
 from .base import MAX_FRAMES, RENDERERS, Explorer
 from .connections import ConnectionsExplorer, DependencyExplorer
 from .convolution import OutputSizeExplorer, PhotoExplorer
+from .efficiency import EfficiencyExplorer
 from .parameters import ParameterCountExplorer, WeightMatrixExplorer
 from .sliding_window import SlidingWindowExplorer
 
@@ -11,6 +12,7 @@ __all__ = [
     "RENDERERS",
     "ConnectionsExplorer",
     "DependencyExplorer",
+    "EfficiencyExplorer",
     "Explorer",
     "OutputSizeExplorer",
     "ParameterCountExplorer",

@@ -1,0 +1,215 @@
+"""Explorer of lesson 04, computational efficiency: one layer's parameters, multiply-adds and
+memory, as a dense layer and as a convolution, as the image grows."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _checks
+from ..costs import edge_detection_counts, layer_comparison
+from ..style import COLORS, FONT
+from .base import Explorer
+
+__all__ = [
+    "EfficiencyExplorer",
+    "SIDES",
+    "KERNELS",
+    "CHANNELS",
+    "FILTERS",
+    "human_bytes",
+    "short_number",
+]
+
+#: the controls' options: 5 x 3 x 3 x 3 = 135 combinations, each a precomputed frame
+SIDES = (28, 56, 112, 224, 1000)
+KERNELS = (1, 3, 5)
+CHANNELS = (1, 3, 64)
+FILTERS = (1, 64, 128)
+CURVE_SIDES = np.unique(np.geomspace(5, 3000, 48).astype(int))  # the x range of the lines
+X_RANGE = (10, 2e7)
+Y_RANGE = (1, 1e17)
+
+
+def human_bytes(n) -> str:
+    """Bytes in decimal units: 358,400 -> '358 kB', 4e12 -> '4.0 TB'."""
+    n = _checks.integer(n, "n", minimum=0)
+    for unit, scale in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n >= scale:
+            return f"{n / scale:.3g} {unit}" if n < 100 * scale else f"{n / scale:,.0f} {unit}"
+    return f"{n} B"
+
+
+_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def short_number(x) -> str:
+    """Up to 99,999 in full; beyond, two digits and a power of ten: 4.8·10¹¹."""
+    if x < 1e5:
+        return f"{x:,.0f}"
+    mantissa, exponent = f"{x:.1e}".split("e")
+    return f"{mantissa}·10{str(int(exponent)).translate(_SUPERSCRIPTS)}"
+
+
+def _curves(channels: int, kernel: int, filters: int) -> dict:
+    rows = [layer_comparison(s, channels, kernel, filters) for s in CURVE_SIDES if s >= kernel]
+    return {
+        "x": np.array([r.input_shape[0] ** 2 for r in rows], dtype=float),
+        "dense_parameters": np.array([r.dense_parameters for r in rows], dtype=float),
+        "conv_parameters": np.array([r.conv_parameters for r in rows], dtype=float),
+        "dense_multiply_adds": np.array([r.dense_multiply_adds for r in rows], dtype=float),
+        "conv_multiply_adds": np.array([r.conv_multiply_adds for r in rows], dtype=float),
+    }
+
+
+class EfficiencyExplorer(Explorer):
+    """A ``side`` x ``side`` x ``channels`` image through ``filters`` k x k filters ("same"
+    padding, stride 1) or through the dense layer with the same input and output sizes
+    (``costs.layer_comparison``): parameters (solid lines) and multiply-adds (dashed; for the
+    dense layer they are equal, every weight is used once) against the number of pixels, on
+    log axes, with the current image as dots; the numbers,
+    and the memory of the weights and of the output (float32), beside them. Fixed markers:
+    the book's 320 x 280 edge detector (8,003,072,000 matrix entries against 2 weights) and
+    d2l's 1000 x 1000 image to a 1000 x 1000 layer (10^12 weights, 4 TB).
+
+    Controls (all frame controls: 135 precomputed pictures, swapped in the browser):
+    ``side`` (a slider over ``SIDES``), ``kernel``, ``channels``, ``filters`` (buttons).
+    Arrays: ``comparison`` (the ``LayerComparison`` shown) and ``curves``.
+    """
+
+    figsize = (9.4, 4.2)
+
+    def __init__(self, side=224, kernel=3, channels=3, filters=64, *, renderer="frames"):
+        import ipywidgets as widgets
+
+        for name, value, options in (
+            ("side", side, SIDES),
+            ("kernel", kernel, KERNELS),
+            ("channels", channels, CHANNELS),
+            ("filters", filters, FILTERS),
+        ):
+            if isinstance(value, bool) or value not in options:
+                raise ValueError(f"{name} must be one of {options}, got {value!r}")
+        controls = {
+            "side": widgets.SelectionSlider(
+                options=list(SIDES),
+                value=side,
+                description="image side",
+                continuous_update=True,
+                layout={"width": "330px"},
+                style={"description_width": "initial"},
+            ),  # fmt: skip
+        }
+        for name, value, options in (
+            ("kernel", kernel, KERNELS),
+            ("channels", channels, CHANNELS),
+            ("filters", filters, FILTERS),
+        ):
+            label = {"kernel": "kernel k", "channels": "channels C", "filters": "filters F"}[name]
+            buttons = widgets.ToggleButtons(
+                options=list(options), value=value, description=label,
+                style={"button_width": "3.2em", "description_width": "initial"},
+            )  # fmt: skip
+            controls[name] = buttons
+        super().__init__(
+            controls, renderer=renderer, frame_control=("side", "kernel", "channels", "filters")
+        )
+
+    def build(self, fig) -> None:
+        ax, panel = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.25, 1]})
+        self.ax, self.panel = ax, panel
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlim(*X_RANGE)
+        ax.set_ylim(*Y_RANGE)
+        ax.set_xlabel("pixels per channel (side × side)")
+        ax.set_ylabel("count (log scale)")
+        ax.set_yticks([1, 1e4, 1e8, 1e12, 1e16], ["1", "10⁴", "10⁸", "10¹²", "10¹⁶"])
+        ax.grid(True, alpha=0.3)
+        blue, orange = COLORS["input"], COLORS["kernel"]
+        self.lines = {}
+        for key, color, style, label in (
+            ("dense_parameters", blue, "-", "dense: parameters = multiply-adds"),
+            ("conv_parameters", orange, "-", "conv: parameters"),
+            ("conv_multiply_adds", orange, "--", "conv: multiply-adds"),
+        ):
+            (self.lines[key],) = ax.plot([], [], style, color=color, linewidth=2.5, label=label)
+        self.dots = {
+            key: ax.plot([], [], "o", color=line.get_color(), markeredgecolor="black",
+                         markersize=8, zorder=5)[0]
+            for key, line in self.lines.items()
+        }  # fmt: skip
+        book = edge_detection_counts()
+        h, w = book.input_shape
+        ax.plot([h * w] * 2, [book.dense_entries, book.kernel_weights], "*", color=COLORS["text"],
+                markersize=13, zorder=6)  # fmt: skip
+        book_label = (f"book: {w}×{h}, {short_number(book.dense_entries)} entries "
+                      f"vs {book.kernel_weights} weights")  # fmt: skip
+        self.markers = {"book": ax.lines[-1]}
+        self.markers["book"].set_label(book_label)
+        d2l = layer_comparison(1000, 1, 3, 1)
+        (self.markers["d2l"],) = ax.plot(
+            [1e6], [d2l.dense_parameters], "D", color=COLORS["text"], markersize=8, zorder=6,
+            label=f"d2l: 1000×1000 → 1000×1000, 10¹² weights "
+            f"({human_bytes(d2l.dense_weight_bytes)})",
+        )  # fmt: skip
+        panel.set_axis_off()
+        for spine in panel.spines.values():  # the engine draws the spines of owners
+            spine.set_visible(False)
+        text = {"transform": panel.transAxes, "va": "top", "ha": "left"}
+        self.shape_text = panel.text(0, 1.0, "", fontsize=FONT["normal"], **text)
+        # static labels; the values are animated text
+        self.values_text = {}
+        x_cols = (0.0, 0.25, 0.64)
+        for col, header in ((1, "parameters"), (2, "multiply-adds")):
+            panel.text(x_cols[col], 0.8, header, fontsize=FONT["small"], color=COLORS["text"],
+                       **text)  # fmt: skip
+        rows = [("dense", COLORS["input"]), ("conv", COLORS["kernel"]), ("ratio", COLORS["text"])]
+        for i, (key, color) in enumerate(rows):
+            y = 0.71 - 0.1 * i
+            panel.text(x_cols[0], y, key, fontsize=FONT["normal"], color=color,
+                       fontweight="bold", **text)  # fmt: skip
+            for col, what in ((1, "parameters"), (2, "multiply_adds")):
+                self.values_text[(key, what)] = panel.text(
+                    x_cols[col], y, "", fontsize=FONT["normal"], color=color, **text
+                )
+        panel.text(0, 0.38, "memory, float32", fontsize=FONT["small"], color=COLORS["text"],
+                   **text)  # fmt: skip
+        self.memory_text = panel.text(0, 0.31, "", fontsize=FONT["normal"], linespacing=1.3,
+                                      **text)  # fmt: skip
+        panel.legend(*ax.get_legend_handles_labels(), loc="lower left", ncols=1,
+                     bbox_to_anchor=(-0.02, -0.2), fontsize=FONT["small"],
+                     frameon=False)  # fmt: skip
+        self.animate(*self.lines.values(), *self.dots.values(), self.shape_text,
+                     *self.values_text.values(), self.memory_text)  # fmt: skip
+
+    def update(self, side=224, kernel=3, channels=3, filters=64) -> list:
+        c = layer_comparison(side, channels, kernel, filters)
+        self.comparison = c
+        self.curves = _curves(channels, kernel, filters)
+        x = float(side * side)
+        for key, line in self.lines.items():
+            line.set_data(self.curves["x"], self.curves[key])
+            self.dots[key].set_data([x], [getattr(c, key)])
+        (h, w, ch), (oh, ow, f) = c.input_shape, c.output_shape
+        self.shape_text.set_text(
+            f"{h}×{w}×{ch} image → {oh}×{ow}×{f} output\n"
+            f'{f} filter{"s" if f > 1 else ""} of {kernel}×{kernel}×{ch}, "same" padding'
+        )
+        v = self.values_text
+        v[("dense", "parameters")].set_text(short_number(c.dense_parameters))
+        v[("conv", "parameters")].set_text(short_number(c.conv_parameters))
+        v[("dense", "multiply_adds")].set_text(short_number(c.dense_multiply_adds))
+        v[("conv", "multiply_adds")].set_text(short_number(c.conv_multiply_adds))
+        v[("ratio", "parameters")].set_text(
+            short_number(c.dense_parameters / c.conv_parameters) + "×"
+        )
+        v[("ratio", "multiply_adds")].set_text(
+            short_number(c.dense_multiply_adds / c.conv_multiply_adds) + "×"
+        )
+        self.memory_text.set_text(
+            f"dense weights {human_bytes(c.dense_weight_bytes)}, "
+            f"conv weights {human_bytes(c.conv_weight_bytes)}\n"
+            f"the output itself: {human_bytes(c.output_bytes)}"
+        )
+        return [*self.lines.values(), *self.dots.values(), self.shape_text, *v.values(),
+                self.memory_text]  # fmt: skip
