@@ -3,6 +3,8 @@ memory, as a dense layer and as a convolution, as the image grows."""
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from .. import _checks
@@ -50,15 +52,17 @@ def short_number(x) -> str:
     return f"{mantissa}·10{str(int(exponent)).translate(_SUPERSCRIPTS)}"
 
 
+@functools.lru_cache(maxsize=64)  # 27 combinations of (channels, kernel, filters)
 def _curves(channels: int, kernel: int, filters: int) -> dict:
+    """The lines of the plot (read-only arrays: they are cached and shared)."""
     rows = [layer_comparison(s, channels, kernel, filters) for s in CURVE_SIDES if s >= kernel]
-    return {
-        "x": np.array([r.input_shape[0] ** 2 for r in rows], dtype=float),
-        "dense_parameters": np.array([r.dense_parameters for r in rows], dtype=float),
-        "conv_parameters": np.array([r.conv_parameters for r in rows], dtype=float),
-        "dense_multiply_adds": np.array([r.dense_multiply_adds for r in rows], dtype=float),
-        "conv_multiply_adds": np.array([r.conv_multiply_adds for r in rows], dtype=float),
-    }
+    curves = {"x": np.array([r.input_shape[0] ** 2 for r in rows], dtype=float)}
+    for key in ("dense_parameters", "conv_parameters", "dense_multiply_adds",
+                "conv_multiply_adds"):  # fmt: skip
+        curves[key] = np.array([getattr(r, key) for r in rows], dtype=float)
+    for values in curves.values():
+        values.setflags(write=False)
+    return curves
 
 
 class EfficiencyExplorer(Explorer):
