@@ -142,3 +142,16 @@ def test_measure_stops_when_time_runs_out():
 def test_bad_arguments(kwargs, exc, match):
     with pytest.raises(exc, match=match):
         measure_edge_map(**kwargs)
+
+
+@pytest.mark.parametrize("module", ["cnnlessons.timing", "cnnlessons.costs", "cnnlessons.networks"])
+def test_lesson04_numerics_import_no_plotting_widgets_or_scipy(module):
+    import subprocess
+    import sys
+
+    code = (
+        f"import sys, {module}; bad = [m for m in ('matplotlib', 'ipywidgets', 'scipy') "
+        "if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, f"{module} imports {done.stdout.strip()}"
