@@ -77,12 +77,15 @@ class EfficiencyExplorer(Explorer):
 
     Controls (all frame controls: 135 precomputed pictures, swapped in the browser):
     ``side`` (a slider over ``SIDES``), ``kernel``, ``channels``, ``filters`` (buttons).
+    ``channels`` and ``filters`` start at their first option (1): the engine draws the
+    pictures with the last controls at their first options early, so the buttons a learner
+    tries first are ready within a second or two (all 135 take a few seconds).
     Arrays: ``comparison`` (the ``LayerComparison`` shown) and ``curves``.
     """
 
     figsize = (9.4, 4.2)
 
-    def __init__(self, side=224, kernel=3, channels=3, filters=64, *, renderer="frames"):
+    def __init__(self, side=224, kernel=3, channels=1, filters=1, *, renderer="frames"):
         import ipywidgets as widgets
 
         for name, value, options in (
@@ -186,7 +189,7 @@ class EfficiencyExplorer(Explorer):
         self.animate(*self.lines.values(), *self.dots.values(), self.shape_text,
                      *self.values_text.values(), self.memory_text)  # fmt: skip
 
-    def update(self, side=224, kernel=3, channels=3, filters=64) -> list:
+    def update(self, side=224, kernel=3, channels=1, filters=1) -> list:
         c = layer_comparison(side, channels, kernel, filters)
         self.comparison = c
         self.curves = _curves(channels, kernel, filters)
