@@ -16,20 +16,20 @@ __all__ = [
     "EfficiencyExplorer",
     "SIDES",
     "KERNELS",
-    "CHANNELS",
-    "FILTERS",
+    "CHANNEL_PAIRS",
     "human_bytes",
     "short_number",
 ]
 
-#: the controls' options: 5 x 3 x 3 x 3 = 135 combinations, each a precomputed frame
+#: the controls' options: 5 x 3 x 4 = 60 combinations, each a precomputed frame
 SIDES = (28, 56, 112, 224, 1000)
 KERNELS = (1, 3, 5)
-CHANNELS = (1, 3, 64)
-FILTERS = (1, 64, 128)
+#: (C, F) pairs of real layers: a grey image and one filter (the book, d2l), a colour photo
+#: into 64 filters (VGG-16's conv1_1), 64 -> 128 (conv2_1), 512 -> 512 (conv5_x)
+CHANNEL_PAIRS = ((1, 1), (3, 64), (64, 128), (512, 512))
 CURVE_SIDES = np.unique(np.geomspace(5, 3000, 48).astype(int))  # the x range of the lines
 X_RANGE = (10, 2e7)
-Y_RANGE = (1, 1e17)
+Y_RANGE = (1, 1e19)
 
 
 def human_bytes(n) -> str:
@@ -52,7 +52,7 @@ def short_number(x) -> str:
     return f"{mantissa}·10{str(int(exponent)).translate(_SUPERSCRIPTS)}"
 
 
-@functools.lru_cache(maxsize=64)  # 27 combinations of (channels, kernel, filters)
+@functools.lru_cache(maxsize=64)  # 12 combinations of (channels, kernel, filters)
 def _curves(channels: int, kernel: int, filters: int) -> dict:
     """The lines of the plot (read-only arrays: they are cached and shared)."""
     rows = [layer_comparison(s, channels, kernel, filters) for s in CURVE_SIDES if s >= kernel]
@@ -66,20 +66,22 @@ def _curves(channels: int, kernel: int, filters: int) -> dict:
 
 
 class EfficiencyExplorer(Explorer):
-    """A ``side`` x ``side`` x ``channels`` image through ``filters`` k x k filters ("same"
-    padding, stride 1) or through the dense layer with the same input and output sizes
+    """A ``side`` x ``side`` x C image through F k x k filters ("same" padding, stride 1) or
+    through the dense layer with the same input and output sizes
     (``costs.layer_comparison``): parameters (solid lines) and multiply-adds (dashed; for the
     dense layer they are equal, every weight is used once) against the number of pixels, on
-    log axes, with the current image as dots; the numbers,
-    and the memory of the weights and of the output (float32), beside them. Fixed markers:
-    the book's 320 x 280 edge detector (8,003,072,000 matrix entries against 2 weights) and
-    d2l's 1000 x 1000 image to a 1000 x 1000 layer (10^12 weights, 4 TB).
+    log axes, with the current image as dots; the numbers, and the memory of the weights and
+    of the output (float32), beside them. Fixed markers: the book's 320 x 280 edge detector
+    (8,003,072,000 matrix entries against 2 weights) and d2l's 1000 x 1000 image to a
+    1000 x 1000 layer (10^12 weights, 4 TB).
 
-    Controls (all frame controls: 135 precomputed pictures, swapped in the browser):
-    ``side`` (a slider over ``SIDES``), ``kernel``, ``channels``, ``filters`` (buttons).
-    ``channels`` and ``filters`` start at their first option (1): the engine draws the
-    pictures with the last controls at their first options early, so the buttons a learner
-    tries first are ready within a second or two (all 135 take a few seconds).
+    Controls (all frame controls: 5 x 3 x 4 = 60 precomputed pictures, swapped in the
+    browser): ``side`` (a slider over ``SIDES``), ``kernel`` (buttons over ``KERNELS``) and
+    ``channels`` (buttons over ``CHANNEL_PAIRS``: input channels C → filters F, in pairs
+    that real layers use). Channels and filters are one control, not two: 4 x 4 pairs would
+    make 240 pictures, more than ``MAX_FRAMES``, and the engine draws the pictures one
+    button away late (measured: with 135 pictures on a busy machine, the filters' buttons
+    showed nothing for over 10 s).
     Arrays: ``comparison`` (the ``LayerComparison`` shown) and ``curves``.
     """
 
@@ -88,38 +90,31 @@ class EfficiencyExplorer(Explorer):
     def __init__(self, side=224, kernel=3, channels=1, filters=1, *, renderer="frames"):
         import ipywidgets as widgets
 
-        for name, value, options in (
-            ("side", side, SIDES),
-            ("kernel", kernel, KERNELS),
-            ("channels", channels, CHANNELS),
-            ("filters", filters, FILTERS),
-        ):
+        for name, value, options in (("side", side, SIDES), ("kernel", kernel, KERNELS)):
             if isinstance(value, bool) or value not in options:
                 raise ValueError(f"{name} must be one of {options}, got {value!r}")
+        if (channels, filters) not in CHANNEL_PAIRS or isinstance(channels, bool):
+            raise ValueError(
+                f"(channels, filters) must be one of {CHANNEL_PAIRS}, got {(channels, filters)!r}"
+            )
         controls = {
             "side": widgets.SelectionSlider(
-                options=list(SIDES),
-                value=side,
-                description="image side",
-                continuous_update=True,
-                layout={"width": "330px"},
+                options=list(SIDES), value=side, description="image side",
+                continuous_update=True, layout={"width": "330px"},
                 style={"description_width": "initial"},
-            ),  # fmt: skip
-        }
-        for name, value, options in (
-            ("kernel", kernel, KERNELS),
-            ("channels", channels, CHANNELS),
-            ("filters", filters, FILTERS),
-        ):
-            label = {"kernel": "kernel k", "channels": "channels C", "filters": "filters F"}[name]
-            buttons = widgets.ToggleButtons(
-                options=list(options), value=value, description=label,
-                style={"button_width": "3.2em", "description_width": "initial"},
-            )  # fmt: skip
-            controls[name] = buttons
-        super().__init__(
-            controls, renderer=renderer, frame_control=("side", "kernel", "channels", "filters")
-        )
+            ),
+            "kernel": widgets.ToggleButtons(
+                options=[(f"{k}×{k}", k) for k in KERNELS], value=kernel,
+                description="kernel k",
+                style={"button_width": "3.6em", "description_width": "initial"},
+            ),
+            "channels": widgets.ToggleButtons(
+                options=[(f"{c} → {f}", (c, f)) for c, f in CHANNEL_PAIRS],
+                value=(channels, filters), description="channels C → filters F",
+                style={"button_width": "6em", "description_width": "initial"},
+            ),
+        }  # fmt: skip
+        super().__init__(controls, renderer=renderer, frame_control=("side", "kernel", "channels"))
 
     def build(self, fig) -> None:
         ax, panel = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.25, 1]})
@@ -189,7 +184,8 @@ class EfficiencyExplorer(Explorer):
         self.animate(*self.lines.values(), *self.dots.values(), self.shape_text,
                      *self.values_text.values(), self.memory_text)  # fmt: skip
 
-    def update(self, side=224, kernel=3, channels=1, filters=1) -> list:
+    def update(self, side=224, kernel=3, channels=(1, 1)) -> list:
+        channels, filters = channels
         c = layer_comparison(side, channels, kernel, filters)
         self.comparison = c
         self.curves = _curves(channels, kernel, filters)
