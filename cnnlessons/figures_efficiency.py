@@ -179,6 +179,17 @@ def slips_table() -> Markdown:
     return Markdown(_table(("", "the book summary", "correct", "what went wrong"), rows))
 
 
+def _grew(fits: dict, methods: tuple, expected: int, what: str) -> str:
+    """How the time grew: 'about 1, ...', or the reason when a slope is well above it."""
+    if all(fits[m].slope <= expected + 0.3 for m in methods):
+        return f"about {expected}, time proportional to {what}."
+    return (
+        f"time proportional to {what} (slope {expected}), and more than that here: between the "
+        "sizes fitted the data grew out of the processor's caches, and reading from main memory "
+        "is slower."
+    )
+
+
 def timing_summary(timings: Timings, fits: dict | None = None) -> Markdown:
     """The measurement in a few sentences, every number from ``timings``: the slopes, the
     memory budget, the extrapolated dense time and the measured against the counted ratio."""
@@ -189,11 +200,12 @@ def timing_summary(timings: Timings, fits: dict | None = None) -> Markdown:
     s = {m: f"**{fits[m].slope:.2f}**" for m in METHODS}
     text = (
         f"On this computer the time of `conv2d` grew with slope {s['conv2d']} and the sparse "
-        f"product's with slope {s['sparse']}: about 1, time proportional to the number of "
-        f"pixels. The dense product's grew with slope {s['dense']}: about 2, time proportional "
-        f"to the *square* of the number of pixels. Its matrix was measured up to "
-        f"{side} × {side} pixels, the largest that fits the memory budget of "
-        f"{timings.memory_budget / 1e6:,.0f} MB.\n\n"
+        f"product's with slope {s['sparse']}: "
+        f"{_grew(fits, ('conv2d', 'sparse'), 1, 'the number of pixels')} The dense product's "
+        f"grew with slope {s['dense']}: "
+        f"{_grew(fits, ('dense',), 2, 'the *square* of the number of pixels')} "
+        f"Its matrix was measured up to {side} × {side} pixels, the "
+        f"largest that fits the memory budget of {timings.memory_budget / 1e6:,.0f} MB.\n\n"
         f"At {w} × {h}, `conv2d` took **{_seconds_label(timings.target['conv2d'])}** and the "
         f"sparse product {_seconds_label(timings.target['sparse'])}. The dense product would "
         f"take about **{_seconds_label(timings.extrapolated_dense())}** (its time per matrix "

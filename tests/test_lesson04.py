@@ -118,8 +118,11 @@ def test_slips_table_and_timing_summary_are_markdown_with_computed_numbers():
     assert f"**{fits['dense'].slope:.2f}**" in text
     assert f"{t.measured_ratio():,.0f}×" in text and "59,733×" in text
     assert "256 MB" in text and "stopped" not in text
+    assert "about 1" in text and "about 2" in text and "caches" not in text
     t.stopped_early = True
     assert "time budget ran out" in timing_summary(t)
+    t.seconds["dense"] = 1e-5 + 1e-9 * t.pixels["dense"].astype(float) ** 3  # slope 3
+    assert "grew out of the processor's caches" in timing_summary(t)
 
 
 def test_formatting_helpers():
