@@ -107,6 +107,12 @@ def test_network_costs_figure_bars_are_the_shares(net):
     fig.canvas.draw()
 
 
+def test_figure_functions_ask_show_for_the_whole_figure():
+    # figures.show passes the figure itself to functions marked draws_on = "figure"
+    assert edge_map_figure.draws_on == network_costs_figure.draws_on == "figure"
+    assert getattr(scaling_plot, "draws_on", "axes") == "axes"
+
+
 def test_slips_table_and_timing_summary_are_markdown_with_computed_numbers():
     table = slips_table()
     assert isinstance(table, Markdown) and table._repr_markdown_() == table

@@ -56,6 +56,13 @@ def test_csr_matvec_on_a_general_matrix_with_empty_rows():
     np.testing.assert_allclose(csr_matvec(ours, x), m @ x, atol=1e-12)
 
 
+def test_dense_matvec_checks_its_arguments():
+    with pytest.raises(TypeError, match="2-D float64"):
+        dense_matvec([[1.0, 2.0]], np.ones(2))
+    with pytest.raises(ValueError, match="2 entries"):
+        dense_matvec(np.ones((3, 2)), np.ones(3))
+
+
 def test_dense_bytes_and_the_budget():
     assert dense_bytes(280, 320) == 8 * 8_003_072_000  # float64
     assert dense_bytes(4, 5) == edge_dense(4, 5).nbytes
