@@ -145,7 +145,7 @@ def conv2d(x, w, *, bias=None, stride=1, padding=0, dilation=1, padding_mode="ze
                 f"(a single number only for one filter); got shape {b.shape}"
             )
     hp, wp = padded_hw(x3.shape[-2:], pads)
-    out_hw = output_hw((hp, wp), kernel_hw, stride, dilation)
+    out_hw = output_hw((hp, wp), kernel_hw, stride, dilation, name="kernel w")
     _checks.size_limit(in_channels * hp * wp, f"padding {pads} of x {x.shape}", _LARGE)
     _checks.size_limit(
         n_filters * out_hw[0] * out_hw[1], f"the output of x {x.shape} and w {w.shape}", _LARGE

@@ -151,7 +151,14 @@ def dense_matvec(matrix, x) -> np.ndarray:
     """``matrix @ x``, one core: numpy's ``einsum`` loops over every entry with vector
     instructions, like ``conv2d`` and ``csr_matvec``. (``@`` calls BLAS, which may use every
     core; on a busy machine its threads wait for each other, and single runs vary 10x.)"""
-    m = _checks.array(matrix, "matrix", ndims=(2,))
+    # not _checks.array: this matrix is meant to be large (up to MAX_BUDGET bytes), larger
+    # than the size limit that check puts on ordinary arguments
+    if not isinstance(matrix, np.ndarray) or matrix.ndim != 2 or matrix.dtype != np.float64:
+        raise TypeError(
+            "matrix must be a 2-D float64 numpy array (e.g. edge_dense(...)), got "
+            f"{type(matrix).__name__} {getattr(matrix, 'shape', '')}"
+        )
+    m = matrix
     x = _checks.array(x, "x", ndims=(1,))
     if x.size != m.shape[1]:
         raise ValueError(f"x must have {m.shape[1]} entries (the columns), got {x.size}")

@@ -56,6 +56,13 @@ def test_csr_matvec_on_a_general_matrix_with_empty_rows():
     np.testing.assert_allclose(csr_matvec(ours, x), m @ x, atol=1e-12)
 
 
+def test_dense_matvec_checks_its_arguments():
+    with pytest.raises(TypeError, match="2-D float64"):
+        dense_matvec([[1.0, 2.0]], np.ones(2))
+    with pytest.raises(ValueError, match="2 entries"):
+        dense_matvec(np.ones((3, 2)), np.ones(3))
+
+
 def test_dense_bytes_and_the_budget():
     assert dense_bytes(280, 320) == 8 * 8_003_072_000  # float64
     assert dense_bytes(4, 5) == edge_dense(4, 5).nbytes
@@ -142,3 +149,16 @@ def test_measure_stops_when_time_runs_out():
 def test_bad_arguments(kwargs, exc, match):
     with pytest.raises(exc, match=match):
         measure_edge_map(**kwargs)
+
+
+@pytest.mark.parametrize("module", ["cnnlessons.timing", "cnnlessons.costs", "cnnlessons.networks"])
+def test_lesson04_numerics_import_no_plotting_widgets_or_scipy(module):
+    import subprocess
+    import sys
+
+    code = (
+        f"import sys, {module}; bad = [m for m in ('matplotlib', 'ipywidgets', 'scipy') "
+        "if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, f"{module} imports {done.stdout.strip()}"

@@ -14,7 +14,7 @@ X, W = np.ones((5, 5)), np.ones((3, 3))
 
 CASES = [
     # conv2d
-    (lambda: cl.conv2d(X, np.ones((7, 3))), ValueError, "kernel height spans 7 .* only 5"),
+    (lambda: cl.conv2d(X, np.ones((7, 3))), ValueError, "kernel w height spans 7 .* only 5"),
     (lambda: cl.conv2d(X, W, dilation=3), ValueError, "spans 7 pixels"),
     (lambda: cl.conv2d(X, W, stride=0), ValueError, "stride must be an integer >= 1"),
     (lambda: cl.conv2d(X, W, stride=(1, 0)), ValueError, r"stride\[1\] must be an integer >= 1"),

@@ -3,6 +3,7 @@
 from .base import MAX_FRAMES, RENDERERS, Explorer
 from .connections import ConnectionsExplorer, DependencyExplorer
 from .convolution import OutputSizeExplorer, PhotoExplorer
+from .efficiency import EfficiencyExplorer
 from .learning import KernelLearningExplorer, LeastSquaresExplorer
 from .parameters import ParameterCountExplorer, WeightMatrixExplorer
 from .receptive import ERFExplorer, FeaturesExplorer, GrowthExplorer, StridePlacementExplorer
@@ -16,6 +17,7 @@ __all__ = [
     "ConnectionsExplorer",
     "DependencyExplorer",
     "ERFExplorer",
+    "EfficiencyExplorer",
     "Explorer",
     "FeaturesExplorer",
     "GrowthExplorer",
