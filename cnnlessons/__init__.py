@@ -5,11 +5,16 @@ Layers, lowest first (nothing lower imports anything higher):
 - numerics, numpy in and out, never plotting: ``conv`` (conv2d, pooling, shifts, sizes),
   ``counting`` (parameters, connections, operations), ``matrices`` (a layer as a matrix),
   ``receptive`` (receptive fields), ``images`` (example inputs and kernels);
-- ``style`` and ``figures``: draw numerics on matplotlib axes;
+- ``style`` and ``figures`` (a package: shared primitives, one module per topic): draw
+  numerics on matplotlib axes;
 - ``explorers``: widgets wired to figures, for the notebooks.
 
 The numerics are importable straight from the package: ``from cnnlessons import conv2d``.
+The higher layers load on first use, so ``import cnnlessons as cl; cl.figures.show`` works
+without importing matplotlib's figures (or ipywidgets) for a learner who only computes.
 """
+
+import importlib as _importlib
 
 from .conv import (
     avg_pool2d,
@@ -71,3 +76,12 @@ __all__ = [
     "tiled_params",
     "weight_indices",
 ]
+
+_SUBMODULES = ("figures", "explorers", "exercises", "style", "diagrams", "matrix_figures")
+
+
+def __getattr__(name):
+    """``cl.figures``, ``cl.explorers``, ...: import the layer on first use."""
+    if name in _SUBMODULES:
+        return _importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

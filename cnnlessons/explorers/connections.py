@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _checks
-from ..diagrams import CONNECTION_KINDS, SIDES, ConnectionDiagram, DependencyFigure
+from ..figures.connections import CONNECTION_KINDS, SIDES, ConnectionDiagram, DependencyFigure
 from ..images import KERNELS
 from .base import Explorer
 

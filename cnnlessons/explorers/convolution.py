@@ -9,7 +9,7 @@ from matplotlib.patches import Rectangle
 
 from .. import _checks
 from ..conv import conv2d, fits_evenly, output_size
-from ..figures import NumberGrid, frame_axes
+from ..figures.grids import NumberGrid, frame_axes
 from ..images import KERNELS, grace_hopper
 from ..style import COLORS, FONT, GREY_CMAP, LINE, SIGNED_CMAP, signed_limits
 from .base import Explorer

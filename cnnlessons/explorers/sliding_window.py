@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import _checks
 from ..conv import conv2d
-from ..figures import SlidingWindowFigure
+from ..figures.convolution import SlidingWindowFigure
 from ..images import KERNELS, edge_example
 from .base import Explorer
 
