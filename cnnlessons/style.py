@@ -99,7 +99,6 @@ OUTLINES = {
     "input panel frame": (HIGHLIGHT["input"], ("white",)),
     "kernel panel frame": (HIGHLIGHT["kernel"], ("white",)),
     "output panel frame": (HIGHLIGHT["output"], ("white",)),
-    "channel window (lesson 03)": (HIGHLIGHT["kernel"], ("Reds", "Greens", "Blues", GREY_CMAP)),
 }
 
 FONT = {"small": 11, "normal": 13, "title": 15}
