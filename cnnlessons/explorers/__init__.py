@@ -1,6 +1,7 @@
 """Explorers: widgets wired to figures, for the notebooks (see ``base`` for the engine)."""
 
 from .base import MAX_FRAMES, RENDERERS, Explorer
+from .channels import ChannelsExplorer
 from .connections import ConnectionsExplorer, DependencyExplorer
 from .convolution import OutputSizeExplorer, PhotoExplorer
 from .efficiency import EfficiencyExplorer
@@ -14,6 +15,7 @@ __all__ = [
     "MAX_FRAMES",
     "RENDERERS",
     "AliasingExplorer",
+    "ChannelsExplorer",
     "ConnectionsExplorer",
     "DependencyExplorer",
     "ERFExplorer",

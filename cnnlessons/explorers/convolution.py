@@ -21,7 +21,7 @@ KERNEL_NOTES = {
     "vertical edge": "red: bright on the left, dark on the right; blue: the reverse",
     "horizontal edge": "red: bright above, dark below; blue: the reverse",
     "blur": "each pixel becomes the mean of its 3x3 neighbourhood",
-    "sharpen": "each pixel minus its neighbours: edges stand out",
+    "sharpen": "the pixel plus a Laplacian (4x it minus its 4 neighbours): edges stand out",
     "identity": "the input itself (one 1 in the middle of the kernel)",
 }
 

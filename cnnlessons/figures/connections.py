@@ -328,28 +328,34 @@ class DependencyFigure:
         return np.ma.getmaskarray(self.cover.get_array()).reshape(self.x.shape).copy()
 
 
-def connections_plot(ax, sides, k: int = 9) -> dict:
+def connections_plot(ax, sides, k: int = 9, *, kernel_size: int | None = None) -> dict:
     """Connections of one layer on square one-channel images of side ``s`` for s in
-    ``sides``, "same" padding so m = n = s²: dense m·n against convolutional k·n, log-log.
+    ``sides``, "same" padding so m = n = s²: dense m·n against convolutional, log-log.
 
-    The ratio, m/k, is written at the largest side. Returns the two lines and the note
-    (``{"dense": Line2D, "conv": Line2D, "ratio": Annotation}``).
+    ``kernel_size`` is the kernel's side k (the series' notation): each output sees k·k
+    inputs, k·k·n connections. ``k`` (kept for older calls) is the number of inputs one output
+    sees, used when ``kernel_size`` is not given. The ratio is written at the largest side.
+    Returns the two lines and the note (``{"dense": Line2D, "conv": Line2D, "ratio":
+    Annotation}``).
     """
     if isinstance(sides, (str, bytes)) or not np.iterable(sides):
         raise TypeError(f"sides must be a list of image sides (integers), got {sides!r}")
     sides = sorted(_checks.integer(s, "sides[i]", minimum=1) for s in sides)
     if len(sides) < 2:
         raise ValueError(f"sides must hold at least 2 image sides, got {len(sides)}")
-    k = _checks.integer(k, "k", minimum=1)
+    if kernel_size is not None:
+        side = _checks.integer(kernel_size, "kernel_size", minimum=1)
+        k, label = side * side, f"convolution: k·k·n = {side}·{side}·s²"
+    else:
+        k = _checks.integer(k, "k", minimum=1)
+        label = f"convolution: {k} inputs per output, {k}·n = {k}·s²"
     s = np.array(sides, dtype=float)
     dense = np.array([dense_connections(v * v, v * v) for v in sides], dtype=float)
     conv = np.array([conv_connections(v * v, k) for v in sides], dtype=float)
     (line_dense,) = ax.loglog(
         s, dense, "o-", color=COLORS["input"], lw=2.5, label="dense: m·n = s⁴"
     )
-    (line_conv,) = ax.loglog(
-        s, conv, "s-", color=COLORS["kernel"], lw=2.5, label=f"convolution: k·n = {k}·s²"
-    )
+    (line_conv,) = ax.loglog(s, conv, "s-", color=COLORS["kernel"], lw=2.5, label=label)
     top, bottom = dense[-1], conv[-1]
     ax.annotate(
         "",

@@ -141,6 +141,7 @@ def flip_figure(fig=None):
         ]
         axes = fig.subplots(1, 4)
         for ax, (values, title, role) in zip(axes, panels, strict=True):
-            NumberGrid(ax, values, cmap=UNSIGNED_CMAP, vmin=0, vmax=9)
+            # each panel on its own 0..max scale: the impulse's single 1 is its brightest cell
+            NumberGrid(ax, values, cmap=UNSIGNED_CMAP, vmin=0, vmax=values.max())
             frame_axes(ax, role, title)
     return fig

@@ -11,7 +11,7 @@ from matplotlib.colors import Normalize
 from matplotlib.patches import Rectangle
 
 from .. import _checks
-from ..style import COLORS, FONT, LINE, UNSIGNED_CMAP
+from ..style import COLORS, FONT, HIGHLIGHT, LINE, UNSIGNED_CMAP, halo_effects
 
 __all__ = ["ROLES", "NumberGrid", "frame_axes", "highlight", "move_highlight", "fmt_number"]
 
@@ -21,6 +21,13 @@ ROLES = tuple(COLORS)
 
 def _role(role) -> str:
     return _checks.choice(role, "role", ROLES)
+
+
+def outline_color(role: str) -> str:
+    """The colour of a frame or highlight of ``role``: ``style.HIGHLIGHT`` (lightened so that
+    with its dark halo it reaches 3:1 on any background) where the role has one."""
+    return HIGHLIGHT.get(role, COLORS[role])
+
 
 def fmt_number(v: float) -> str:
     """A number as a lesson writes it: 30, 0.5, 1.25 (empty for NaN and inf)."""
@@ -39,8 +46,9 @@ def frame_axes(ax, role: str | None = None, title: str | None = None) -> None:
     ax.set_yticks([])
     if role is not None:
         for spine in ax.spines.values():
-            spine.set_edgecolor(COLORS[role])
+            spine.set_edgecolor(outline_color(role))
             spine.set_linewidth(LINE["highlight"])
+            spine.set_path_effects(halo_effects(LINE["highlight"], width=1.0))
     if title is not None:
         ax.set_title(title, color=COLORS[role] if role else COLORS["text"])
 
@@ -112,9 +120,10 @@ def highlight(ax, row: int, col: int, height: int, width: int, role: str = "kern
         width,
         height,
         fill=False,
-        edgecolor=COLORS[role],
+        edgecolor=outline_color(role),
         linewidth=LINE["highlight"] + 1.5,
         zorder=5,
+        path_effects=halo_effects(LINE["highlight"] + 1.5, width=1.5),
     )
     ax.add_patch(rect)
     return rect

@@ -5,15 +5,15 @@
 - ``weight_matrices_figure``: dense, locally connected, tiled and convolution side by side, for
   the same connections, each titled with its parameter count.
 
-Colours: parameters are told apart by a categorical palette (``PARAMETER_PALETTE``) when there
-are few of them (a kernel's 3 or 9 weights); when there are more than the palette has colours
-(dense, locally connected), by ``UNSIGNED_CMAP`` over the parameter's index, so each output's
-own weights form a band of one hue. Blank (white) entries are missing connections.
+Colours: one scheme for "which parameter" in every panel (``style.param_style``): parameter
+number r (in index order) gets ``PARAM_COLORS[r % 9]``, and from the tenth on the colours repeat
+with a hatching (``PARAM_HATCHES``: stripes, dots, crosses, ...) drawn into the cells, so a
+kernel's 9 weights are 9 colours that stay apart for colour-blind viewers, and 81 parameters
+are 81 different looks. Blank (white) entries are missing connections.
 """
 
 from __future__ import annotations
 
-import matplotlib as mpl
 import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgba
@@ -21,7 +21,7 @@ from matplotlib.colors import to_rgba
 from .. import _checks
 from ..conv import output_size
 from ..matrices import LAYER_KINDS, count_parameters, weight_indices
-from ..style import COLORS, FONT, LINE, UNSIGNED_CMAP
+from ..style import COLORS, FONT, LINE, PARAM_COLORS, PARAM_HATCHES, relative_luminance
 from .display import draws_on_figure
 
 __all__ = [
@@ -35,8 +35,10 @@ __all__ = [
     "weight_matrices_figure",
 ]
 
-#: categorical colormap for a few parameters (one colour each, in index order)
-PARAMETER_PALETTE = "tab10"
+#: the parameter colours (``style.PARAM_COLORS``), kept under the old name
+PARAMETER_PALETTE = PARAM_COLORS
+#: pixels per matrix cell in the drawn image (room for a hatching)
+CELL_PIXELS = 16
 #: how each of ``LAYER_KINDS`` is named on screen (``tiled`` gets its t added)
 KIND_LABELS = {
     "dense": "dense",
@@ -61,19 +63,57 @@ def _indices(indices) -> np.ndarray:
 
 def parameter_colors(indices) -> np.ndarray:
     """RGBA image (rows, cols, 4) of a weight-index matrix: white where -1; otherwise the
-    ``PARAMETER_PALETTE`` colour of the parameter's rank when there are at most as many
-    parameters as the palette has colours, else ``UNSIGNED_CMAP`` over the rank."""
+    colour of the parameter's rank r (in index order), ``PARAM_COLORS[r % 9]`` (the hatching
+    that tells apart parameters beyond nine is added by ``parameter_image``)."""
     idx = _indices(indices)
     used = idx >= 0
-    params, rank = np.unique(idx[used], return_inverse=True)
-    palette = mpl.colormaps[PARAMETER_PALETTE]
+    _, rank = np.unique(idx[used], return_inverse=True)
+    palette = np.array([to_rgba(c) for c in PARAM_COLORS])
     rgba = np.empty(idx.shape + (4,))
     rgba[...] = to_rgba("white")
-    if params.size <= palette.N:
-        rgba[used] = palette(rank % palette.N)
-    else:
-        rgba[used] = mpl.colormaps[UNSIGNED_CMAP](rank / max(params.size - 1, 1))
+    rgba[used] = palette[rank % len(PARAM_COLORS)]
     return rgba
+
+
+def _hatch_masks(size: int) -> list[np.ndarray]:
+    """One boolean size x size pattern per ``PARAM_HATCHES`` entry (the first is empty)."""
+    i, j = np.mgrid[0:size, 0:size]
+    q = max(size // 4, 4)  # a period of 4 or more keeps "//", "\\\\" and "xx" apart
+    return [
+        np.zeros((size, size), bool),
+        (i + j) % q == 0,  # "//"
+        (i % q == q // 2) & (j % q == q // 2),  # ".."
+        ((i + j) % q == 0) | ((i - j) % q == 0),  # "xx"
+        (i - j) % q == 0,  # "\\"
+        (i % q == 0) | (j % q == 0),  # "++"
+        ((i % q) - q / 2) ** 2 + ((j % q) - q / 2) ** 2 <= (q / 4) ** 2,  # "oo"
+        i % q == 0,  # "--"
+        j % q == 0,  # "||"
+    ][: len(PARAM_HATCHES)]
+
+
+def parameter_image(indices, cell: int = CELL_PIXELS) -> np.ndarray:
+    """RGBA image (rows·cell, cols·cell, 4): ``parameter_colors`` with each cell of parameter
+    rank r >= 9 hatched with ``PARAM_HATCHES[r // 9]`` (black on light colours, white on
+    dark ones), so parameters beyond the palette's nine colours stay apart."""
+    idx = _indices(indices)
+    cell = _checks.integer(cell, "cell", minimum=1)
+    rgba = parameter_colors(idx)
+    big = np.repeat(np.repeat(rgba, cell, axis=0), cell, axis=1)
+    used = idx >= 0
+    rank = np.full(idx.shape, -1)
+    rank[used] = np.unique(idx[used], return_inverse=True)[1]
+    level = np.where(used, (rank // len(PARAM_COLORS)) % len(PARAM_HATCHES), 0)
+    if cell < 4 or not level.any():
+        return big
+    masks = _hatch_masks(cell)
+    light = {c: relative_luminance(c) > 0.3 for c in PARAM_COLORS}
+    ink = {c: to_rgba("black" if light[c] else "white") for c in PARAM_COLORS}
+    for r, c in zip(*np.nonzero(level), strict=True):
+        colour = PARAM_COLORS[rank[r, c] % len(PARAM_COLORS)]
+        block = big[r * cell : (r + 1) * cell, c * cell : (c + 1) * cell]
+        block[masks[level[r, c]]] = ink[colour]
+    return big
 
 
 def _grid_segments(shape, blocks):
@@ -138,7 +178,7 @@ class WeightMatrix:
         self.n_parameters = count_parameters(idx)
         changed = [self.image, self.title]
         n_rows, n_cols = idx.shape
-        self.image.set_data(parameter_colors(idx))
+        self.image.set_data(parameter_image(idx))
         extent = (-0.5, n_cols - 0.5, n_rows - 0.5, -0.5)
         thin, thick = _grid_segments(idx.shape, blocks)
         if tuple(self.image.get_extent()) != extent or getattr(self, "_blocks", 0) != blocks:
@@ -214,13 +254,24 @@ def weight_matrices_figure(fig, input_shape, kernel_size, tiles=2) -> dict:
     if np.prod(shp) > 64:
         raise ValueError(f"input_shape must have at most 64 units to stay readable, got {shp}")
     blocks = layer_blocks(shp, kernel_size)
-    axes = fig.subplots(1, len(LAYER_KINDS))
+    # 1-D: four panels in a row; 2-D (wide matrices): two rows of two, so cells stay readable.
+    # The figure's height is set to what the matrices need: no empty bands above and below.
+    rows_cols = (1, len(LAYER_KINDS)) if len(shp) == 1 else (2, len(LAYER_KINDS) // 2)
+    n_out = weight_indices("conv", shp, kernel_size).shape[0]
+    n_in = int(np.prod(shp))
+    width = fig.get_figwidth()
+    panel = width / rows_cols[1] - 0.75  # inches of matrix per panel, without tick labels
+    fig.set_figheight(rows_cols[0] * (panel * n_out / n_in + 1.1) + 0.3)
+    axes = fig.subplots(*rows_cols).ravel()
     out = {}
     for ax, kind in zip(axes, LAYER_KINDS, strict=True):
         idx = weight_indices(kind, shp, kernel_size, tiles=tiles)
         out[kind] = draw_weight_matrix(ax, idx, kind_label(kind, tiles), blocks=blocks)
         out[kind].title.set_fontsize(FONT["normal"])
         ax.tick_params(labelsize=FONT["small"])
-    for ax in axes[1:]:
-        ax.set_ylabel("")
+    for i, ax in enumerate(axes):
+        if i % rows_cols[1]:
+            ax.set_ylabel("")
+        if i < len(axes) - rows_cols[1]:
+            ax.set_xlabel("")
     return out

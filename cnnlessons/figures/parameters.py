@@ -17,9 +17,9 @@ __all__ = ["param_growth_plot"]
 
 def param_growth_plot(ax, sides, in_channels=3, out_channels=6, kernel_size=5) -> dict:
     """Parameters (weights and biases) of one layer on square images of side s for s in
-    ``sides``, log y: a dense layer from the s x s x C input to the output a "valid"
-    convolution has ((s - k + 1)² x F values), against the convolution itself,
-    F x (C·k·k + 1) whatever s is: a flat line.
+    ``sides``, on log-log axes (a power law is a straight line): a dense layer from the
+    s x s x C input to the output a "valid" convolution has ((s - k + 1)² x F values),
+    against the convolution itself, F·(k·k·C + 1) whatever s is: a flat line.
 
     Returns ``{"dense": Line2D, "conv": Line2D}``; the plotted numbers are in their data.
     """
@@ -39,7 +39,7 @@ def param_growth_plot(ax, sides, in_channels=3, out_channels=6, kernel_size=5) -
     side = "s" if k == 1 else f"(s−{k - 1})"
     dense = [dense_params(v * v * c, output_size(v, k) ** 2 * f) for v in sides]
     conv = [conv_params(c, f, k)] * len(sides)
-    (line_dense,) = ax.semilogy(
+    (line_dense,) = ax.loglog(
         s,
         np.array(dense, dtype=float),
         "o-",
@@ -47,14 +47,16 @@ def param_growth_plot(ax, sides, in_channels=3, out_channels=6, kernel_size=5) -
         lw=2.5,
         label=f"dense: {c}·s² inputs × {f}·{side}² outputs",
     )
-    (line_conv,) = ax.semilogy(
+    (line_conv,) = ax.loglog(
         s,
         np.array(conv, dtype=float),
         "s-",
         color=COLORS["kernel"],
         lw=2.5,
-        label=f"convolution: {f} × ({c}·{k}·{k} + 1) = {conv[0]:,}",
+        label=f"convolution: F·(k·k·C + 1) = {f}·({k}·{k}·{c} + 1) = {conv[0]:,}",
     )
+    ax.set_xticks(s, [f"{v:g}" for v in s], minor=False)
+    ax.set_xticks([], minor=True)
     ax.set_xlabel("image side s (pixels)")
     ax.set_ylabel("parameters")
     ax.legend(loc="upper left", fontsize=FONT["small"], frameon=False)
