@@ -59,6 +59,17 @@ def _connections(input_hw, kernel_hw, stride, dilation, pads, mode):
     _checks.size_limit(oh * ow * kh * kw, what, _LARGE, *_LIMIT)
     check_padding_fits(pads, input_hw, mode)
     stride, dilation = effective(kernel_hw, stride, dilation, (oh, ow))
+    reach = max(
+        (o - 1) * st + (k - 1) * d + before + after
+        for o, st, k, d, (before, after) in zip(
+            (oh, ow), stride, kernel_hw, dilation, pads, strict=True
+        )
+    )
+    if reach >= 2**62:  # numpy indexes with int64: refuse before it overflows
+        raise ValueError(
+            f"padding {pads} with stride {stride} places windows {reach:,} pixels apart, too "
+            "far to index: use a smaller padding or stride"
+        )
     oy, ox, i, j = np.ix_(np.arange(oh), np.arange(ow), np.arange(kh), np.arange(kw))
     py = oy * stride[0] + i * dilation[0] - top
     px = ox * stride[1] + j * dilation[1] - left

@@ -454,7 +454,12 @@ def test_conv_matrix(shape, w, stride, padding, dilation, mode):
         return
     x = np.random.default_rng(0).normal(size=shape)
     g = dict(stride=stride, padding=padding, dilation=dilation, padding_mode=mode)
-    np.testing.assert_allclose(m @ x.ravel(), cl.conv2d(x, w, **g).ravel(), atol=1e-9)
+    try:
+        expected = cl.conv2d(x, w, **g)
+    except ValueError as exc:  # the matrix needs no padded copy; conv2d refuses a huge one
+        assert "MAX_ELEMENTS" in str(exc)
+        return
+    np.testing.assert_allclose(m @ x.ravel(), expected.ravel(), atol=1e-9)
 
 
 @PROFILE
