@@ -100,7 +100,25 @@ __all__ = [
 ]
 
 
-_SUBMODULES = ("figures", "explorers", "exercises", "style", "diagrams", "matrix_figures")
+#: lesson numerics with names of their own (``cl.networks.vgg16()``), and the higher layers
+_SUBMODULES = (
+    "costs",
+    "networks",
+    "timing",
+    "learning",
+    "tasks",
+    "fewshot",
+    "receptive_layers",
+    "features",
+    "equivariance",
+    "invariance",
+    "figures",
+    "explorers",
+    "exercises",
+    "style",
+    "diagrams",
+    "matrix_figures",
+)
 
 
 def __getattr__(name):

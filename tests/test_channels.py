@@ -14,7 +14,7 @@ import cnnlessons as cl
 from cnnlessons import style
 from cnnlessons.explorers import MAX_FRAMES, ChannelsExplorer
 from cnnlessons.explorers.channels import FILTER_CHOICES
-from cnnlessons.figures_channels import (
+from cnnlessons.figures.channels import (
     KERNEL_SIDES,
     channel_responses,
     example_filters,

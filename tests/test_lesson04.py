@@ -22,7 +22,7 @@ from cnnlessons.explorers.efficiency import (
     human_bytes,
     short_number,
 )
-from cnnlessons.figures_efficiency import (
+from cnnlessons.figures.efficiency import (
     Markdown,
     edge_map_figure,
     fit_all,

@@ -15,7 +15,7 @@ from cnnlessons.exercises import ____
 from cnnlessons.exercises import lesson05 as ex
 from cnnlessons.explorers import MAX_FRAMES, KernelLearningExplorer, LeastSquaresExplorer
 from cnnlessons.explorers.learning import N_VALUES, NOISE_VALUES
-from cnnlessons.figures_learning import (
+from cnnlessons.figures.learning import (
     MODEL_COLORS,
     DenseMatrixFigure,
     KernelLearningFigure,
@@ -56,12 +56,12 @@ def test_numerics_import_no_plotting_or_widgets(module):
 
 def test_figures_module_imports_only_matplotlib_numpy_style_and_numerics():
     code = (
-        "import sys, cnnlessons.figures_learning; "
-        "bad = [m for m in ('ipywidgets', 'scipy', 'cnnlessons.figures', 'cnnlessons.explorers')"
+        "import sys, cnnlessons.figures.learning; "
+        "bad = [m for m in ('ipywidgets', 'scipy', 'cnnlessons.explorers', 'cnnlessons.exercises')"
         " if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, f"figures_learning imports {done.stdout.strip()}"
+    assert done.returncode == 0, f"figures.learning imports {done.stdout.strip()}"
 
 
 # -- figures ---------------------------------------------------------------------------------
@@ -261,7 +261,7 @@ def test_right_answers_pass(exercise, answer):
         (ex.q5, lambda x, w, y: ex.grad_1d(x, w, y) * len(y), "*sum* of squares"),
         (ex.q5, lambda x, w, y: -ex.grad_1d(x, w, y), "sign is flipped"),
         (ex.q5, lambda x, w, y: ex.grad_1d(x, w, y)[::-1], "reversed"),
-        (ex.q5, lambda x, w, y: None, "shape"),
+        (ex.q5, lambda x, w, y: None, "return"),
         (ex.q5, 3, "give the function itself"),
     ],
 )

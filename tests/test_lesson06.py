@@ -22,7 +22,7 @@ from cnnlessons.explorers import (
     StridePlacementExplorer,
 )
 from cnnlessons.explorers.receptive import SPOTS
-from cnnlessons.figures_receptive import (
+from cnnlessons.figures.receptive import (
     ERFFigure,
     FeatureFigure,
     GrowthFigure,
@@ -279,7 +279,7 @@ def test_q4():
         (ex._rf_no_dilation, "dilation"),
         (ex._rf_no_stride, "strides are missing"),
         (ex._rf_k_not_k_minus_1, "not k'"),
-        (lambda layers: None, "differ"),
+        (lambda layers: None, "return"),
     ]:
         feedback = ex.q4.check(wrong)
         assert feedback.correct is False and words in feedback.message, feedback.message

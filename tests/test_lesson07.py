@@ -15,7 +15,7 @@ from cnnlessons import style
 from cnnlessons.exercises import ____
 from cnnlessons.exercises import lesson07 as ex
 from cnnlessons.explorers import MAX_FRAMES, ShiftExplorer, StrideShiftExplorer
-from cnnlessons.figures_shift import (
+from cnnlessons.figures.shift import (
     SHIFT_KERNELS,
     ShiftFigure,
     equivariance_vs_invariance_figure,

@@ -13,7 +13,7 @@ from cnnlessons import style
 from cnnlessons.exercises import ____
 from cnnlessons.exercises import lesson08 as ex
 from cnnlessons.explorers import AliasingExplorer, PoolingShiftExplorer
-from cnnlessons.figures_shift import (
+from cnnlessons.figures.shift import (
     FIGURE_9_8_ROW,
     PoolingShiftFigure,
     invariance_curves_plot,

@@ -115,6 +115,19 @@ LAYERS = {
     "cnnlessons.counting": ("matplotlib", "ipywidgets", "scipy", *HIGHER),
     "cnnlessons.matrices": ("matplotlib", "ipywidgets", "scipy", *HIGHER),
     "cnnlessons.receptive": ("matplotlib", "ipywidgets", "scipy", *HIGHER),
+    "cnnlessons.geometry": ("matplotlib", "ipywidgets", "scipy", *HIGHER),
+    "cnnlessons.pooling": ("matplotlib", "ipywidgets", "scipy", *HIGHER),
+    "cnnlessons.images": ("matplotlib", "ipywidgets", "scipy", *HIGHER),
+    "cnnlessons.costs": ("matplotlib", "ipywidgets", "scipy", *HIGHER),
+    "cnnlessons.networks": ("matplotlib", "ipywidgets", "scipy", *HIGHER),
+    "cnnlessons.timing": ("matplotlib", "ipywidgets", "scipy", *HIGHER),
+    "cnnlessons.learning": ("matplotlib", "ipywidgets", "scipy", *HIGHER),
+    "cnnlessons.tasks": ("matplotlib", "ipywidgets", "scipy", *HIGHER),
+    "cnnlessons.fewshot": ("matplotlib", "ipywidgets", "scipy", *HIGHER),
+    "cnnlessons.receptive_layers": ("matplotlib", "ipywidgets", "scipy", *HIGHER),
+    "cnnlessons.features": ("matplotlib", "ipywidgets", "scipy", *HIGHER),
+    "cnnlessons.equivariance": ("matplotlib", "ipywidgets", "scipy", *HIGHER),
+    "cnnlessons.invariance": ("matplotlib", "ipywidgets", "scipy", *HIGHER),
     "cnnlessons": ("matplotlib.pyplot", "ipywidgets", "scipy", *HIGHER),
     # figures draw on matplotlib axes: never widgets, never explorers
     "cnnlessons.figures": (
@@ -125,6 +138,17 @@ LAYERS = {
         "cnnlessons.explorers",
         "cnnlessons.exercises",
     ),
+    **{
+        f"cnnlessons.figures.{topic}": (
+            "matplotlib.pyplot",
+            "ipywidgets",
+            "anywidget",
+            "scipy",
+            "cnnlessons.explorers",
+            "cnnlessons.exercises",
+        )
+        for topic in ("channels", "efficiency", "learning", "receptive", "shift")
+    },
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..figures_channels import KERNEL_SIDES, MAX_FILTERS, ChannelsFigure
+from ..figures.channels import KERNEL_SIDES, MAX_FILTERS, ChannelsFigure
 from .base import Explorer
 
 __all__ = ["ChannelsExplorer", "FILTER_CHOICES"]

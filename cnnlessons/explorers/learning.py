@@ -15,7 +15,7 @@ from ..fewshot import (
     least_squares_curves,
     standard_photo,
 )
-from ..figures_learning import DenseMatrixFigure, KernelLearningFigure
+from ..figures.learning import DenseMatrixFigure, KernelLearningFigure
 from ..images import kernel
 from ..matrices import conv_matrix
 from ..tasks import filter_pairs, random_kernel

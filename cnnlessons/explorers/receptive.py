@@ -15,7 +15,7 @@ import numpy as np
 from .. import _checks
 from .. import features as feat
 from .. import receptive_layers as rl
-from ..figures_receptive import ERFFigure, FeatureFigure, GrowthFigure
+from ..figures.receptive import ERFFigure, FeatureFigure, GrowthFigure
 from ..images import grace_hopper
 from .base import Explorer
 

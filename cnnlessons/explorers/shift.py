@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _checks
-from ..figures_shift import (
+from ..figures.shift import (
     SHIFT_KERNELS,
     AliasingFigure,
     PoolingShiftFigure,

@@ -7,7 +7,14 @@ Shared primitives, then one module per topic of the lessons:
 - ``convolution``: lesson 01 (the sliding window, the flip of true convolution);
 - ``connections``: lesson 02 (connection diagrams, the dependency of one output, counts);
 - ``matrices``: lesson 03 (a layer as a weight matrix);
-- ``parameters``: lesson 03 (parameters as the image grows).
+- ``parameters``: lesson 03 (parameters as the image grows);
+- ``channels``: lesson 03 (a filter across the input's channels);
+- ``efficiency``: lesson 04 (counted and measured cost, real networks);
+- ``learning``: lesson 05 (learning a kernel, least squares, few examples);
+- ``receptive``: lesson 06 (receptive fields, the effective field, features);
+- ``shift``: lessons 07 and 08 (shifted inputs, pooling, aliasing).
+
+The lesson modules are imported by name: ``from cnnlessons.figures import shift as fs``.
 
 Each figure is drawn once; its methods change a few artists in place and return them, so an
 explorer redraws only those. Every public name is importable from here:

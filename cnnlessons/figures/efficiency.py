@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .costs import NetworkCosts, book_summary_slips, edge_detection_counts
-from .style import COLORS, FONT, GREY_CMAP, LINE, SIGNED_CMAP, signed_limits
-from .timing import METHODS, Timings, dense_bytes, fit_slope
+from ..costs import NetworkCosts, book_summary_slips, edge_detection_counts
+from ..style import COLORS, FONT, GREY_CMAP, LINE, SIGNED_CMAP, signed_limits
+from ..timing import METHODS, Timings, dense_bytes, fit_slope
 
 __all__ = [
     "METHOD_STYLE",

@@ -23,11 +23,11 @@ from matplotlib import ticker as mpl_ticker
 from matplotlib.collections import LineCollection
 from matplotlib.patches import Polygon, Rectangle
 
-from . import _checks
-from . import features as feat
-from . import receptive_layers as rl
-from .receptive import measured_receptive_field, receptive_field
-from .style import COLORS, FONT, GREY_CMAP, LINE, SIGNED_CMAP, UNSIGNED_CMAP
+from .. import _checks
+from .. import features as feat
+from .. import receptive_layers as rl
+from ..receptive import measured_receptive_field, receptive_field
+from ..style import COLORS, FONT, GREY_CMAP, LINE, SIGNED_CMAP, UNSIGNED_CMAP
 
 __all__ = [
     "GrowthFigure",

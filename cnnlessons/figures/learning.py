@@ -15,16 +15,16 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 
-from . import _checks
-from .conv import conv2d
-from .fewshot import (
+from .. import _checks
+from ..conv import conv2d
+from ..fewshot import (
     ClassificationRun,
     KernelRun,
     LeastSquaresRun,
     dense_min_norm_theory,
     dense_theory,
 )
-from .style import COLORS, FONT, GREY_CMAP, LINE, RC, SIGNED_CMAP, signed_limits
+from ..style import COLORS, FONT, GREY_CMAP, LINE, RC, SIGNED_CMAP, signed_limits
 
 __all__ = [
     "MODEL_COLORS",

@@ -20,10 +20,10 @@ import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.patches import Rectangle
 
-from . import _checks
-from .conv import conv2d
-from .counting import conv_params
-from .style import COLORS, FONT, LINE, RC, SIGNED_CMAP, signed_limits
+from .. import _checks
+from ..conv import conv2d
+from ..counting import conv_params
+from ..style import COLORS, FONT, LINE, RC, SIGNED_CMAP, signed_limits
 
 __all__ = [
     "CHANNEL_NAMES",

@@ -15,11 +15,11 @@ import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.colors import Normalize
 
-from . import _checks
-from . import equivariance as eq
-from . import invariance as iv
-from .conv import shift
-from .style import COLORS, FONT, GREY_CMAP, LINE, SIGNED_CMAP, UNSIGNED_CMAP, signed_limits
+from .. import _checks
+from .. import equivariance as eq
+from .. import invariance as iv
+from ..conv import shift
+from ..style import COLORS, FONT, GREY_CMAP, LINE, SIGNED_CMAP, UNSIGNED_CMAP, signed_limits
 
 __all__ = [
     "shift_scene",
