@@ -43,6 +43,7 @@ q1 = NumberExercise(
     solution_text=f"56·56·128 = {_SAME_OUTPUTS:,} outputs, each 576 multiplications + 575 "
     f"additions: {_SAME_OUTPUTS:,} · 1,151 = **{_Q1.total:,}** operations "
     f"({_Q1.multiplications:,} multiply-adds). `cl.conv_ops((56, 56), 3, 64, 128).total`.",
+    code="cl.conv_ops((56, 56), 3, 64, 128).total",
 )
 
 # -- q2: memory of a dense layer -----------------------------------------------------------
@@ -71,6 +72,7 @@ q2 = NumberExercise(
     f"**{_Q2_BYTES / 1e9:.2f} GB**, for one layer, before the network has done anything. "
     "VGG-16 first shrinks the image to 7x7x512 with convolutions and pooling; its first dense "
     f"layer then needs {memory_bytes(_BY_NAME['fc6'].parameters) / 1e9:.2f} GB.",
+    code="cl.dense_params(224 * 224 * 3, 4096) * 4 / 1e9",
 )
 
 
@@ -127,4 +129,5 @@ q3 = NameExercise(
     "-> 64) with conv2_2 (112x112, 128 -> 128).",
     solution_text=f"Six layers tie at **{_MOST:,}**: {', '.join(_TIED)}. "
     "`max(network_costs(vgg16()).layers, key=lambda ly: ly.multiply_adds)` finds the first.",
+    code="max(network_costs(vgg16()).layers, key=lambda ly: ly.multiply_adds).name",
 )

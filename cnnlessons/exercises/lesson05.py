@@ -59,6 +59,7 @@ q1 = NumberExercise(
     solution_text="Each of the n rows is its own least-squares problem with **m = 100** "
     "unknowns, and each pair gives it one equation: N = 100 pairs (with noise, a good fit needs "
     "many more: the error is σ²·m/(N − m − 1)).",
+    code="10 * 10",
 )
 
 q2 = NumberExercise(
@@ -75,6 +76,7 @@ q2 = NumberExercise(
     hint_text="How many equations does a single pair give, and about how many unknowns?",
     solution_text="**1**: one pair gives 64 equations in the same 9 weights. That is sharing "
     "at work: every output is a new example for the same kernel.",
+    code="int(np.ceil(3 * 3 / (8 * 8)))",
 )
 
 # -- shuffled pixels ---------------------------------------------------------------------------
@@ -103,6 +105,7 @@ q3 = ChoiceExercise(
     "leaves every product sum, so every gradient step, the same: the dense net is exactly "
     "unchanged (up to the order of floating-point additions). The conv net loses its "
     "advantage, because neighbours are no longer neighbours.",
+    code="'c'",
 )
 
 q4 = ChoiceExercise(
@@ -128,6 +131,7 @@ q4 = ChoiceExercise(
     solution_text="**(b)**: the columns have no neighbourhood structure, no translation to be "
     "equivariant to. A dense layer (or a model made for tables) fits that prior; a convolution "
     "would impose a wrong one.",
+    code="'b'",
 )
 
 
@@ -191,7 +195,10 @@ q5 = FunctionExercise(
     ],
     hint_text="dL/dw[j] = 2/n · sum_i r[i] · x[i + j], with r = correlate1d(x, w) − y: the "
     "same sliding dot product, with r in the role of the kernel.",
-    solution_text="`def grad_w(x, w, y): r = correlate1d(x, w) - y; return 2 / len(r) * "
-    "correlate1d(x, r)`. The gradient of a correlation's kernel is itself a correlation, "
+    solution_text="`def grad_w(x, w, y): r = ex.correlate1d(x, w) - y; return 2 / len(r) * "
+    "ex.correlate1d(x, r)`. The gradient of a correlation's kernel is itself a correlation, "
     "of the input with the residual: the backward pass of a conv layer is a convolution too.",
+    code="def grad_w(x, w, y):\n"
+    "    r = ex.correlate1d(x, w) - y\n"
+    "    return 2 / len(r) * ex.correlate1d(x, r)",
 )

@@ -34,6 +34,7 @@ q1 = NumberExercise(
     "strides are 1, 2, 2.",
     solution_text="r = 1 + 2·1 + 2·2 + 4·2 = **15** "
     "(check: `cl.receptive_field([(3, 2, 1), (3, 1, 1), (3, 1, 2, 2)]).size`).",
+    code="cl.receptive_field([(3, 2, 1), (3, 1, 1), (3, 1, 2, 2)]).size",
 )
 
 # -- q2: a stack whose third layer sees 11 ------------------------------------------------------
@@ -91,6 +92,7 @@ q2 = StackExercise(
     "1 + 2 + 4 + 4), or `[(5, 1, 2), (3, 1, 2, 2), (3, 1, 1)]` (1 + 4 + 4 + 2).",
     depth=3,
     size=11,
+    code="[(3, 2, 1), (3, 1, 1), (3, 1, 1)]",
 )
 
 # -- q3: VGG-16 ------------------------------------------------------------------------------
@@ -125,6 +127,8 @@ q3 = NumberExercise(
     solution_text=f"Convolution **{_Q3_INDEX}** (conv5_1) sees {_Q3_SIZE} pixels: conv4_3 sees "
     f"{_VGG_CONV_SIZES[_Q3_INDEX - 2]}, pool4 adds 1·8 = 8 to make 100, and conv5_1 adds "
     "2·16 = 32.",
+    code="[f.size > 100 for f in rl.network_fields(networks.vgg16()) if f.op == 'conv']"
+    ".index(True) + 1",
 )
 
 # -- q4: write rf(layers) -----------------------------------------------------------------------
@@ -202,4 +206,10 @@ q4 = FunctionExercise(
     "*then* `jump *= s`.",
     solution_text="```python\ndef rf(layers):\n    r, jump = 1, 1\n    for k, s, d in layers:\n"
     "        r += d * (k - 1) * jump\n        jump *= s\n    return r\n```",
+    code="def rf(layers):\n"
+    "    r, jump = 1, 1\n"
+    "    for k, s, d in layers:\n"
+    "        r += d * (k - 1) * jump\n"
+    "        jump *= s\n"
+    "    return r",
 )

@@ -29,6 +29,7 @@ q1 = ArrayExercise(
     "whole number?",
     solution_text="The multiples of the stride: **[0, 3, 6]**, where the output moves by 0, 1 "
     "and 2 pixels. `cnnlessons.equivariance.exact_shifts(3, 9)`.",
+    code="eq.exact_shifts(3, 9)",
 )
 
 q2 = NumberExercise(
@@ -48,6 +49,7 @@ q2 = NumberExercise(
     "r does that include a row above row 0?",
     solution_text="Rows 0 and 1: **2** rows, the padding on that side ((k - 1) / 2 for an odd "
     "k). `cnnlessons.equivariance.border_band_width(5)` gives (2, 2).",
+    code="eq.border_band_width(5)[0]",
 )
 
 
@@ -92,4 +94,7 @@ def equivariance_error(f, x, dy, dx):
     g = lambda v: np.roll(v, (dy, dx), axis=(0, 1))
     return f(g(x)) - g(f(x))
 ```""",
+    code="def equivariance_error(f, x, dy, dx):\n"
+    "    g = lambda v: np.roll(v, (dy, dx), axis=(0, 1))\n"
+    "    return f(g(x)) - g(f(x))",
 )

@@ -25,6 +25,7 @@ q1 = ArrayExercise(
     hint_text="Output 0 is max(0.0, 0.2, 0.9); output 7 wraps around: max(0.5, 0.0, 0.2).",
     solution_text="**[0.9, 0.9, 0.9, 0.4, 0.8, 0.8, 0.8, 0.5]**: "
     "`cnnlessons.invariance.pool1d(np.roll(ROW, 1), 3)`.",
+    code="iv.pool1d(np.roll(ex.ROW, 1), 3)",
 )
 
 _before, _after = pool1d(ROW, 3), pool1d(np.roll(ROW, 1), 3)
@@ -40,6 +41,7 @@ q2 = NumberExercise(
     hint_text="Before the shift the pooled values are [0.9, 0.9, 0.4, 0.8, 0.8, 0.8, 0.5, 0.9].",
     solution_text="**4** of 8 changed (positions 2, 3, 6 and 7): half, as (w − 1)/(w + 1) = 1/2 "
     "predicts on average for width 3.",
+    code="int(np.sum(iv.pool1d(ex.ROW, 3) != iv.pool1d(np.roll(ex.ROW, 1), 3)))",
 )
 
 q3 = NumberExercise(
@@ -60,6 +62,9 @@ q3 = NumberExercise(
     f"{max_blur_pool1d(ALIASING_EXAMPLE, 2).mean():g} for every shift. Every binomial filter "
     "from [1, 1] on has even and odd taps with equal sums (1 = 1, 1 + 1 = 2, 1 + 3 = 3 + 1), so "
     "each input reaches the kept samples with total weight 1/2 whatever the shift.",
+    code="min(n for n in range(1, 6) if np.isclose("
+    "iv.max_blur_pool1d(iv.ALIASING_EXAMPLE, n).mean(), "
+    "iv.max_blur_pool1d(np.roll(iv.ALIASING_EXAMPLE, 1), n).mean()))",
 )
 
 
@@ -119,4 +124,8 @@ def shift_consistency(predict, images, shifts_a, shifts_b):
             for x, a, b in zip(images, shifts_a, shifts_b)]
     return sum(same) / len(images)
 ```""",
+    code="def shift_consistency(predict, images, shifts_a, shifts_b):\n"
+    "    moved = lambda x, s: predict(np.roll(x, tuple(s), axis=(0, 1)))\n"
+    "    same = [moved(x, a) == moved(x, b) for x, a, b in zip(images, shifts_a, shifts_b)]\n"
+    "    return sum(same) / len(images)",
 )
