@@ -44,7 +44,7 @@ class PhotoExplorer(Explorer):
 
         _checks.choice(kernel, "kernel", tuple(KERNELS))
         lo, hi = self.STEP_RANGE
-        if not lo <= _checks.integer(step, "step") <= hi:
+        if not lo <= _checks.integer(step, "step", minimum=lo) <= hi:
             raise ValueError(
                 f"step must be between {lo} (every pixel of the photo) and {hi}, got {step}"
             )

@@ -60,9 +60,9 @@ function storeOf(model) {
       s.pixels += bmp.width * bmp.height;
       for (const [old, b] of s.decoded) {
         if (s.pixels <= MAX_DECODED_PIXELS || s.decoded.size <= 64) break;
+        // dropped, not closed: a paint may hold it still (a closed bitmap paints nothing)
         s.decoded.delete(old);
         s.pixels -= b.width * b.height;
-        b.close();
       }
       return bmp;
     });
@@ -141,6 +141,7 @@ async function render({ model, el }) {
     // the first tile is the background, the others only the pixels that differ from it:
     // paint them all over the background (unless the frame's tiles are the ones shown)
     const ids = s.frames.get(key);
+    if (bitmaps.some((b) => !b || !b.width)) return false; // not (or no longer) decoded
     const same = ids.length === onCanvas.size && ids.every((id) => onCanvas.has(id));
     if (!same) {
       ids.forEach((id, i) => {
@@ -150,8 +151,11 @@ async function render({ model, el }) {
     }
     onCanvas = new Set(ids);
     painted = key;
-    el.dataset.frame = key; // tests read which frame is on the canvas
+    el.dataset.frame = key; // tests and benchmarks read which frame is on the canvas
+    el.dataset.painted = String(Number(el.dataset.painted || 0) + 1);
+    el.dataset.tiles = ids.join(" ");
     badge.style.display = "none";
+    return true;
   }
 
   function neighbours(values) {
@@ -195,9 +199,8 @@ async function render({ model, el }) {
       return;
     }
     const ready = ids.map((id) => s.bitmap(id));
-    if (ready.every(Boolean)) {
-      if (painted !== key) draw(key, ready); // same task as the change: no frame lost
-      prefetch(values);
+    if (ready.every(Boolean) && (painted === key || draw(key, ready))) {
+      prefetch(values); // drawn in the same task as the change: no frame lost
       return;
     }
     Promise.all(ids.map((id) => s.decode(id)))
