@@ -95,6 +95,29 @@ KERNEL_CLICKS = (
     "                     'box': _r['box'], 'xlim': _r['xlim'], 'ylim': _r['ylim']}})\n"
     "print(_j.dumps(_out))"
 )
+# Kernel code: every cell of every click region of ``dom_id`` with its own effect (one cell per
+# distinct effect), in table order, with the region's geometry.
+KERNEL_CLICK_CELLS = (
+    "import json as _j\n"
+    "from cnnlessons.explorers.base import _alive as _a\n"
+    "_e = next(x for x in list(_a) if x.dom_id == {dom_id!r})\n"
+    "_out = []\n"
+    "for _i, _r in enumerate(_e.picture.clicks):\n"
+    "    _seen = set()\n"
+    "    for _r0, _row in enumerate(_r['table']):\n"
+    "        for _c0, _v in enumerate(_row):\n"
+    "            if _v and str(_v) not in _seen:\n"
+    "                _seen.add(str(_v))\n"
+    "                _out.append({{'region': _i,\n"
+    "                             'cell': [_r0 + _r['rows'][0], _c0 + _r['cols'][0]],\n"
+    "                             'box': _r['box'], 'xlim': _r['xlim'], 'ylim': _r['ylim']}})\n"
+    "print(_j.dumps(_out))"
+)
+# Kernel code: how many frames explorer ``dom_id`` still has to draw.
+KERNEL_PENDING = (
+    "from cnnlessons.explorers.base import _alive as _a\n"
+    "print(next(x for x in list(_a) if x.dom_id == {dom_id!r}).frames_pending)"
+)
 
 
 # ----------------------------------------------------------------------------- server
@@ -446,6 +469,21 @@ _PAGE_JS = r"""
     const py = y0 + (row - t.ylim[0]) / (t.ylim[1] - t.ylim[0]) * (y1 - y0);
     const sx = rect.width / canvas.width, sy = rect.height / canvas.height;
     return [rect.left + px * sx, rect.top + py * sy];
+  };
+
+  // A click at page point (x, y), as the mouse gives it; resolve at the first animation
+  // frame that shows different pixels.  -1 on timeout (a click that changes nothing).
+  H.click = async (pictureSel, x, y, timeoutMs) => {
+    const sig0 = H.sig(pictureSel);
+    const target = document.elementFromPoint(x, y);
+    const t0 = performance.now();
+    target.dispatchEvent(new MouseEvent('click', {clientX: x, clientY: y, bubbles: true}));
+    while (performance.now() - t0 < timeoutMs) {
+      await H.frame();
+      const s = H.sig(pictureSel);
+      if (s !== null && s !== sig0) return performance.now() - t0;
+    }
+    return -1;
   };
 
   window.__cnn = H;
