@@ -72,12 +72,17 @@ OUTPUT_IMAGE = ".jp-OutputArea-output img"
 # Kernel code (for ``kernel_exec``): the explorer shown as ``dom_id``, the key of the frame its
 # controls select and the SHA-1 of that frame's RGBA pixels as the page composes them.
 KERNEL_FRAME = (
-    "import hashlib as _h, json as _j, numpy as _np\n"
-    "from cnnlessons.explorers.base import _alive as _a\n"
-    "_e = next(x for x in list(_a) if x.dom_id == {dom_id!r})\n"
-    "_f = (_e.frame() * 255).round().astype(_np.uint8)\n"
-    "print(_j.dumps({{'key': _e._key(), 'sha1': _h.sha1(_f.tobytes()).hexdigest(),\n"
-    "                 'tiles': ' '.join(map(str, _e._frames[_e._key()]))}}))"
+    "def _frame_now():  # one statement: nothing can change the controls half way\n"
+    "    import hashlib, json, numpy as np\n"
+    "    from cnnlessons.explorers.base import _alive\n"
+    "    e = next(x for x in list(_alive) if x.dom_id == {dom_id!r})\n"
+    "    with e._lock:  # widget messages may be handled on another thread\n"
+    "        key = e._key()\n"
+    "        f = (e.frame() * 255).round().astype(np.uint8)\n"
+    "        tiles = ' '.join(map(str, e._frames[key]))\n"
+    "    return json.dumps({{'key': key, 'sha1': hashlib.sha1(f.tobytes()).hexdigest(),\n"
+    "                       'tiles': tiles}})\n"
+    "print(_frame_now())"
 )
 # Kernel code: per click region of explorer ``dom_id``, a cell whose click changes a control.
 KERNEL_CLICKS = (
@@ -640,6 +645,44 @@ def canvas_digest(page, canvas_sel: str) -> str:
         }""",
         canvas_sel,
     )
+
+
+def frame_difference(page, dom_id: str, folder) -> dict:
+    """Where the canvas of explorer ``dom_id`` differs from the kernel's frame (for a failing
+    test): both saved as PNG in ``folder``; returns the differing box and pixel count."""
+    import base64
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    url = page.evaluate(
+        "(s) => document.querySelector(s).toDataURL('image/png')", f".{dom_id} {PICTURE_CANVAS}"
+    )
+    shown = np.asarray(Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))))
+    code = (
+        "import base64 as _b, io as _i, numpy as _np\n"
+        "from PIL import Image as _I\n"
+        "from cnnlessons.explorers.base import _alive as _a\n"
+        f"_e = next(x for x in list(_a) if x.dom_id == {dom_id!r})\n"
+        "_o = _i.BytesIO(); _I.fromarray((_e.frame() * 255).round().astype(_np.uint8))"
+        ".save(_o, format='png'); print(_b.b64encode(_o.getvalue()).decode())"
+    )
+    kernel = np.asarray(Image.open(io.BytesIO(base64.b64decode(kernel_exec(page, code)))))
+    Path(folder).mkdir(exist_ok=True)
+    Image.fromarray(shown).save(Path(folder) / f"{dom_id}-page.png")
+    Image.fromarray(kernel).save(Path(folder) / f"{dom_id}-kernel.png")
+    if shown.shape != kernel.shape:
+        return {"shapes": [shown.shape, kernel.shape]}
+    differs = (shown != kernel).any(axis=2)
+    rows, cols = np.flatnonzero(differs.any(axis=1)), np.flatnonzero(differs.any(axis=0))
+    if rows.size == 0:
+        return {"pixels": 0}
+    return {
+        "pixels": int(differs.sum()),
+        "box": [int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1],
+        "max": int(np.abs(shown.astype(int) - kernel.astype(int)).max()),
+    }
 
 
 def watch_pictures(page) -> None:

@@ -129,6 +129,9 @@ def bare_reprs(page) -> list[str]:
 def assert_shows_the_kernels_frame(page, dom_id: str, what: str) -> None:
     """The canvas settles on the frame the kernel's controls select, pixel for pixel."""
     picture = f".{dom_id} .cnnl-picture"
+    # the kernel idle and the picture still for a moment: a chain of changes (a preset
+    # setting sliders) has run to its end
+    page.evaluate("(s) => window.__cnn.settle(s, 300, 15000)", picture)
     kernel = json.loads(h.kernel_exec(page, h.KERNEL_FRAME.format(dom_id=dom_id)))
     page.wait_for_function(
         "([s, k]) => document.querySelector(s).dataset.frame === k",
@@ -137,9 +140,12 @@ def assert_shows_the_kernels_frame(page, dom_id: str, what: str) -> None:
     )
     shown = h.canvas_digest(page, f"{picture} canvas")
     tiles = page.evaluate("(s) => document.querySelector(s).dataset.tiles", picture)
-    assert (shown, tiles) == (kernel["sha1"], kernel["tiles"]), (
-        f"{what}: the page does not show the kernel's frame {kernel['key']}"
-    )
+    if (shown, tiles) != (kernel["sha1"], kernel["tiles"]):
+        where = h.frame_difference(page, dom_id, ARTIFACTS)
+        raise AssertionError(
+            f"{what}: the page does not show the kernel's frame {kernel['key']} "
+            f"(tiles {tiles!r} / {kernel['tiles']!r}; differing pixels: {where})"
+        )
 
 
 @pytest.mark.parametrize("opened", NOTEBOOKS, indirect=True)

@@ -29,10 +29,12 @@ the pixels of the frame the page shows, so tests drive an explorer without a bro
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import io
 import itertools
 import math
+import threading
 import time
 import weakref
 from contextlib import ExitStack
@@ -53,6 +55,9 @@ MAX_FRAMES = 400
 SYNC_BUDGET = 0.6
 #: "blit" renderer: frames drawn ahead, this many steps either way along each control
 NEIGHBOURS = 3
+#: seconds of background drawing between two looks at the kernel's messages (a frame the
+#: page asks for waits at most this long)
+BACKGROUND_SLICE = 0.03
 _ids = itertools.count()
 _alive: weakref.WeakSet = weakref.WeakSet()
 
@@ -74,6 +79,19 @@ def decode_png(data: bytes) -> np.ndarray:
 
     with Image.open(io.BytesIO(data)) as image:
         return np.asarray(image.convert("RGB"))
+
+
+def _locked(method):
+    """Run ``method`` holding the explorer's lock: a kernel may handle widget messages and
+    run background callbacks on different threads, and one figure must not be drawn by two
+    at once (that mixed the artists of two frames into one)."""
+
+    @functools.wraps(method)
+    def run(self, *args, **kwargs):
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return run
 
 
 def finish_all() -> None:
@@ -116,6 +134,7 @@ class Explorer:
         from .picture import Picture
 
         self.renderer = _checks.choice(renderer, "renderer", RENDERERS)
+        self._lock = threading.RLock()
         self.controls = dict(controls)
         #: the controls whose every combination the frames renderer draws
         self.frame_controls = (
@@ -352,9 +371,12 @@ class Explorer:
             combos.sort(key=lambda c: c[0])
             keys = [self._join(r[n] for n in self._names) for _, r in combos]
         else:
+            # the control moved last first (a drag goes on along it), then the others
+            moved = getattr(self, "_moved", None)
+            names = sorted(self._names, key=lambda n: n != moved)
             keys = []
             for step in range(1, NEIGHBOURS + 1):
-                for name in self._names:
+                for name in names:
                     values = self._raw_values(name)
                     for i in (at[name] + step, at[name] - step):
                         if 0 <= i < len(values):
@@ -389,11 +411,12 @@ class Explorer:
             self._scheduled = True
             loop.call_soon(self._background, loop)
 
+    @_locked
     def _background(self, loop) -> None:
-        """Draw queued frames for about 100 ms, send them, then let the kernel handle
-        messages (moving a control does not need it: the page has the frames)."""
+        """Draw queued frames for about ``BACKGROUND_SLICE``, send them, then let the kernel
+        handle messages (a control moved, a frame the page asks for)."""
         self._scheduled = False
-        drawn = self._draw_queue(budget=0.1)
+        drawn = self._draw_queue(budget=BACKGROUND_SLICE)
         if drawn:
             self._send(drawn)
         if self._queue:
@@ -407,6 +430,7 @@ class Explorer:
         """How many frames are still to be drawn (0 once every one planned is ready)."""
         return len(self._queue)
 
+    @_locked
     def finish_frames(self) -> None:
         """Draw every frame still pending, now, and put them in the widget's state."""
         if self._draw_queue():
@@ -415,6 +439,7 @@ class Explorer:
             self._sync()
 
     # -- changes -------------------------------------------------------------------------
+    @_locked
     def _on_change(self, change) -> None:
         if self._recording:
             return
@@ -434,10 +459,12 @@ class Explorer:
             self.updates += 1
             self._send([key])
         name = next(n for n, c in self.controls.items() if c is change["owner"])
+        self._moved = name
         if self.renderer == "blit" or name not in self.frame_controls:
             self._plan()
             self._schedule()
 
+    @_locked
     def _on_msg(self, widget, content, buffers) -> None:
         """The page asks for a frame it does not have: draw it now."""
         if not isinstance(content, dict) or content.get("type") != "need":
@@ -456,6 +483,7 @@ class Explorer:
         self._send([key])
 
     # -- what the page shows -------------------------------------------------------------
+    @_locked
     def frame(self, index=None) -> np.ndarray:
         """The RGBA pixels (floats in [0, 1]) of a frame as the page paints it from its
         tiles: by default the one the controls select; ``index`` picks one by the positions
@@ -496,6 +524,7 @@ class Explorer:
         return list(self._frames)
 
     # -- clicks --------------------------------------------------------------------------
+    @_locked
     def on_click(self, axes, handler) -> None:
         """Make a click on a data cell (row, col) of ``axes`` call ``handler(row, col)``,
         which sets controls. On the page the click is answered in the browser: the handler

@@ -21,7 +21,7 @@ function storeOf(model) {
   let s = stores.get(model);
   if (s) return s;
   s = {
-    tiles: new Map(), // id -> DataView | ArrayBuffer of PNG bytes
+    tiles: new Map(), // id -> Blob of PNG bytes
     boxes: new Map(), // id -> [x, y] in canvas pixels
     frames: new Map(), // key -> [tile ids]
     decoded: new Map(), // id -> ImageBitmap (LRU order)
@@ -30,7 +30,12 @@ function storeOf(model) {
     listeners: new Set(),
   };
   s.merge = (frames, boxes, tiles) => {
-    for (const [id, bytes] of Object.entries(tiles || {})) s.tiles.set(Number(id), bytes);
+    // each tile kept as an immutable Blob of its own (a view may share a message's buffer)
+    for (const [id, bytes] of Object.entries(tiles || {})) {
+      if (!s.tiles.has(Number(id))) {
+        s.tiles.set(Number(id), new Blob([bytes], { type: "image/png" }));
+      }
+    }
     for (const [id, box] of Object.entries(boxes || {})) s.boxes.set(Number(id), box);
     for (const [key, ids] of Object.entries(frames || {})) s.frames.set(key, ids);
     for (const f of s.listeners) f();
@@ -48,9 +53,8 @@ function storeOf(model) {
     const ready = s.bitmap(id);
     if (ready) return Promise.resolve(ready);
     if (s.decoding.has(id)) return s.decoding.get(id);
-    const bytes = s.tiles.get(id);
-    if (!bytes) return Promise.reject(new Error("no tile " + id));
-    const blob = new Blob([bytes], { type: "image/png" });
+    const blob = s.tiles.get(id);
+    if (!blob) return Promise.reject(new Error("no tile " + id));
     const p = createImageBitmap(blob, {
       premultiplyAlpha: "none",
       colorSpaceConversion: "none",
@@ -70,9 +74,9 @@ function storeOf(model) {
     return p;
   };
   s.merge(model.get("frames"), model.get("boxes"), model.get("tiles"));
-  model.on("change:frames", () =>
-    s.merge(model.get("frames"), model.get("boxes"), model.get("tiles")),
-  );
+  // the state may bring new tiles without new frames (and the other way round): merge all
+  const fromState = () => s.merge(model.get("frames"), model.get("boxes"), model.get("tiles"));
+  for (const name of ["frames", "boxes", "tiles"]) model.on(`change:${name}`, fromState);
   model.on("msg:custom", (msg, buffers) => {
     if (!msg || msg.type !== "frames") return;
     const tiles = {};
