@@ -65,6 +65,11 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
+try:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+except ImportError:  # pragma: no cover - the browser tests skip without Playwright
+    PlaywrightTimeout = TimeoutError
+
 # CSS selectors for pictures: an explorer's canvas, an image in a cell's output (baseline).
 PICTURE_CANVAS = ".cnnl-picture canvas"
 OUTPUT_IMAGE = ".jp-OutputArea-output img"

@@ -133,11 +133,17 @@ def assert_shows_the_kernels_frame(page, dom_id: str, what: str) -> None:
     # setting sliders) has run to its end
     page.evaluate("(s) => window.__cnn.settle(s, 300, 15000)", picture)
     kernel = json.loads(h.kernel_exec(page, h.KERNEL_FRAME.format(dom_id=dom_id)))
-    page.wait_for_function(
-        "([s, k]) => document.querySelector(s).dataset.frame === k",
-        arg=[picture, kernel["key"]],
-        timeout=15_000,
-    )
+    try:
+        page.wait_for_function(
+            "([s, k]) => document.querySelector(s).dataset.frame === k",
+            arg=[picture, kernel["key"]],
+            timeout=15_000,
+        )
+    except h.PlaywrightTimeout:
+        shown = page.evaluate("(s) => document.querySelector(s).dataset.frame", picture)
+        raise AssertionError(
+            f"{what}: the page shows frame {shown!r}, never the kernel's {kernel['key']!r}"
+        ) from None
     shown = h.canvas_digest(page, f"{picture} canvas")
     tiles = page.evaluate("(s) => document.querySelector(s).dataset.tiles", picture)
     if (shown, tiles) != (kernel["sha1"], kernel["tiles"]):

@@ -325,10 +325,11 @@ class Explorer:
         if key in self._queue:
             self._queue.remove(key)
 
-    def _send(self, keys: list) -> None:
-        """Send frames drawn after the widget's state was set, with the tiles they add."""
+    def _send(self, keys: list, *, again: bool = False) -> None:
+        """Send frames drawn after the widget's state was set, with the tiles they add
+        (``again``: with all their tiles, for a page that asks for a frame it lacks)."""
         frames = {k: self._frames[k] for k in keys}
-        new = sorted({t for ids in frames.values() for t in ids} - self._sent)
+        new = sorted({t for ids in frames.values() for t in ids} - (set() if again else self._sent))
         self._sent.update(new)
         self._unsynced = True
         self.picture.send(
@@ -480,7 +481,9 @@ class Explorer:
         if key not in self._frames:
             self._store(key, self._draw(values))
             self._draw(self.values)
-        self._send([key])
+            self._send([key])
+        else:  # sent before, yet the page lacks it: send it whole
+            self._send([key], again=True)
 
     # -- what the page shows -------------------------------------------------------------
     @_locked

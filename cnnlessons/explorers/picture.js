@@ -133,7 +133,7 @@ async function render({ model, el }) {
   const controls = await controlsOf(model);
   let painted = null; // key of the frame on the canvas
   let wanted = null;
-  const asked = new Set();
+  const asked = new Map(); // key -> when it was asked for
 
   const keyOf = (values) => values.map(String).join(",");
   const current = () => controls.map((c) => c.model.get(c.trait));
@@ -191,8 +191,9 @@ async function render({ model, el }) {
     wanted = key;
     const ids = s.frames.get(key);
     if (!ids) {
-      if (!asked.has(key)) {
-        asked.add(key);
+      // ask the kernel (again after a second: an answer lost must not leave it stuck)
+      if (!asked.has(key) || performance.now() - asked.get(key) > 1000) {
+        asked.set(key, performance.now());
         try {
           model.send({ type: "need", key });
         } catch (e) {
@@ -218,6 +219,10 @@ async function render({ model, el }) {
   const onChange = () => paint();
   for (const c of controls) c.model.on(`change:${c.trait}`, onChange);
   s.listeners.add(onChange);
+  // while a frame is missing, look again now and then (it is asked for again after 1 s)
+  const retry = setInterval(() => {
+    if (wanted !== painted) paint();
+  }, 500);
 
   // clicks on declared regions set controls, in the browser
   const regions = model.get("clicks") || [];
@@ -267,6 +272,7 @@ async function render({ model, el }) {
   return () => {
     for (const c of controls) c.model.off(`change:${c.trait}`, onChange);
     s.listeners.delete(onChange);
+    clearInterval(retry);
   };
 }
 
