@@ -89,6 +89,16 @@ KERNEL_FRAME = (
     "                       'tiles': tiles}})\n"
     "print(_frame_now())"
 )
+# Kernel code: SHA-1 of the RGBA pixels of the frame ``key`` of explorer ``dom_id``.
+KERNEL_FRAME_OF = (
+    "def _frame_of():\n"
+    "    import hashlib, numpy as np\n"
+    "    from cnnlessons.explorers.base import _alive\n"
+    "    e = next(x for x in list(_alive) if x.dom_id == {dom_id!r})\n"
+    "    f = (e.frame(key={key!r}) * 255).round().astype(np.uint8)\n"
+    "    return hashlib.sha1(f.tobytes()).hexdigest()\n"
+    "print(_frame_of())"
+)
 # Kernel code: per click region of explorer ``dom_id``, a cell whose click changes a control.
 KERNEL_CLICKS = (
     "import json as _j\n"

@@ -487,12 +487,14 @@ class Explorer:
 
     # -- what the page shows -------------------------------------------------------------
     @_locked
-    def frame(self, index=None) -> np.ndarray:
+    def frame(self, index=None, *, key: str | None = None) -> np.ndarray:
         """The RGBA pixels (floats in [0, 1]) of a frame as the page paints it from its
         tiles: by default the one the controls select; ``index`` picks one by the positions
         of the frame controls' values (an int for one frame control, a tuple for several),
-        the other controls as they are."""
-        if index is None:
+        the other controls as they are; ``key`` picks one by its key (``frame_keys``)."""
+        if key is not None:
+            self._values_of(key)  # a key of this explorer's controls, or a ValueError
+        elif index is None:
             key = self._key()
         else:
             index = index if isinstance(index, tuple) else (index,)

@@ -189,6 +189,7 @@ async function render({ model, el }) {
     const values = current();
     const key = keyOf(values);
     wanted = key;
+    el.dataset.wanted = key; // the frame the page's controls select
     const ids = s.frames.get(key);
     if (!ids) {
       // ask the kernel (again after a second: an answer lost must not leave it stuck)
