@@ -214,8 +214,8 @@ def test_no_picture_is_ever_empty_even_when_a_control_moves_at_once(opened):
     watched = page.evaluate("() => window.__cnn.watched")
     for explorer in explorers:
         record = watched[explorer["id"]]
-        assert record["firstMs"] is not None and record["firstMs"] < 1000, record
-        assert record["emptyAfterFirst"] == 0, record
+        assert record["firstMs"] is not None and record["firstMs"] < 1000, (explorer, record)
+        assert record["emptyAfterFirst"] == 0, (explorer, record)
         assert_shows_the_kernels_frame(page, explorer["id"], "after a move at once")
     assert h.collect_errors(page) == []
     assert page.exceptions == []
