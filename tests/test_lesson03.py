@@ -144,7 +144,8 @@ def test_every_kind_and_dims_shows_weight_indices(matrix_explorer):
             n = uses.get((dims, kind), 1)
             assert (e.uses == n).all()
             assert f"each weight used {n} time" in e.usage.get_text()
-    assert sorted(e._images) == list(itertools.product(range(2), range(4)))  # dims x kind
+    # a frame for every kind x dims (keys by index: kind, dims)
+    assert sorted(e.frame_keys) == [f"{k},{d}" for k, d in itertools.product(range(4), range(2))]
 
 
 def test_every_frame_differs_and_matches_its_kind(matrix_explorer):

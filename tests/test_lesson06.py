@@ -170,7 +170,7 @@ def test_feature_maps_figure():
 
 def test_growth_explorer_every_frame():
     e = GrowthExplorer()
-    assert len(e._images) == 6 * len(rl.PRESETS) <= MAX_FRAMES
+    assert len(e.frame_keys) == 6 * len(rl.PRESETS) <= MAX_FRAMES
     c = e.controls
     for name, depth in itertools.product(c["stack"].options, c["depth"].options):
         c["stack"].value, c["depth"].value = name, depth
@@ -198,7 +198,7 @@ def test_stride_explorer():
 
 def test_erf_explorer():
     e = ERFExplorer(k=3, n=4)
-    assert len(e._images) == 16
+    assert len(e.frame_keys) == 16
     for n in range(1, 17):
         e.controls["n"].value = n
         np.testing.assert_allclose(e.profile, rl.impulse_response(n, 3))
@@ -208,7 +208,7 @@ def test_erf_explorer():
 
 def test_features_explorer():
     e = FeaturesExplorer()
-    assert len(e._images) == len(SPOTS) * 9 <= MAX_FRAMES
+    assert len(e.frame_keys) == len(SPOTS) * 9 <= MAX_FRAMES
     maps = feat.feature_maps(feat.shapes_image())
     c = e.controls
     for spot, feature in itertools.product(c["spot"].options, c["feature"].options):

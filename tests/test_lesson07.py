@@ -83,7 +83,7 @@ def shifter():
 
 def test_shift_explorer_controls_drive_the_figure(shifter):
     e = shifter
-    assert len(e._images) == 3 * 3 * 2 <= MAX_FRAMES
+    assert len(e.frame_keys) == 3 * 3 * 2 <= MAX_FRAMES
     assert ShiftExplorer.__init__.__defaults__[-1] == "zeros"
     for kernel in ("blur 5×5", "vertical edge 3×3"):
         e.controls["kernel"].value = kernel  # redraws every frame
@@ -110,7 +110,7 @@ def test_shift_explorer_frames_differ_where_the_difference_does(shifter):
 
 def test_stride_explorer_even_shifts_match_odd_shifts_do_not():
     e = StrideShiftExplorer()
-    assert len(e._images) == 16
+    assert len(e.frame_keys) == 16
     for stride, d in itertools.product((1, 2), range(8)):
         e.controls["stride"].value, e.controls["d"].value = stride, d
         if d % stride == 0:

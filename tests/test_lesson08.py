@@ -84,7 +84,7 @@ def pooler():
 
 def test_pooling_explorer_counts_match_the_numerics(pooler):
     e = pooler
-    assert len(e._images) == 4 * 5
+    assert len(e.frame_keys) == 4 * 5
     for d, w in itertools.product(range(4), range(1, 6)):
         e.controls["d"].value, e.controls["width"].value = d, w
         moved = np.roll(FIGURE_9_8_ROW, d)
@@ -100,7 +100,7 @@ def aliaser():
 
 def test_aliasing_explorer_the_classic_example(aliaser):
     e = aliaser
-    assert len(e._images) == 4 * 5
+    assert len(e.frame_keys) == 4 * 5
     e.controls["filter"].value, e.controls["d"].value = 1, 0
     np.testing.assert_array_equal(e.output, [0, 1, 0, 1])
     e.controls["d"].value = 1

@@ -1,6 +1,10 @@
-"""Explorers: widgets wired to figures, for the notebooks (see ``base`` for the engine)."""
+"""Explorers: widgets wired to one figure each, for the notebooks.
 
-from .base import MAX_FRAMES, RENDERERS, Explorer
+The engine is ``base`` (``Explorer``: frames of tiles, clicks), ``blitting`` (redraw only what
+changed) and ``picture`` (the anywidget that paints frames in the page, ``picture.js``).
+"""
+
+from .base import MAX_FRAMES, RENDERERS, Explorer, finish_all
 from .channels import ChannelsExplorer
 from .connections import ConnectionsExplorer, DependencyExplorer
 from .convolution import OutputSizeExplorer, PhotoExplorer
@@ -34,4 +38,5 @@ __all__ = [
     "StridePlacementExplorer",
     "StrideShiftExplorer",
     "WeightMatrixExplorer",
+    "finish_all",
 ]

@@ -30,16 +30,24 @@ class PhotoExplorer(Explorer):
     """The same 3x3 kernels on a real photograph: input, kernel and output side by side.
 
     Control ``kernel`` (a menu over ``KERNELS``); each kernel's output is drawn once and the
-    menu swaps pictures in the browser. Outputs of the edge kernels (weights summing to 0) are
+    menu swaps pictures in the browser. ``step`` (1 to 16) keeps every step-th pixel of the
+    600 x 512 photo. Outputs of the edge kernels (weights summing to 0) are
     signed: red positive, blue negative, white zero. The others are shown in grey.
     """
 
     figsize = (9.4, 3.9)
 
+    STEP_RANGE = (1, 16)  # every pixel (600 x 512) to every 16th (38 x 32)
+
     def __init__(self, kernel: str = "vertical edge", step: int = 2):
         import ipywidgets as widgets
 
         _checks.choice(kernel, "kernel", tuple(KERNELS))
+        lo, hi = self.STEP_RANGE
+        if not lo <= _checks.integer(step, "step", minimum=lo) <= hi:
+            raise ValueError(
+                f"step must be between {lo} (every pixel of the photo) and {hi}, got {step}"
+            )
         self.x = grace_hopper(step=step)
         menu = widgets.Dropdown(options=list(KERNELS), value=kernel, description="kernel")
         super().__init__({"kernel": menu}, renderer="frames", frame_control="kernel")
