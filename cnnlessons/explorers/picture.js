@@ -185,6 +185,24 @@ async function render({ model, el }) {
     }
   }
 
+  function paintNearest(key) {
+    // the drawn frame whose controls differ least from `key`, marked as being drawn
+    const want = key.split(",");
+    let best = null;
+    let bestDistance = Infinity;
+    for (const other of s.frames.keys()) {
+      const d = other.split(",").reduce((n, v, k) => n + (v !== want[k]), 0);
+      if (d < bestDistance) [best, bestDistance] = [other, d];
+    }
+    if (best === null) return;
+    const ids = s.frames.get(best);
+    Promise.all(ids.map((id) => s.decode(id)))
+      .then((bitmaps) => {
+        if (painted === null && draw(best, bitmaps)) badge.style.display = "block";
+      })
+      .catch(() => {});
+  }
+
   function paint() {
     const values = current();
     const key = keyOf(values);
@@ -202,6 +220,7 @@ async function render({ model, el }) {
         }
       }
       if (painted !== key) badge.style.display = "block";
+      if (painted === null) paintNearest(key); // never an empty picture while it comes
       return;
     }
     const ready = ids.map((id) => s.bitmap(id));
