@@ -240,7 +240,7 @@ def test_seed_numbers(counter):
 
 def test_presets_move_the_sliders_and_d2l_stands_apart():
     e = ParameterCountExplorer(height=10, width=12, channels=1, filters=2, kernel=3)
-    e.controls["preset"].value = "seed"
+    e.controls["preset"].value = "lecture"
     assert {n: e.controls[n].value for n in SLIDER_RANGES} == {
         "height": 32, "width": 32, "channels": 3, "filters": 6, "kernel": 5}  # fmt: skip
     assert (e.conv, e.dense) == (456, 14_455_392)
@@ -252,7 +252,7 @@ def test_presets_move_the_sliders_and_d2l_stands_apart():
     assert e.controls["preset"].value == "custom"
     assert not any(e.controls[n].disabled for n in SLIDER_RANGES)
     assert (e.dense, e.conv) == expected(32, 32, 3, 6, 3)
-    e.controls["preset"].value = "seed"
+    e.controls["preset"].value = "lecture"
     e.controls["filters"].value = 7
     assert e.controls["preset"].value == "custom" and e.conv == 7 * 76
     assert ParameterCountExplorer(preset="d2l").dense_weights == 10**12
@@ -284,7 +284,7 @@ def test_every_slider_over_its_range_and_random_combinations(counter):
         values = {n: rng.randint(lo, hi) for n, (lo, hi) in SLIDER_RANGES.items()}
         counter.controls["preset"].value = rng.choice(counter.controls["preset"].options)[1]
         set_sliders(counter, **values)
-        assert counter.controls["preset"].value in ("custom", "seed")
+        assert counter.controls["preset"].value in ("custom", "lecture")
         assert (counter.dense, counter.conv) == expected(*values.values())
 
 
@@ -302,7 +302,7 @@ def test_slider_moves_never_redraw_everything(counter):
 
 STEPS = [
     [("height", 7), ("preset", "d2l"), ("kernel", 1)],
-    [("preset", "seed"), ("width", 64), ("filters", 16)],
+    [("preset", "lecture"), ("width", 64), ("filters", 16)],
 ]
 
 

@@ -146,10 +146,10 @@ class WeightMatrixExplorer(Explorer):
 #: the presets of ``ParameterCountExplorer``: menu label -> key
 PRESETS = {
     "custom": "custom",
-    "seed: 32×32×3 → six 5×5 filters": "seed",
+    "the lecture: 32×32×3 → six 5×5 filters": "lecture",
     "d2l: 1000×1000 → 1000×1000": "d2l",
 }
-SEED = {"height": 32, "width": 32, "channels": 3, "filters": 6, "kernel": 5}
+LECTURE = {"height": 32, "width": 32, "channels": 3, "filters": 6, "kernel": 5}
 #: d2l §7.1: a 1000x1000 one-channel image to a 1000x1000 hidden representation; the
 #: convolution is d2l's local, shared version with Δ = 1: a 3x3 kernel, padding 1 ("same")
 D2L = {"height": 1000, "width": 1000, "channels": 1, "filters": 1, "kernel": 3, "padding": 1}
@@ -164,7 +164,7 @@ class ParameterCountExplorer(Explorer):
     the dense layer maps the same input to an output of that size). Biases included.
 
     Controls: ``height``, ``width``, ``channels``, ``filters``, ``kernel`` (sliders) and
-    ``preset``: "seed" moves the sliders to seed 000's 32x32x3 input with six 5x5 filters
+    ``preset``: "lecture" moves the sliders to the lecture's 32x32x3 input with six 5x5 filters
     (456 against 14,455,392); "d2l" is beyond the sliders (d2l §7.1: a 1000x1000 image to a
     1000x1000 hidden layer, 10^12 dense weights; the convolution is 3x3 with "same" padding),
     so the sliders are greyed out and the picture shows that case; moving any slider (or
@@ -213,10 +213,10 @@ class ParameterCountExplorer(Explorer):
         controls["preset"].value = preset
 
     def _on_preset(self, change) -> None:
-        if change["new"] == "seed":
+        if change["new"] == "lecture":
             self._applying = True
             try:
-                for name, value in SEED.items():
+                for name, value in LECTURE.items():
                     self.controls[name].value = value
             finally:
                 self._applying = False
@@ -227,7 +227,7 @@ class ParameterCountExplorer(Explorer):
         preset = self.controls["preset"]
         if self._applying or preset.value == "custom":
             return
-        if preset.value == "d2l" or any(self.controls[n].value != v for n, v in SEED.items()):
+        if preset.value == "d2l" or any(self.controls[n].value != v for n, v in LECTURE.items()):
             preset.value = "custom"
 
     def build(self, fig) -> None:
