@@ -267,3 +267,21 @@ def test_make_present_serves_a_lesson_with_its_explorers_and_no_code(voila_menu,
             page.screenshot(path=str(ARTIFACTS / "present-failure.png"), full_page=True)
             (ARTIFACTS / "present-voila.log").write_text(log.read_text(errors="replace"))
             raise
+
+
+# ----------------------------------------------------------------------------- the guide
+def test_the_teachers_guide_covers_every_lesson_and_the_readme_points_to_it():
+    guide = (ROOT / "docs" / "teaching.md").read_text()
+    headings = re.findall(r"^## (\d\d) · .* — (?:about )?\d+ (?:to \d+ )?minutes", guide, re.M)
+    lessons = {p.name[:2] for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")}
+    assert lessons <= set(headings), "a lesson without a section (with its time) in the guide"
+    for section in re.split(r"^## ", guide, flags=re.M)[1:]:
+        if re.match(r"\d\d · ", section):
+            assert "**Live demonstrations**" in section and "**Misconceptions:**" in section
+    for topic in ("make present", "Presentation Mode", "zoom", "Resetting an explorer"):
+        assert topic.lower() in guide.lower(), topic
+    readme = (ROOT / "README.md").read_text()
+    teachers = readme.split("## For teachers", 1)[1].split("\n## ", 1)[0]
+    assert "make present" in teachers and "make present LESSON=01" in teachers
+    assert "docs/teaching.md" in teachers
+    assert "make lab" in readme and "make test" in readme  # the learner's two commands

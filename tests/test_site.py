@@ -355,3 +355,11 @@ def test_the_site_works_offline_in_a_browser(served, request):
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "site-failure.png"), full_page=True)
             raise
+
+
+def test_the_readme_links_the_web_edition_and_says_how_to_publish_it():
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("### The web edition", 1)[1].split("\n#", 1)[0]
+    assert re.search(r"\]\(https://[^)]+\)", section), "a link to where the site is published"
+    assert "make site" in section and "site/" in section
+    assert "publish" in section
