@@ -552,8 +552,13 @@ def main(argv=None) -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "site")
     parser.add_argument("--jobs", type=int, default=int(os.environ.get("SITE_JOBS", 2)))
     parser.add_argument("--only", nargs="*", help="lesson numbers, e.g. 00 03")
+    parser.add_argument(
+        "notebooks", nargs="*", type=Path, help="notebooks to build (default: every lesson)"
+    )
     args = parser.parse_args(argv)
-    notebooks = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    notebooks = [p.resolve() for p in args.notebooks] or sorted(
+        (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")
+    )
     if args.only:
         notebooks = [p for p in notebooks if p.name[:2] in args.only]
         if not notebooks:
