@@ -362,7 +362,7 @@ def note_output(binder_url: str):
         "display_data",
         data={
             "text/html": (
-                '<p class="cnnl-static-note">&#9432; '
+                '<p class="cnnl-static-note">'
                 f'<a href="{html.escape(binder_url)}">{html.escape(NOTE)}</a></p>'
             ),
             "text/plain": NOTE,
@@ -373,8 +373,8 @@ def note_output(binder_url: str):
 def freeze_notebook(nb, binder_url: str) -> dict:
     """Make the executed notebook's widget state static (see ``make_static``) and put the
     note under every widget view that holds something frozen. Returns what was found, for
-    the build's summary and the tests: {"explorers": n, "live": n, "frozen": n, "picture":
-    first picture of the lesson (bytes) or None}."""
+    the build's summary and the tests: {"explorers": n, "live": n, "frozen": n, "pictures":
+    the lesson's pictures in order (figures and what each widget view shows, as bytes)}."""
     widgets = nb.metadata.get("widgets", {}).get(WIDGET_STATE)
     state = widgets["state"] if widgets else {}
     missing = frame_images_missing(state)
@@ -383,7 +383,7 @@ def freeze_notebook(nb, binder_url: str) -> dict:
     static, frozen = make_static(state)
     if widgets:
         widgets["state"] = static
-    found = {"explorers": 0, "live": 0, "frozen": 0, "picture": None}
+    found = {"explorers": 0, "live": 0, "frozen": 0, "pictures": []}
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
@@ -391,13 +391,14 @@ def freeze_notebook(nb, binder_url: str) -> dict:
         for out in cell.get("outputs", []):
             outputs.append(out)
             data = out.get("data", {})
-            if found["picture"] is None and "image/png" in data:
-                found["picture"] = base64.b64decode(data["image/png"])
+            if "image/png" in data:
+                found["pictures"].append(base64.b64decode(data["image/png"]))
             if WIDGET_VIEW not in data:
                 continue
             root = data[WIDGET_VIEW]["model_id"]
-            if found["picture"] is None:
-                found["picture"] = shown_picture(static, root)
+            picture = shown_picture(static, root)
+            if picture:
+                found["pictures"].append(picture)
             tree = subtree(static, root)
             explorer = "cnnl-explorer" in static.get(root, {}).get("state", {}).get(
                 "_dom_classes", []
@@ -513,9 +514,9 @@ def build(out: Path, notebooks: list[Path], jobs: int) -> list[dict]:
     copy_assets(out)
     binder = binder_base()
     table = lesson_table()
-    env_jobs = max(1, min(jobs, len(notebooks)))
-    lessons = []
-    with ProcessPoolExecutor(env_jobs) as pool:
+    workers = max(1, min(jobs, len(notebooks)))
+    lessons, used = [], set()
+    with ProcessPoolExecutor(workers) as pool:
         for path, text, seconds in pool.map(execute, [str(p) for p in notebooks]):
             path = Path(path)
             nb = nbformat.reads(text, as_version=4)
@@ -525,15 +526,18 @@ def build(out: Path, notebooks: list[Path], jobs: int) -> list[dict]:
             found = freeze_notebook(nb, url)
             page = path.stem + ".html"
             (out / page).write_text(export_html(nb, path.stem, nav_bar(number, title, url)))
-            if found["picture"]:
-                (out / "pictures" / f"{number}.png").write_bytes(thumbnail(found["picture"]))
+            # the lesson's first picture that no earlier lesson shows on the map
+            fresh = [p for p in found.pop("pictures") if p not in used] or [None]
+            if fresh[0]:
+                used.add(fresh[0])
+                (out / "pictures" / f"{number}.png").write_bytes(thumbnail(fresh[0]))
             lessons.append(
                 {
                     "number": number,
                     "title": title,
                     "page": page,
                     **found,
-                    "picture": bool(found["picture"]),
+                    "picture": bool(fresh[0]),
                     "seconds": round(seconds, 1),
                 }
             )
