@@ -100,6 +100,22 @@ def test_a_slider_a_custom_widget_reads_stays_live():
     assert frozen == {"b2"}
 
 
+def test_a_custom_picture_missing_frames_leaves_its_sliders_to_the_kernel():
+    """The anywidget engine's picture: a frame per combination of its controls' values; with
+    one missing, the page could not show it, so its sliders are disabled (and noted)."""
+    controls = [{"ref": ref("a1"), "trait": "value", "values": [0, 1, 2]},
+                {"ref": ref("b2"), "trait": "index", "values": ["x", "y"]}]  # fmt: skip
+    frames = {f"{v},{w}": [0] for v in range(3) for w in "xy"}
+    state = {
+        "a1": control(),
+        "b2": control("DropdownModel"),
+        "c3": model("anywidget", "AnyModel", controls=controls, frames=frames),
+    }
+    assert build_site.make_static(state)[1] == set()
+    del state["c3"]["state"]["frames"]["2,y"]
+    assert build_site.make_static(state)[1] == {"a1", "b2"}
+
+
 def test_a_canvas_becomes_its_picture_and_its_toolbar_goes():
     picture = png_of((200, 30, 30))
     url = "data:image/png;base64," + base64.b64encode(picture).decode()

@@ -27,6 +27,7 @@ import copy
 import html
 import io
 import json
+import math
 import os
 import re
 import shutil
@@ -201,9 +202,26 @@ def is_control(model: dict) -> bool:
     return "disabled" in model["state"]
 
 
+def frames_complete(model: dict) -> bool:
+    """Whether a custom picture holds a frame for every combination of its controls.
+
+    The anywidget engine (cnnlessons.explorers.picture) keeps ``controls`` (each with the
+    ``values`` it can take) and ``frames`` (one per combination drawn) in its state; a page
+    without a kernel cannot ask for a frame that is missing. Other custom widgets: True."""
+    state = model["state"]
+    controls, frames = state.get("controls"), state.get("frames")
+    if not isinstance(controls, list) or not isinstance(frames, dict):
+        return True
+    combinations = math.prod(
+        len(c.get("values") or [None]) for c in controls if isinstance(c, dict)
+    )
+    return len(frames) >= combinations
+
+
 def live_controls(state: dict) -> set[str]:
     """Controls something in the page listens to without a kernel: an end of a link
-    (``jslink``/``jsdlink``), or a model a custom widget's front end reads (anywidget)."""
+    (``jslink``/``jsdlink``), or a model a custom widget's front end reads (anywidget), if
+    that widget has every frame its controls can ask for."""
     live = set()
     for model in state.values():
         if model["model_name"] in ("LinkModel", "DirectionalLinkModel"):
@@ -212,7 +230,7 @@ def live_controls(state: dict) -> set[str]:
             "@jupyter-widgets/base",
             "@jupyter-widgets/controls",
             "@jupyter-widgets/output",
-        ):
+        ) and frames_complete(model):
             for mid in references(model["state"]):
                 if is_control(state.get(mid, {"state": {}})):
                     live.add(mid)
