@@ -41,7 +41,7 @@ site: $(VENV)/.installed
 	$(BIN)/python tools/build_site.py --out site
 
 test: $(VENV)/.installed-test
-	$(BIN)/ruff check cnnlessons tests benchmarks
+	$(BIN)/ruff check cnnlessons tests benchmarks tools
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env tests notebooks
 
 $(VENV)/bin/python:
