@@ -116,6 +116,19 @@ def test_a_custom_picture_missing_frames_leaves_its_sliders_to_the_kernel():
     assert build_site.make_static(state)[1] == {"a1", "b2"}
 
 
+def test_a_custom_widget_whose_front_end_version_differs_stops_the_build(tmp_path, monkeypatch):
+    (tmp_path / "anywidget").mkdir()
+    (tmp_path / "anywidget" / "package.json").write_text('{"version": "0.11.0"}')
+    monkeypatch.setattr(build_site, "NODE_MODULES", tmp_path)
+
+    def state(version):
+        return {"c3": {**model("anywidget", "AnyModel"), "model_module_version": version}}
+
+    build_site.check_front_end_versions(state("~0.11.*"))  # what anywidget 0.11 declares
+    with pytest.raises(RuntimeError, match="pin the same version"):
+        build_site.check_front_end_versions(state("~0.12.*"))
+
+
 def test_a_canvas_becomes_its_picture_and_its_toolbar_goes():
     picture = png_of((200, 30, 30))
     url = "data:image/png;base64," + base64.b64encode(picture).decode()

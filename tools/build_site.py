@@ -2,11 +2,13 @@
 
 Every lesson is executed once in a fresh kernel (as ``jupyter nbconvert --to html --execute``
 does) and exported to HTML with its widget state, so the explorers whose controls only swap
-pictures in the browser (the frames renderer: a slider ``jslink``-ed to the ``Stack`` of
-frames) keep working with no kernel. Anything that would need the kernel to move (an ipympl
-canvas, a control nothing in the page listens to) is shown as its current picture, its
-controls disabled, with a one-line note: "run this lesson in JupyterLab or on Binder to move
-this". ``index.html`` is the lesson map, with a picture of each lesson.
+pictures in the browser keep working with no kernel: the frames renderer (a slider
+``jslink``-ed to nested ``Stack``s of frames), and a custom picture that reads the controls
+itself and holds every frame in its state (the anywidget engine). Anything that would need
+the kernel to move (an ipympl canvas, a control nothing in the page listens to, a picture
+missing frames) is shown as its current picture, its controls disabled, with a one-line note:
+"run this lesson in JupyterLab or on Binder to move this". ``index.html`` is the lesson map,
+with a picture of each lesson.
 
 The pages need nothing from the network: require.js, the widget manager
 (``@jupyter-widgets/html-manager``'s ``embed-amd.js`` with its icon fonts), MathJax and the
@@ -302,6 +304,25 @@ def make_static(state: dict) -> tuple[dict, set[str]]:
     return state, frozen
 
 
+def check_front_end_versions(state: dict) -> None:
+    """A custom widget's front end shipped from npm must speak the kernel side's version
+    (anywidget's Python package and its npm front end are released together)."""
+    for name, bundle in WIDGET_MODULES.items():
+        if not bundle:
+            continue
+        package = NODE_MODULES / bundle.split("/dist/")[0] / "package.json"
+        shipped = json.loads(package.read_text())["version"]
+        for model in state.values():
+            if model["model_module"] != name:
+                continue
+            wanted = re.findall(r"\d+", model["model_module_version"])[:2]
+            if wanted and wanted != shipped.split(".")[:2]:
+                raise RuntimeError(
+                    f"the kernel's {name} is {model['model_module_version']}, the site ships "
+                    f"{name} {shipped}: pin the same version in tools/site/package.json"
+                )
+
+
 def frame_images_missing(state: dict) -> list[str]:
     """Image models with no picture (a frame never drawn)."""
     return [
@@ -398,6 +419,7 @@ def freeze_notebook(nb, binder_url: str) -> dict:
     missing = frame_images_missing(state)
     if missing:
         raise RuntimeError(f"{len(missing)} frames were never drawn (e.g. model {missing[0]})")
+    check_front_end_versions(state)
     static, frozen = make_static(state)
     if widgets:
         widgets["state"] = static
