@@ -16,11 +16,30 @@ from __future__ import annotations
 import numpy as np
 
 from . import _checks
-from .conv import PADDING_MODES, _geometry, _out_hw, check_padding_fits
+from .conv import PADDING_MODES
+from .geometry import check_padding_fits, effective, output_hw, padded_hw, validate
 
-__all__ = ["conv_matrix", "weight_indices", "count_parameters", "LAYER_KINDS"]
+__all__ = [
+    "conv_matrix",
+    "weight_indices",
+    "count_parameters",
+    "LAYER_KINDS",
+    "MAX_MATRIX_ENTRIES",
+]
 
 LAYER_KINDS = ("dense", "locally_connected", "tiled", "conv")
+
+#: The most entries a matrix from ``conv_matrix`` or ``weight_indices`` may have: 2**22
+#: (32 MiB of float64), e.g. a 45 x 45 input with a 3 x 3 kernel (1,849 x 2,025). Matrices
+#: are for looking at: the lessons' largest is 676 x 784 (28 x 28 input, 3 x 3 kernel). The
+#: index arithmetic behind them (one row per connection) is limited to the same number.
+MAX_MATRIX_ENTRIES = 2**22
+
+_LIMIT = (MAX_MATRIX_ENTRIES, "MAX_MATRIX_ENTRIES")
+_LARGE = (
+    "these matrices are for small inputs; use conv2d (the same numbers without the "
+    "matrix) or the counting functions (conv_params, dense_params) for inputs this large"
+)
 
 
 def _connections(input_hw, kernel_hw, stride, dilation, pads, mode):
@@ -31,26 +50,43 @@ def _connections(input_hw, kernel_hw, stride, dilation, pads, mode):
     """
     h, w = input_hw
     (top, bottom), (left, right) = pads
-    check_padding_fits(pads, input_hw, mode)
-    oh, ow = _out_hw((h + top + bottom, w + left + right), kernel_hw, stride, dilation)
+    oh, ow = output_hw(padded_hw(input_hw, pads), kernel_hw, stride, dilation)
     kh, kw = kernel_hw
-    oy, ox, i, j = np.meshgrid(
-        np.arange(oh), np.arange(ow), np.arange(kh), np.arange(kw), indexing="ij"
+    _checks.size_limit(
+        oh * ow * h * w, f"the matrix for input_shape {tuple(input_hw)}", _LARGE, *_LIMIT
     )
+    what = f"the connections of input_shape {tuple(input_hw)} with a {kernel_hw} kernel"
+    _checks.size_limit(oh * ow * kh * kw, what, _LARGE, *_LIMIT)
+    check_padding_fits(pads, input_hw, mode)
+    stride, dilation = effective(kernel_hw, stride, dilation, (oh, ow))
+    reach = max(
+        (o - 1) * st + (k - 1) * d + before + after
+        for o, st, k, d, (before, after) in zip(
+            (oh, ow), stride, kernel_hw, dilation, pads, strict=True
+        )
+    )
+    if reach >= 2**62:  # numpy indexes with int64: refuse before it overflows
+        raise ValueError(
+            f"padding {pads} with stride {stride} places windows {reach:,} pixels apart, too "
+            "far to index: use a smaller padding or stride"
+        )
+    oy, ox, i, j = np.ix_(np.arange(oh), np.arange(ow), np.arange(kh), np.arange(kw))
     py = oy * stride[0] + i * dilation[0] - top
     px = ox * stride[1] + j * dilation[1] - left
+    shape = (oh, ow, kh, kw)
     if mode == "zeros":
-        keep = (py >= 0) & (py < h) & (px >= 0) & (px < w)
+        keep = ((py >= 0) & (py < h)) & ((px >= 0) & (px < w))
     else:
         if mode == "circular":
             py, px = py % h, px % w
         else:  # reflect about the edge pixel
             py = np.where(py < 0, -py, np.where(py >= h, 2 * (h - 1) - py, py))
             px = np.where(px < 0, -px, np.where(px >= w, 2 * (w - 1) - px, px))
-        keep = np.ones(py.shape, dtype=bool)
-    out = (oy * ow + ox)[keep]
-    inp = (py * w + px)[keep]
-    tap = (i * kw + j)[keep]
+        keep = np.ones(shape, dtype=bool)
+    keep = np.broadcast_to(keep, shape)
+    out = np.broadcast_to(oy * ow + ox, shape)[keep]
+    inp = np.broadcast_to(py * w + px, shape)[keep]
+    tap = np.broadcast_to(i * kw + j, shape)[keep]
     return out, inp, tap, (oh, ow)
 
 
@@ -61,11 +97,21 @@ def conv_matrix(input_shape, w, *, stride=1, padding=0, dilation=1, padding_mode
     ``input_shape`` is ``(H, W)`` with a ``(kh, kw)`` kernel, or ``(C, H, W)`` with an
     ``(F, C, kh, kw)`` kernel. ``M`` has one row per output value and one column per input
     value. With circular or reflect padding a tap can meet the same pixel as another tap,
-    so an entry can be a sum of weights.
+    so an entry can be a sum of weights. At most ``MAX_MATRIX_ENTRIES`` entries.
+
+    A 1-D input of 5 pixels and the kernel [1, 2, 3]: each row is the kernel, one step
+    further right (a banded Toeplitz matrix); 3 outputs, 5 inputs.
+
+    >>> conv_matrix((1, 5), [[1, 2, 3]])
+    array([[1., 2., 3., 0., 0.],
+           [0., 1., 2., 3., 0.],
+           [0., 0., 1., 2., 3.]])
+    >>> conv_matrix((6, 6), [[1, 0, -1]] * 3).shape  # the 6 x 6 example: 16 outputs, 36 inputs
+    (16, 36)
     """
     w = _checks.array(w, "w", ndims=(2, 4))
     shp = _checks.shape(input_shape, "input_shape", lengths=(2, 3))
-    _checks.choice(padding_mode, "padding_mode", PADDING_MODES)
+    padding_mode = _checks.choice(padding_mode, "padding_mode", PADDING_MODES)
     if w.ndim == 2:
         if len(shp) != 2:
             raise ValueError(
@@ -82,8 +128,13 @@ def conv_matrix(input_shape, w, *, stride=1, padding=0, dilation=1, padding_mode
                 f"{shp} has {shp3[0]}"
             )
     n_f, n_c, kh, kw = w4.shape
-    stride, dilation, pads = _geometry((kh, kw), stride, padding, dilation)
+    stride, dilation, pads = validate((kh, kw), stride, padding, dilation)
     c, h, wd = shp3
+    oh, ow = output_hw(padded_hw((h, wd), pads), (kh, kw), stride, dilation)
+    _checks.size_limit(
+        n_f * oh * ow * c * h * wd, f"the matrix for input_shape {shp} and w {w.shape}", _LARGE,
+        *_LIMIT,
+    )
     out, inp, tap, (oh, ow) = _connections((h, wd), (kh, kw), stride, dilation, pads, padding_mode)
     n_out, n_in = oh * ow, h * wd
     m = np.zeros((n_f * n_out, c * n_in))
@@ -106,7 +157,7 @@ def _layout_1d_or_2d(input_shape, kernel_size, stride, padding, dilation, tiles)
             (1, _checks.integer(tiles, "tiles", minimum=1)),
         )
     kernel_hw = _checks.pair(kernel_size, "kernel_size", minimum=1)
-    s, d, pads = _geometry(kernel_hw, stride, padding, dilation)
+    s, d, pads = validate(kernel_hw, stride, padding, dilation)
     return shp, kernel_hw, s, pads, d, _checks.pair(tiles, "tiles", minimum=1)
 
 
@@ -117,9 +168,23 @@ def weight_indices(kind, input_shape, kernel_size, *, stride=1, padding=0, dilat
     ``kind`` is one of ``"dense"``, ``"locally_connected"``, ``"tiled"``, ``"conv"``. All four
     have the outputs a convolution of ``kernel_size`` (stride, zero padding, dilation) would
     have on a one-channel input of ``input_shape`` — ``(W,)`` for 1-D, ``(H, W)`` for 2-D — so
-    they can be compared side by side. ``tiles`` (tiled only): t kernels cycled along each axis.
+    they can be compared side by side. ``tiles`` (tiled only): t kernels cycled along each axis
+    (more tiles than outputs along an axis is one kernel per output, numbered as such).
+    At most ``MAX_MATRIX_ENTRIES`` entries.
+
+    The lessons' 1-D picture: 5 inputs, a 3-tap kernel, 3 outputs. A convolution reuses its
+    3 weights (0, 1, 2) in every row; a locally connected layer gives each row its own.
+
+    >>> weight_indices("conv", (5,), 3)
+    array([[ 0,  1,  2, -1, -1],
+           [-1,  0,  1,  2, -1],
+           [-1, -1,  0,  1,  2]])
+    >>> weight_indices("locally_connected", (5,), 3)
+    array([[ 0,  1,  2, -1, -1],
+           [-1,  3,  4,  5, -1],
+           [-1, -1,  6,  7,  8]])
     """
-    _checks.choice(kind, "kind", LAYER_KINDS)
+    kind = _checks.choice(kind, "kind", LAYER_KINDS)
     hw, kernel_hw, stride, pads, dilation, tiles = _layout_1d_or_2d(
         input_shape, kernel_size, stride, padding, dilation, tiles
     )
@@ -133,14 +198,24 @@ def weight_indices(kind, input_shape, kernel_size, *, stride=1, padding=0, dilat
     elif kind == "locally_connected":
         idx[out, inp] = out * k + tap
     else:
-        tile = (out // ow % tiles[0]) * tiles[1] + (out % ow % tiles[1])
+        th, tw = min(tiles[0], oh), min(tiles[1], ow)  # more tiles than outputs: one each
+        tile = (out // ow % th) * tw + (out % ow % tw)
         idx[out, inp] = tile * k + tap
     return idx
 
 
 def count_parameters(indices) -> int:
-    """Number of distinct parameters in a weight-index matrix (entries >= 0)."""
-    idx = np.asarray(indices)
+    """Number of distinct parameters in a weight-index matrix (entries >= 0).
+
+    >>> count_parameters(weight_indices("conv", (5,), 3))
+    3
+    """
+    if isinstance(indices, (str, bytes)):
+        raise TypeError(f"indices must be an integer array, got a string {indices!r}")
+    try:
+        idx = np.asarray(indices)
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise ValueError(f"indices must be a rectangular array of integers: {exc}") from None
     if not np.issubdtype(idx.dtype, np.integer):
         raise TypeError(f"indices must be an integer array, got dtype {idx.dtype}")
     return int(np.unique(idx[idx >= 0]).size)

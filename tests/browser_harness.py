@@ -65,11 +65,79 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
-# CSS selectors for the pictures of the different explorer kinds.
-IPYMPL_CANVAS = ".jupyter-matplotlib-canvas-div canvas"  # first = image layer
-IPYMPL_TOP_CANVAS = ".jupyter-matplotlib-canvas-div canvas:nth-of-type(2)"  # events
-WIDGET_IMAGE = "img.widget-image"
+try:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+except ImportError:  # pragma: no cover - the browser tests skip without Playwright
+    PlaywrightTimeout = TimeoutError
+
+# CSS selectors for pictures: an explorer's canvas, an image in a cell's output (baseline).
+PICTURE_CANVAS = ".cnnl-picture canvas"
 OUTPUT_IMAGE = ".jp-OutputArea-output img"
+
+# Kernel code (for ``kernel_exec``): the explorer shown as ``dom_id``, the key of the frame its
+# controls select and the SHA-1 of that frame's RGBA pixels as the page composes them.
+KERNEL_FRAME = (
+    "def _frame_now():  # one statement: nothing can change the controls half way\n"
+    "    import hashlib, json, numpy as np\n"
+    "    from cnnlessons.explorers.base import _alive\n"
+    "    e = next(x for x in list(_alive) if x.dom_id == {dom_id!r})\n"
+    "    with e._lock:  # widget messages may be handled on another thread\n"
+    "        key = e._key()\n"
+    "        f = (e.frame() * 255).round().astype(np.uint8)\n"
+    "        tiles = ' '.join(map(str, e._frames[key]))\n"
+    "    return json.dumps({{'key': key, 'sha1': hashlib.sha1(f.tobytes()).hexdigest(),\n"
+    "                       'tiles': tiles}})\n"
+    "print(_frame_now())"
+)
+# Kernel code: SHA-1 of the RGBA pixels of the frame ``key`` of explorer ``dom_id``.
+KERNEL_FRAME_OF = (
+    "def _frame_of():\n"
+    "    import hashlib, numpy as np\n"
+    "    from cnnlessons.explorers.base import _alive\n"
+    "    e = next(x for x in list(_alive) if x.dom_id == {dom_id!r})\n"
+    "    f = (e.frame(key={key!r}) * 255).round().astype(np.uint8)\n"
+    "    return hashlib.sha1(f.tobytes()).hexdigest()\n"
+    "print(_frame_of())"
+)
+# Kernel code: per click region of explorer ``dom_id``, a cell whose click changes a control.
+KERNEL_CLICKS = (
+    "import json as _j\n"
+    "from cnnlessons.explorers.base import _alive as _a\n"
+    "_e = next(x for x in list(_a) if x.dom_id == {dom_id!r})\n"
+    "_now = [_e._raw(n) for n in _e._names]\n"
+    "_out = []\n"
+    "for _i, _r in enumerate(_e.picture.clicks):\n"
+    "    _cells = [(r, c) for r, row in enumerate(_r['table']) for c, v in enumerate(row)\n"
+    "              if v and any(x is not None and x != n for x, n in zip(v, _now))]\n"
+    "    if _cells:\n"
+    "        _r0, _c0 = _cells[len(_cells) // 2]\n"
+    "        _out.append({{'region': _i, 'cell': [_r0 + _r['rows'][0], _c0 + _r['cols'][0]],\n"
+    "                     'box': _r['box'], 'xlim': _r['xlim'], 'ylim': _r['ylim']}})\n"
+    "print(_j.dumps(_out))"
+)
+# Kernel code: every cell of every click region of ``dom_id`` with its own effect (one cell per
+# distinct effect), in table order, with the region's geometry.
+KERNEL_CLICK_CELLS = (
+    "import json as _j\n"
+    "from cnnlessons.explorers.base import _alive as _a\n"
+    "_e = next(x for x in list(_a) if x.dom_id == {dom_id!r})\n"
+    "_out = []\n"
+    "for _i, _r in enumerate(_e.picture.clicks):\n"
+    "    _seen = set()\n"
+    "    for _r0, _row in enumerate(_r['table']):\n"
+    "        for _c0, _v in enumerate(_row):\n"
+    "            if _v and str(_v) not in _seen:\n"
+    "                _seen.add(str(_v))\n"
+    "                _out.append({{'region': _i,\n"
+    "                             'cell': [_r0 + _r['rows'][0], _c0 + _r['cols'][0]],\n"
+    "                             'box': _r['box'], 'xlim': _r['xlim'], 'ylim': _r['ylim']}})\n"
+    "print(_j.dumps(_out))"
+)
+# Kernel code: how many frames explorer ``dom_id`` still has to draw.
+KERNEL_PENDING = (
+    "from cnnlessons.explorers.base import _alive as _a\n"
+    "print(next(x for x in list(_a) if x.dom_id == {dom_id!r}).frames_pending)"
+)
 
 
 # ----------------------------------------------------------------------------- server
@@ -254,6 +322,10 @@ _PAGE_JS = r"""
   // Signature of what the picture currently shows; null = nothing shown yet.
   H.sig = (sel) => {
     let el = document.querySelector(sel);
+    if (el && el.dataset && el.dataset.painted !== undefined) {
+      // an explorer's picture (picture.js): which frame it painted, and how many so far
+      return `${el.dataset.frame}#${el.dataset.painted}`;
+    }
     if (el && !(el instanceof HTMLCanvasElement) && !(el instanceof HTMLImageElement)) {
       // a container (e.g. a Stack of frames): the picture inside it that is shown
       el = [...el.querySelectorAll('img, canvas')].find(e => e.offsetParent !== null) || null;
@@ -358,6 +430,80 @@ _PAGE_JS = r"""
     return {changes, sets, animationFrames: frames, durationMs: tEnd - t0,
             changesAfterRelease: after.changes,
             settleMs: after.changes ? after.lastChangeAt - tEnd : 0, settled: after.ok};
+  };
+
+  // Is a canvas still blank (nothing painted)? Checked on a small copy, cheap each frame.
+  const small = document.createElement('canvas');
+  small.width = 48; small.height = 18;
+  H.blank = (canvas) => {
+    if (!canvas || !canvas.width) return true;
+    const c = small.getContext('2d', {willReadFrequently: true});
+    c.clearRect(0, 0, 48, 18);
+    c.drawImage(canvas, 0, 0, 48, 18);
+    const d = c.getImageData(0, 0, 48, 18).data;
+    for (let i = 3; i < d.length; i += 4) if (d[i]) return false;
+    return true;
+  };
+
+  // Watch every explorer that enters the page: when its picture appears, move its first
+  // slider at once; record when the first picture showed and any blank frame after it.
+  H.watched = {};
+  H.watch = () => {
+    const seen = new Set();
+    const look = () => {
+      for (const ex of document.querySelectorAll('.cnnl-explorer')) {
+        const id = [...ex.classList].find(c => /^cnnl-explorer-\d+$/.test(c));
+        const pic = ex.querySelector('.cnnl-picture');
+        if (!id || !pic || seen.has(id)) continue;
+        seen.add(id);
+        const rec = H.watched[id] = {firstMs: null, emptyAfterFirst: 0, moved: false, frames: 0};
+        const t0 = performance.now();
+        const tick = () => {
+          const canvas = pic.querySelector('canvas');
+          const slider = ex.querySelector('.noUi-target');
+          if (!rec.moved && slider && slider.noUiSlider) {
+            const o = slider.noUiSlider.options.range;
+            const v = Math.round(Number(slider.noUiSlider.get()));
+            slider.noUiSlider.set(v < o.max ? v + 1 : v - 1);
+            rec.moved = true;
+          }
+          const blank = H.blank(canvas);
+          if (!blank && rec.firstMs === null) rec.firstMs = performance.now() - t0;
+          if (blank && rec.firstMs !== null) rec.emptyAfterFirst++;
+          rec.frames++;
+          if (performance.now() - t0 < 4000) requestAnimationFrame(tick);
+        };
+        tick();
+      }
+    };
+    new MutationObserver(look).observe(document.body, {childList: true, subtree: true});
+  };
+
+  // Click at the centre of data cell (row, col) of a click region of an explorer's picture.
+  H.clickCell = (sel, t) => {
+    const canvas = document.querySelector(sel);
+    const rect = canvas.getBoundingClientRect();
+    const [x0, y0, x1, y1] = t.box;
+    const [row, col] = t.cell;
+    const px = x0 + (col - t.xlim[0]) / (t.xlim[1] - t.xlim[0]) * (x1 - x0);
+    const py = y0 + (row - t.ylim[0]) / (t.ylim[1] - t.ylim[0]) * (y1 - y0);
+    const sx = rect.width / canvas.width, sy = rect.height / canvas.height;
+    return [rect.left + px * sx, rect.top + py * sy];
+  };
+
+  // A click at page point (x, y), as the mouse gives it; resolve at the first animation
+  // frame that shows different pixels.  -1 on timeout (a click that changes nothing).
+  H.click = async (pictureSel, x, y, timeoutMs) => {
+    const sig0 = H.sig(pictureSel);
+    const target = document.elementFromPoint(x, y);
+    const t0 = performance.now();
+    target.dispatchEvent(new MouseEvent('click', {clientX: x, clientY: y, bubbles: true}));
+    while (performance.now() - t0 < timeoutMs) {
+      await H.frame();
+      const s = H.sig(pictureSel);
+      if (s !== null && s !== sig0) return performance.now() - t0;
+    }
+    return -1;
   };
 
   window.__cnn = H;
@@ -514,6 +660,64 @@ def canvas_digest(page, canvas_sel: str) -> str:
         }""",
         canvas_sel,
     )
+
+
+def frame_difference(page, dom_id: str, folder) -> dict:
+    """Where the canvas of explorer ``dom_id`` differs from the kernel's frame (for a failing
+    test): both saved as PNG in ``folder``; returns the differing box and pixel count."""
+    import base64
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    url = page.evaluate(
+        "(s) => document.querySelector(s).toDataURL('image/png')", f".{dom_id} {PICTURE_CANVAS}"
+    )
+    shown = np.asarray(Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))))
+    code = (
+        "import base64 as _b, io as _i, numpy as _np\n"
+        "from PIL import Image as _I\n"
+        "from cnnlessons.explorers.base import _alive as _a\n"
+        f"_e = next(x for x in list(_a) if x.dom_id == {dom_id!r})\n"
+        "_o = _i.BytesIO(); _I.fromarray((_e.frame() * 255).round().astype(_np.uint8))"
+        ".save(_o, format='png'); print(_b.b64encode(_o.getvalue()).decode())"
+    )
+    kernel = np.asarray(Image.open(io.BytesIO(base64.b64decode(kernel_exec(page, code)))))
+    Path(folder).mkdir(exist_ok=True)
+    Image.fromarray(shown).save(Path(folder) / f"{dom_id}-page.png")
+    Image.fromarray(kernel).save(Path(folder) / f"{dom_id}-kernel.png")
+    if shown.shape != kernel.shape:
+        return {"shapes": [shown.shape, kernel.shape]}
+    differs = (shown != kernel).any(axis=2)
+    rows, cols = np.flatnonzero(differs.any(axis=1)), np.flatnonzero(differs.any(axis=0))
+    if rows.size == 0:
+        return {"pixels": 0}
+    return {
+        "pixels": int(differs.sum()),
+        "box": [int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1],
+        "max": int(np.abs(shown.astype(int) - kernel.astype(int)).max()),
+    }
+
+
+def watch_pictures(page) -> None:
+    """Start watching explorers as they enter the page (see ``H.watch``): call before
+    running the cells; read ``window.__cnn.watched`` afterwards."""
+    page.evaluate("() => window.__cnn.watch()")
+
+
+def click_targets(page, dom_id: str) -> list[dict]:
+    """For each click region of explorer ``dom_id``: a cell whose click changes a control
+    (from the kernel's click tables), with the region's geometry."""
+    return json.loads(kernel_exec(page, KERNEL_CLICKS.format(dom_id=dom_id)))
+
+
+def click_cell(page, dom_id: str, target: dict) -> None:
+    """A real mouse click at the centre of ``target``'s cell on the explorer's canvas."""
+    canvas = f".{dom_id} {PICTURE_CANVAS}"
+    page.locator(canvas).scroll_into_view_if_needed()
+    x, y = page.evaluate("([s, t]) => window.__cnn.clickCell(s, t)", [canvas, target])
+    page.mouse.click(x, y)
 
 
 def wait_for_picture(

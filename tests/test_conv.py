@@ -1,7 +1,6 @@
 """conv2d and friends against SciPy (the oracle), and the properties convolution must have."""
 
 import numpy as np
-import pytest
 import scipy.ndimage as ndi
 import scipy.signal as sig
 from hypothesis import assume, given, settings
@@ -160,15 +159,29 @@ def test_stride_2_is_equivariant_only_for_even_shifts():
     p=st.integers(0, 4),
     d=st.integers(1, 3),
 )
-def test_output_shape_is_output_size(i, k, s, p, d):
+def test_output_size_and_fits_evenly_by_sliding_a_window(i, k, s, p, d):
+    """Slide a window over the padded input, one stride at a time, and count."""
     assume(d * (k - 1) + 1 <= i + 2 * p)
+    starts = list(range(0, i + 2 * p - d * (k - 1), s))  # every window that fits
+    assert cl.output_size(i, k, s, p, d) == len(starts)
+    taps_of_last = [starts[-1] + t * d for t in range(k)]
+    assert cl.fits_evenly(i, k, s, p, d) is (taps_of_last[-1] == i + 2 * p - 1)
     out = cl.conv2d(
         np.ones((i, 3)), np.ones((k, 1)), stride=(s, 1), padding=(p, 0), dilation=(d, 1)
     )
-    assert out.shape == (cl.output_size(i, k, s, p, d), 3)
-    # fits_evenly: the last window ends on the last padded pixel, or some pixels go unused
-    last_row_used = (out.shape[0] - 1) * s + d * (k - 1)
-    assert cl.fits_evenly(i, k, s, p, d) == (last_row_used == i + 2 * p - 1)
+    assert out.shape == (len(starts), 3)
+
+
+def test_fits_evenly_uses_the_validated_numbers():
+    """numpy integers of any width mean the same as Python ints (no int8 overflow)."""
+    # by hand: 101 + 2 * 100 = 301 padded pixels; windows start at 0, 2, ..., 298 (150 of
+    # them) and the last covers 298..300, the last pixel. With 100 pixels, 300 padded: the
+    # windows start at 0, 2, ..., 296 (149) and pixel 299 is never covered.
+    for np_int in (np.int8, np.uint8, np.int16, np.int64):
+        assert cl.fits_evenly(np_int(101), 3, np_int(2), np_int(100)) is True
+        assert cl.fits_evenly(np_int(100), 3, np_int(2), np_int(100)) is False
+        assert cl.output_size(np_int(101), 3, np_int(2), np_int(100)) == 150
+        assert cl.output_size(np_int(100), 3, np_int(2), np_int(100)) == 149
 
 
 def test_output_size_by_hand():
@@ -189,54 +202,6 @@ def test_the_six_by_six_vertical_edge_example():
 def test_same_padding_keeps_the_size_with_even_kernels():
     x = np.arange(30.0).reshape(5, 6)
     assert cl.conv2d(x, np.ones((2, 4)), padding="same").shape == (5, 6)
-
-
-# ----------------------------------------------------------------------------- pooling
-def windows(x, k, s):
-    v = np.lib.stride_tricks.sliding_window_view(x, (k, k), axis=(-2, -1))
-    return v[..., ::s, ::s, :, :]
-
-
-@settings(max_examples=80, deadline=None)
-@given(x=image((2, 10), (2, 10), channels=(1, 3)), k=st.integers(1, 3), s=st.integers(1, 3))
-def test_pooling_matches_windows(x, k, s):
-    assume(k <= min(x.shape[1:]))
-    np.testing.assert_allclose(cl.max_pool2d(x, k, s), windows(x, k, s).max(axis=(-2, -1)))
-    np.testing.assert_allclose(
-        cl.avg_pool2d(x, k, s), windows(x, k, s).mean(axis=(-2, -1)), atol=1e-9
-    )
-
-
-@settings(max_examples=60, deadline=None)
-@given(x=image((2, 10), (2, 10)), k=st.sampled_from([1, 3, 5]))
-def test_padded_max_pool_matches_scipy_maximum_filter(x, k):
-    expected = ndi.maximum_filter(x, size=k, mode="constant", cval=-np.inf)
-    np.testing.assert_array_equal(cl.max_pool2d(x, k, stride=1, padding=k // 2), expected)
-
-
-def test_pooling_defaults_and_padding_like_pytorch():
-    x = np.arange(16.0).reshape(4, 4)
-    np.testing.assert_array_equal(cl.max_pool2d(x, 2), [[5, 7], [13, 15]])
-    np.testing.assert_array_equal(cl.avg_pool2d(x, 2), [[2.5, 4.5], [10.5, 12.5]])
-    # count_include_pad: the corner window holds one real value (0) and three zeros of padding
-    assert cl.avg_pool2d(x + 4, 2, stride=2, padding=1)[0, 0] == pytest.approx(4 / 4)
-
-
-@settings(max_examples=60, deadline=None)
-@given(x=image((4, 12), (4, 12), channels=(1, 2)), f=st.integers(1, 5), s=st.integers(1, 3))
-def test_blur_pool_matches_scipy(x, f, s):
-    """Reflect-pad ((f-1)//2, f//2), correlate with the binomial filter, keep every s-th."""
-    assume(f // 2 < min(x.shape[1:]))
-    origin = -1 if f % 2 == 0 else 0  # ndimage centres an even filter one pixel later
-    filt = cl.binomial_filter(f)
-    expected = np.stack([ndi.correlate(c, filt, mode="mirror", origin=origin)[::s, ::s] for c in x])
-    np.testing.assert_allclose(cl.blur_pool2d(x, stride=s, filter_size=f), expected, atol=1e-9)
-
-
-def test_binomial_filter_is_1_3_3_1():
-    f = cl.binomial_filter(4)
-    np.testing.assert_allclose(f * 64, np.outer([1, 3, 3, 1], [1, 3, 3, 1]))
-    assert cl.blur_pool2d(np.ones((7, 5))).shape == (4, 3)
 
 
 # ----------------------------------------------------------------------------- shift

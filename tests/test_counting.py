@@ -1,5 +1,6 @@
 """The worked numbers of the curriculum (shared/CURRICULUM.md), each computed by the package."""
 
+import numpy as np
 import pytest
 
 import cnnlessons as cl
@@ -49,13 +50,46 @@ def test_d2l_megapixel_dense_layer():
 
 
 def test_scaling_per_layer():
-    m, n, k = 10_000, 9_000, 9
-    assert cl.dense_connections(m, n) == m * n
-    assert cl.conv_connections(n, k) == k * n
-    assert cl.locally_connected_params(1, 1, 3, (90, 100), bias=False) == k * n
-    assert cl.conv_params(1, 1, 3, bias=False) == k
-    assert cl.tiled_params(1, 1, 3, tiles=2, bias=False) == 4 * k
-    assert cl.tiled_params(1, 1, 3, tiles=1) == cl.conv_params(1, 1, 3)
+    """Seed 001's m = 10,000 inputs, n = 9,000 outputs (90 x 100), k = 9 (3 x 3), by hand."""
+    assert cl.dense_connections(10_000, 9_000) == 90_000_000
+    assert cl.conv_connections(9_000, 9) == 81_000
+    assert cl.locally_connected_params(1, 1, 3, (90, 100), bias=False) == 81_000
+    assert cl.conv_params(1, 1, 3, bias=False) == 9
+    assert cl.tiled_params(1, 1, 3, tiles=2, bias=False) == 36
+    assert cl.tiled_params(1, 1, 3, tiles=1) == 10  # one tile is a convolution: 9 + 1 bias
+
+
+@pytest.mark.parametrize(("h", "w", "k"), [(6, 6, 3), (5, 8, 2), (7, 4, (3, 1)), (9, 9, 5)])
+def test_counts_agree_with_the_layers_matrices(h, w, k):
+    """Count what the matrices hold: the non-zeros of a convolution's matrix are its
+    connections and its multiplications; each row of r non-zeros costs r - 1 additions; the
+    distinct weights of each layer's index matrix are its parameters."""
+    kh, kw = (k, k) if isinstance(k, int) else k
+    m = cl.conv_matrix((h, w), np.random.default_rng(1).uniform(1, 2, size=(kh, kw)))
+    n_out, n_in = m.shape
+    nonzeros = np.count_nonzero(m, axis=1)
+    ops = cl.conv_ops((cl.output_size(h, kh), cl.output_size(w, kw)), (kh, kw))
+    assert cl.conv_connections(n_out, kh * kw) == nonzeros.sum() == ops.multiplications
+    assert ops.additions == (nonzeros - 1).sum()
+    assert cl.dense_connections(n_in, n_out) == m.size
+    dense = cl.dense_ops(n_in, n_out)
+    assert (dense.multiplications, dense.additions) == (m.size, m.size - n_out)
+    counted = {
+        kind: cl.count_parameters(cl.weight_indices(kind, (h, w), k, tiles=2))
+        for kind in cl.matrices.LAYER_KINDS
+    }
+    oh, ow = cl.output_size(h, kh), cl.output_size(w, kw)
+    assert counted["dense"] == cl.dense_params(n_in, n_out, bias=False)
+    assert counted["conv"] == cl.conv_params(1, 1, k, bias=False)
+    assert counted["locally_connected"] == cl.locally_connected_params(
+        1, 1, k, (oh, ow), bias=False
+    )
+    assert counted["tiled"] == cl.tiled_params(1, 1, k, tiles=(min(2, oh), min(2, ow)), bias=False)
+
+
+def test_op_count_total_is_the_sum():
+    assert cl.OpCount(3, 2).total == 5
+    assert cl.conv_ops((2, 2), 3, in_channels=2, out_channels=4) == cl.OpCount(288, 272)
 
 
 @pytest.mark.parametrize(

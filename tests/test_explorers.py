@@ -2,12 +2,12 @@
 behind the picture and the picture itself."""
 
 import asyncio
-import base64
-import io
 import itertools
+import os
 import random
+import subprocess
+import sys
 
-import matplotlib as mpl
 import numpy as np
 import pytest
 
@@ -104,19 +104,6 @@ def test_first_blit_after_construction_equals_a_full_redraw():
     np.testing.assert_allclose(pixels(blit), incremental, atol=1 / 255)
 
 
-def test_a_blit_explorer_changed_before_display_starts_the_page_from_a_valid_picture():
-    """Until the page shows the canvas, ipympl keeps the picture to start from as a data
-    URL; without its "data:" prefix the page's first image failed to load and the canvas
-    never appeared (lesson 03's parameter counter, made with a preset)."""
-    e = SlidingWindowExplorer(renderer="blit")
-    e.controls["position"].value = 6
-    url = e.canvas._data_url
-    prefix = "data:image/png;base64,"
-    assert url.startswith(prefix)
-    shown = mpl.image.imread(io.BytesIO(base64.b64decode(url[len(prefix) :])), format="png")
-    np.testing.assert_allclose(shown[..., :3], pixels(e), atol=1 / 255)
-
-
 @pytest.mark.parametrize("renderer", ["frames", "blit"])
 def test_an_echoed_value_or_the_play_button_does_not_redraw(renderer):
     """The browser echoes values back (Play is jslink-ed to the slider): each must not cost
@@ -148,56 +135,123 @@ def test_clicks_move_the_window():
         e.click(e.view.axes["kernel"], 0, 0)
 
 
-def test_a_real_mouse_event_reaches_the_click_handler():
-    """The path a browser click takes: a matplotlib button_press_event at pixel coordinates."""
-    from matplotlib.backend_bases import MouseButton, MouseEvent
-
-    e = SlidingWindowExplorer(renderer="blit")
-    ax = e.view.axes["output"]
-    x, y = ax.transData.transform((1, 2))  # column 1, row 2
-    MouseEvent("button_press_event", e.canvas, x, y, button=MouseButton.LEFT)._process()
-    assert e.window == (2, 1)
-
-
-def test_frames_renderer_jslinks_every_control_to_the_pictures():
-    """16 positions x 5 kernels: an outer Stack per position, linked to the slider (one
-    link: the slider is dragged, and each link costs a message), an inner one per kernel,
-    linked to the menu's index. Neither control needs the kernel."""
+def test_the_page_gets_a_click_table_that_does_what_the_handler_does():
+    """Clicks are answered in the browser: for every cell of the clickable axes the page has
+    the values the Python handler sets (a table), worked out without moving the controls."""
     e = SlidingWindowExplorer()
-    kernel, position = e.controls["kernel"], e.controls["position"]
-    assert len(e.frames.children) == 16
-    assert all(len(inner.children) == len(kernel.options) == 5 for inner in e.frames.children)
-    sources = {}
-    for link in e.frame_links:
-        sources.setdefault(link.source, []).append(link.target)
-    assert sources[(position, "value")] == [(e.frames, "selected_index")]
-    assert sorted(id(t[0]) for t in sources[(kernel, "index")]) == sorted(
-        id(inner) for inner in e.frames.children
-    )
-    assert all(len(img.value) > 1000 for img in e._images.values())
+    updates, position = e.updates, e.controls["position"].value
+    regions = e.picture.clicks
+    assert len(regions) == 2  # the output and the input
+    output, inputs = regions
+    at = e._names.index("position")
+    # output region: cells (0..3, 0..3); cell (2, 3) sets position 11
+    assert output["rows"] == [0, 3] and output["cols"] == [0, 3]
+    assert output["table"][2][3][at] == 11
+    # input region: the 6x6 input; its corner (5, 5) is the last window that fits, (3, 3)
+    assert inputs["rows"] == [0, 5] and inputs["table"][5][5][at] == 15
+    assert inputs["table"][0][0] is None  # already at position 0: nothing to set
+    # the table was worked out without a redraw and left the controls alone
+    assert e.updates == updates and e.controls["position"].value == position
+    # its box is where the output axes are on the canvas (canvas pixels from the top left)
+    ax = e.view.axes["output"]
+    height = e.picture.height
+    x0, y0, x1, y1 = ax.bbox.extents
+    assert output["box"] == pytest.approx([x0, height - y1, x1, height - y0])
+    assert output["ylim"] == pytest.approx([-0.5, 3.5])  # row -0.5 at the top
+
+
+def test_every_combination_is_a_frame_and_frames_share_tiles():
+    """16 positions x 5 kernels: a frame each, keyed by the controls' values as the page
+    reads them (the menu by index); tiles that look alike are sent once."""
+    e = SlidingWindowExplorer()
+    kernel = e.controls["kernel"]
+    keys = {f"{p},{k}" for p in range(16) for k in range(len(kernel.options))}
+    assert set(e.frame_keys) == keys and e.frames_pending == 0
+    tiles = [t for ids in e._frames.values() for t in ids]
+    assert len(set(tiles)) < len(tiles) / 2  # shared: the background, unchanged panels
+    # a background per kernel (the kernel and the output are drawn in it), shared by its
+    # 16 positions
+    assert len({ids[0] for ids in e._frames.values()}) == len(kernel.options)
     updates = e.updates
-    position.value = 5
+    e.controls["position"].value = 5
     kernel.value = "blur"
-    assert e.updates == updates  # the browser swaps frames: no drawing in the kernel
-    assert e.frames_pending == 0
+    assert e.updates == updates  # the page swaps frames: no drawing in the kernel
 
 
-def test_in_a_running_kernel_the_first_frames_come_first_and_the_rest_follow():
-    """With an event loop running (as in a notebook), construction draws the current
-    kernel's 16 frames and leaves the other 64 to the loop; they end up exactly the frames
-    drawn all at once."""
+def test_the_widget_state_holds_every_frame_as_binary_buffers():
+    """A static HTML export keeps the widget state: every tile must be in it as a binary
+    buffer, every frame's tiles known, every control referenced by its model."""
+    from ipywidgets.widgets.widget import _remove_buffers
+
+    e = SlidingWindowExplorer()
+    state, paths, buffers = _remove_buffers(e.picture.get_state())
+    assert len(buffers) == len(e._tiles) and all(p[0] == "tiles" for p in paths)
+    assert set(state["frames"]) == set(e.frame_keys)
+    assert {t for ids in state["frames"].values() for t in ids} == set(range(len(e._tiles)))
+    refs = [c["ref"] for c in state["controls"]]
+    assert refs == [f"IPY_MODEL_{e.controls[n].model_id}" for n in ("position", "kernel")]
+    assert state["width"] == 2 * 940 and state["scale"] == 2  # drawn at 2x
+    assert "export default" in state["_esm"]
+
+
+@pytest.mark.parametrize("renderer", RENDERERS)
+def test_every_frame_is_exactly_what_a_full_redraw_draws(renderer):
+    """The page composes a frame from tiles; the result must be the figure, pixel for pixel,
+    as a full draw of the same state paints it."""
+    e = SlidingWindowExplorer(renderer=renderer)
+    for name, p in [("sharpen", 0), ("sharpen", 9), ("identity", 15), ("blur", 4)]:
+        e.controls["kernel"].value = name
+        e.controls["position"].value = p
+        page = e.frame()
+        e.canvas.draw()
+        full = np.asarray(e.canvas.buffer_rgba())[..., :3].astype(np.float32) / 255
+        np.testing.assert_array_equal(page[..., :3], full)
+
+
+def test_a_frame_the_page_asks_for_is_drawn_and_sent():
+    """Blit renderer: the page asks ("need") for a frame it does not have; the kernel draws
+    it and sends its tiles; a bad request is ignored."""
+    e = SlidingWindowExplorer(renderer="blit")
+    sent = []
+    e.picture.send = lambda content, buffers=None: sent.append((content, buffers))
+    assert "9,2" not in e.frame_keys
+    e._on_msg(e.picture, {"type": "need", "key": "9,2"}, [])
+    ((content, buffers),) = sent
+    assert content["type"] == "frames" and list(content["frames"]) == ["9,2"]
+    assert len(buffers) == len(content["ids"]) >= 1
+    assert e.controls["position"].value == 0  # the controls did not move
+    for bad in ["99,0", "1", "a,b", None]:
+        e._on_msg(e.picture, {"type": "need", "key": bad}, [])
+    assert len(sent) == 1
+    # what was drawn for the page is what the controls show when moved there
+    expected = e.frame((9, 2))
+    e.controls["kernel"].value = "blur"
+    e.controls["position"].value = 9
+    np.testing.assert_array_equal(e.frame(), expected)
+
+
+def test_in_a_running_kernel_the_current_frames_come_first_and_the_rest_follow():
+    """With an event loop running (as in a notebook), construction draws frames for a
+    moment (the current values first) and leaves the rest to the loop, nearest first; they
+    end up exactly the frames drawn all at once."""
+    import cnnlessons.explorers.base as base
 
     async def build():
-        e = SlidingWindowExplorer(kernel="blur")
-        pending = e.frames_pending
-        for _ in range(600):
+        budget, base.SYNC_BUDGET = base.SYNC_BUDGET, 0.0  # a slow machine: nothing ahead
+        try:
+            e = SlidingWindowExplorer(kernel="blur")
+        finally:
+            base.SYNC_BUDGET = budget
+        drawn, pending, queue = list(e.frame_keys), e.frames_pending, list(e._queue)
+        for _ in range(3000):
             if not e.frames_pending:
                 break
             await asyncio.sleep(0.01)
-        return e, pending
+        return e, drawn, pending, queue
 
-    lazy, pending = asyncio.run(build())
-    assert pending == 64
+    lazy, drawn, pending, queue = asyncio.run(build())
+    assert drawn == ["0,2"] and pending == 79  # the frame shown first, alone
+    assert queue[:2] == ["1,2", "2,2"]  # then the slider's next positions, same kernel
     assert lazy.frames_pending == 0
     eager = SlidingWindowExplorer(kernel="blur")
     for index in [(0, 0), (5, 1), (15, 2), (9, 4)]:  # (position, kernel)
@@ -205,14 +259,50 @@ def test_in_a_running_kernel_the_first_frames_come_first_and_the_rest_follow():
     assert lazy.window == eager.window  # the arrays follow the controls, not the last frame
 
 
-def test_the_explorer_displays_itself_and_keeps_the_notebook_backend():
-    backend = mpl.rcParams["backend"]
-    e = SlidingWindowExplorer(renderer="blit")
+def test_the_explorer_displays_itself_with_classes_the_page_finds():
+    e = SlidingWindowExplorer()
     bundle = e._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
-    assert mpl.rcParams["backend"] == backend
     assert "cnnl-explorer" in e.widget._dom_classes
+    assert "cnnl-picture" in e.picture._dom_classes
     assert "cnnl-control-position" in e.controls["position"]._dom_classes
+
+
+def test_importing_and_showing_explorers_keeps_the_notebook_backend():
+    """In a fresh interpreter (an earlier test cannot have imported anything for it):
+    explorers never switch matplotlib's backend, never import pyplot or ipympl."""
+    code = (
+        "import sys, matplotlib as mpl\n"
+        "before = mpl.rcParams._get('backend')  # as set, unresolved (resolving imports pyplot)\n"
+        "from cnnlessons.explorers import SlidingWindowExplorer\n"
+        "bundle = SlidingWindowExplorer(renderer='blit')._repr_mimebundle_()\n"
+        "assert 'application/vnd.jupyter.widget-view+json' in bundle, bundle\n"
+        "assert mpl.rcParams._get('backend') == before, (before, mpl.rcParams._get('backend'))\n"
+        "bad = [m for m in ('ipympl', 'matplotlib.pyplot') if m in sys.modules]\n"
+        "assert not bad, bad\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+
+
+def test_documented_arguments_work_or_name_the_learners_argument():
+    """An 8x8 input (36 positions x 5 kernels) and 12 units (12 x 4 x 2 x 2) are in the
+    documented ranges: they work (the frames drawn in the background of a running kernel);
+    a photo step outside its range names ``step``."""
+    from cnnlessons.explorers import ConnectionsExplorer, PhotoExplorer
+
+    async def build():
+        return SlidingWindowExplorer(x=np.ones((8, 8))), ConnectionsExplorer(n_inputs=12)
+
+    window, connections = asyncio.run(build())
+    assert window.controls["position"].max == 35
+    assert window.frame().shape[:2] == (680, 1880)
+    assert connections.controls["unit"].max == 11
+    with pytest.raises(ValueError, match="step must be between 1"):
+        PhotoExplorer(step=400)
+    with pytest.raises(TypeError, match="step must be an integer"):
+        PhotoExplorer(step=2.5)
 
 
 @pytest.mark.parametrize(

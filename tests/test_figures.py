@@ -1,13 +1,16 @@
-"""figures.show: one line in a notebook gives a styled figure that displays as a PNG."""
+"""cnnlessons.figures: shared primitives and ``show`` (one line in a notebook gives a styled
+figure that displays as a PNG), and the package's public names."""
 
 import io
+import subprocess
+import sys
 
 import matplotlib as mpl
 import numpy as np
 import pytest
 
 from cnnlessons.diagrams import connections_plot
-from cnnlessons.figures import StaticFigure, show
+from cnnlessons.figures import StaticFigure, flip_figure, frame_axes, highlight, show
 from cnnlessons.matrix_figures import weight_matrices_figure
 from cnnlessons.style import FONT
 
@@ -43,8 +46,61 @@ def test_the_series_style_applies_without_an_rc_context():
         (connections_plot, (9,), ValueError, "figsize must be"),
         (connections_plot, (9, -1), ValueError, "figsize must be"),
         (connections_plot, "big", ValueError, "figsize must be"),
+        (connections_plot, (9, float("nan")), ValueError, "figsize must be"),
+        (connections_plot, (True, 3), ValueError, "figsize must be"),
     ],
 )
 def test_bad_arguments(draw, figsize, error, match):
     with pytest.raises(error, match=match):
         show(draw, [8, 32], figsize=figsize)
+
+
+def test_numpy_integers_are_valid_figure_sizes():
+    fig = show(connections_plot, [8, 32], figsize=(np.int64(6), np.int64(3)))
+    assert decoded(fig).shape[:2] == (300, 600)
+
+
+def test_show_does_not_choose_figure_or_axes_by_the_parameter_name():
+    """A lambda whose first parameter is called ``fig`` still gets one axes (nothing says it
+    draws on a figure); ``target="figure"`` or a marked function gets the figure."""
+    got = []
+    show(lambda fig: got.append(fig))
+    show(lambda f: got.append(f), target="figure")
+    assert type(got[0]).__name__ == "Axes" and isinstance(got[1], StaticFigure)
+    assert len(show(flip_figure).axes) == 4  # marked: draws_on = "figure"
+    with pytest.raises(ValueError, match="target must be 'axes' or 'figure'"):
+        show(connections_plot, [8, 32], target="panel")
+
+
+@pytest.mark.parametrize("draw", [highlight, frame_axes])
+def test_an_unknown_role_is_a_value_error_naming_role(draw):
+    fig = show(connections_plot, [8, 32])
+    args = (0, 0, 1, 1) if draw is highlight else ()
+    with pytest.raises(ValueError, match="role must be one of 'input', 'kernel'"):
+        draw(fig.axes[0], *args, role="weights")
+
+
+def test_every_public_name_of_the_old_modules_still_imports():
+    """Notebooks and lessons import from where the names lived before figures/ was a package."""
+    import cnnlessons.diagrams as diagrams
+    import cnnlessons.figures as figures
+    import cnnlessons.matrix_figures as matrix_figures
+
+    for module in (diagrams, matrix_figures):
+        for name in module.__all__:
+            assert getattr(module, name) is getattr(figures, name)
+    for name in figures.__all__:
+        assert getattr(figures, name) is not None
+
+
+def test_cl_figures_works_without_importing_the_explorers_first():
+    """``import cnnlessons as cl; cl.figures.flip_figure()`` in a fresh interpreter (lesson
+    01 used to get ``cl.figures`` only as a side effect of importing the explorers)."""
+    code = (
+        "import sys, cnnlessons as cl; fig = cl.figures.flip_figure(); "
+        "assert len(fig.axes) == 4; "
+        "assert 'ipywidgets' not in sys.modules, 'figures imported ipywidgets'; "
+        "assert 'cnnlessons.explorers' not in sys.modules"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

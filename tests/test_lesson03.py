@@ -16,6 +16,7 @@ from cnnlessons.explorers.parameters import (
     ParameterCountExplorer,
     WeightMatrixExplorer,
 )
+from cnnlessons.figures.matrices import parameter_image
 from cnnlessons.matrices import LAYER_KINDS
 from cnnlessons.matrix_figures import (
     draw_weight_matrix,
@@ -48,7 +49,7 @@ def test_the_four_panels_draw_weight_indices(shape, k):
     for kind, panel in panels.items():
         idx = cl.weight_indices(kind, shape, k)
         np.testing.assert_array_equal(panel.indices, idx)
-        np.testing.assert_allclose(panel.image.get_array(), parameter_colors(idx))
+        np.testing.assert_allclose(panel.image.get_array(), parameter_image(idx))
         assert panel.n_parameters == cl.count_parameters(idx)
         assert f"{cl.count_parameters(idx):,} parameters" in panel.title.get_text()
     fig.canvas.draw()
@@ -62,8 +63,20 @@ def test_colours_blank_where_unconnected_and_one_per_parameter():
     assert len(colours) == 3
     for p in range(3):  # every entry of a parameter has its colour
         assert (rgba[idx == p] == rgba[idx == p][0]).all()
-    dense = parameter_colors(cl.weight_indices("dense", (5, 5), 3))
-    assert len({tuple(c) for c in dense.reshape(-1, 4)}) == 9 * 25
+    # beyond the nine colours, colour plus hatching: 81 parameters, 81 different cells
+    idx = cl.weight_indices("dense", (3, 3), 1)  # 9 x 9: parameters 0..80
+    image = parameter_image(idx)  # 16 pixels a cell, as drawn
+    cells = {
+        idx[r, c]: image[16 * r : 16 * r + 16, 16 * c : 16 * c + 16].tobytes()
+        for r in range(9)
+        for c in range(9)
+    }
+    assert len(set(cells.values())) == 81
+    for p in range(81):
+        colour, _ = style.param_style(p)
+        r, c = np.argwhere(idx == p)[0]
+        block = image[16 * r : 16 * r + 16, 16 * c : 16 * c + 16]
+        assert np.isclose(block[..., :3], mpl.colors.to_rgb(colour)).all(-1).mean() >= 0.5
 
 
 def test_draw_weight_matrix_counts_and_labels():
@@ -131,7 +144,8 @@ def test_every_kind_and_dims_shows_weight_indices(matrix_explorer):
             n = uses.get((dims, kind), 1)
             assert (e.uses == n).all()
             assert f"each weight used {n} time" in e.usage.get_text()
-    assert sorted(e._images) == list(itertools.product(range(2), range(4)))  # dims x kind
+    # a frame for every kind x dims (keys by index: kind, dims)
+    assert sorted(e.frame_keys) == [f"{k},{d}" for k, d in itertools.product(range(4), range(2))]
 
 
 def test_every_frame_differs_and_matches_its_kind(matrix_explorer):

@@ -115,17 +115,52 @@ def test_notebook_code_cells_stay_short():
                 assert len(lines) <= 8, f"{path.name}: a long code cell belongs in cnnlessons"
 
 
+HIGHER = ("cnnlessons.figures", "cnnlessons.explorers", "cnnlessons.exercises")
 LAYERS = {
-    "cnnlessons.conv": ("matplotlib", "ipywidgets", "scipy"),
-    "cnnlessons.counting": ("matplotlib", "ipywidgets", "scipy"),
-    "cnnlessons.matrices": ("matplotlib", "ipywidgets", "scipy"),
-    "cnnlessons.receptive": ("matplotlib", "ipywidgets", "scipy"),
-    "cnnlessons": ("matplotlib.pyplot", "ipywidgets", "scipy"),
+    # numerics: numpy in and out, never plotting, never anything higher
+    "cnnlessons.conv": ("matplotlib", "ipywidgets", "scipy", *HIGHER),
+    "cnnlessons.counting": ("matplotlib", "ipywidgets", "scipy", *HIGHER),
+    "cnnlessons.matrices": ("matplotlib", "ipywidgets", "scipy", *HIGHER),
+    "cnnlessons.receptive": ("matplotlib", "ipywidgets", "scipy", *HIGHER),
+    "cnnlessons.geometry": ("matplotlib", "ipywidgets", "scipy", *HIGHER),
+    "cnnlessons.pooling": ("matplotlib", "ipywidgets", "scipy", *HIGHER),
+    "cnnlessons.images": ("matplotlib", "ipywidgets", "scipy", *HIGHER),
+    "cnnlessons.costs": ("matplotlib", "ipywidgets", "scipy", *HIGHER),
+    "cnnlessons.networks": ("matplotlib", "ipywidgets", "scipy", *HIGHER),
+    "cnnlessons.timing": ("matplotlib", "ipywidgets", "scipy", *HIGHER),
+    "cnnlessons.learning": ("matplotlib", "ipywidgets", "scipy", *HIGHER),
+    "cnnlessons.tasks": ("matplotlib", "ipywidgets", "scipy", *HIGHER),
+    "cnnlessons.fewshot": ("matplotlib", "ipywidgets", "scipy", *HIGHER),
+    "cnnlessons.receptive_layers": ("matplotlib", "ipywidgets", "scipy", *HIGHER),
+    "cnnlessons.features": ("matplotlib", "ipywidgets", "scipy", *HIGHER),
+    "cnnlessons.equivariance": ("matplotlib", "ipywidgets", "scipy", *HIGHER),
+    "cnnlessons.invariance": ("matplotlib", "ipywidgets", "scipy", *HIGHER),
+    "cnnlessons": ("matplotlib.pyplot", "ipywidgets", "scipy", *HIGHER),
+    # figures draw on matplotlib axes: never widgets, never explorers
+    "cnnlessons.figures": (
+        "matplotlib.pyplot",
+        "ipywidgets",
+        "anywidget",
+        "scipy",
+        "cnnlessons.explorers",
+        "cnnlessons.exercises",
+    ),
+    **{
+        f"cnnlessons.figures.{topic}": (
+            "matplotlib.pyplot",
+            "ipywidgets",
+            "anywidget",
+            "scipy",
+            "cnnlessons.explorers",
+            "cnnlessons.exercises",
+        )
+        for topic in ("channels", "efficiency", "learning", "receptive", "shift")
+    },
 }
 
 
 @pytest.mark.parametrize(("module", "forbidden"), LAYERS.items())
-def test_numerics_do_not_import_plotting_widgets_or_scipy(module, forbidden):
+def test_no_layer_imports_a_higher_one(module, forbidden):
     code = (
         f"import sys, {module}; bad = [m for m in {forbidden!r} if m in sys.modules]; "
         "print(bad); sys.exit(1 if bad else 0)"

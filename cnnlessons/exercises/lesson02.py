@@ -1,4 +1,9 @@
-"""Exercises of lesson 02, sparse interactions."""
+"""Exercises of lesson 02, sparse interactions.
+
+Each asks about a case the lesson has not shown: a dilated 1-D kernel near the border (an
+array), a 5x5 window at the corner of a padded 3-channel image, and the connections of a layer
+with several input and output channels. Notation: one output sees k·k·C inputs.
+"""
 
 import numpy as np
 
@@ -7,54 +12,93 @@ from ..matrices import weight_indices
 from .core import ArrayExercise, NumberExercise
 
 q1 = ArrayExercise(
-    prompt="A 1-D convolution with kernel width 3 and 'same' padding on 9 inputs (numbered "
-    "0–8). Which inputs does output 4 depend on? Answer with an array of input numbers, in "
-    "increasing order.",
-    answer=np.flatnonzero(weight_indices("conv", (9,), 3, padding=1)[4] >= 0),
+    prompt="A 1-D convolution on 11 inputs (numbered 0–10): kernel width k = 3, **dilation "
+    "2** (the taps sit 2 apart, lesson 01) and padding p = 2 on each side, so the output also "
+    "has 11 units. Which inputs does output 1 depend on? Answer with an array (or list) of "
+    "input numbers, in increasing order.",
+    answer=np.flatnonzero(weight_indices("conv", (11,), 3, padding=2, dilation=2)[1] >= 0),
     mistakes=[
-        (np.arange(9), "that is every input: a dense layer. Output 4 sees only its window."),
+        (np.arange(11), "that is every input: a dense layer. Output 1 sees only its 3 taps."),
         (
-            np.array([4, 5, 6]),
-            "with 'same' padding the window is centred on the output: "
-            "one input each side of input 4.",
+            [0, 1, 2],
+            "those are 3 neighbours, but with dilation 2 the taps sit 2 apart: the window "
+            "spans d(k − 1) + 1 = 5 inputs and uses every second one.",
+        ),
+        (
+            [-1, 1, 3],
+            "input −1 does not exist: that tap falls on the padding, a zero that is not an "
+            "input, so output 1 depends on only two inputs.",
+        ),
+        (
+            [1, 3, 5],
+            "that window starts at input 1. With p = 2 the padded input starts 2 pixels "
+            "earlier, so output 1's window is centred on input 1: taps at −1, 1, 3.",
+        ),
+        (
+            [0, 1, 2, 3],
+            "the window spans inputs −1 to 3, but with dilation 2 it uses only every second "
+            "one, and −1 is padding.",
+        ),
+        (
+            [-1, 0, 1, 2, 3],
+            "that is the span of the dilated window; it uses only every second position, and "
+            "position −1 is padding, not an input.",
         ),
     ],
-    hint_text="With 'same' padding, output j's window is centred on input j.",
-    solution_text="`np.array([3, 4, 5])`: inputs 3, 4 and 5.",
+    hint_text="Output j's taps sit at inputs j − p + d·t for t = 0, 1, 2 (here j − 2, j, "
+    "j + 2). Keep only those that are real inputs (0 to 10).",
+    solution_text="Taps at 1 − 2 = −1 (padding, not an input), 1 and 3: `[1, 3]`. At the "
+    "border a unit has fewer real inputs.",
+    code="[1, 3]",
 )
 
+_corner = weight_indices("conv", (8, 8), 5, padding=2)[0] >= 0  # output (0, 0), one channel
 
 q2 = NumberExercise(
-    prompt="In the 6x6 example with a 3x3 kernel, how many of the 36 input pixels can change "
-    "the output in row 2, column 2?",
-    answer=int((weight_indices("conv", (6, 6), 3)[2 * 4 + 2] >= 0).sum()),
+    prompt='An 8x8 **colour** image (C = 3 channels) and a 5x5 kernel with padding 2 ("same"). '
+    "How many input values can change the output at row 0, column 0, the top-left corner?",
+    answer=int(_corner.sum()) * 3,
     mistakes={
-        36: "that is a dense layer, where every output sees every input. A convolution's "
-        "output sees only the patch under its window.",
-        27: "27 is the number of inputs it does *not* depend on.",
-        16: "16 is the number of outputs, not of inputs one output sees.",
+        5 * 5 * 3: "75 = k·k·C counts the whole 5x5x3 window, but at the corner two rows and two "
+        "columns of it lie on the padding: zeros, not inputs.",
+        int(_corner.sum()): "that is one channel. The kernel has a 5x5 slice for each of the 3 "
+        "channels, and each slice sees its own channel.",
+        25: "25 is the full 5x5 window of one channel: at the corner part of it lies on the "
+        "padding, and there are 3 channels.",
+        8 * 8 * 3: "that is every input value: a dense layer's output sees them all, a "
+        "convolution's only those under its window.",
+        8 * 8: "that is every pixel of one channel; a convolution's output sees only its window.",
     },
-    hint_text="Output (2, 2) is computed from the window whose top-left corner is input "
-    "(2, 2). How big is the window?",
-    solution_text="The 3x3 window: **9** inputs (rows 2–4, columns 2–4). The other 27 cannot "
-    "change it.",
+    hint_text="The window is centred on pixel (0, 0): rows −2..2 and columns −2..2. Which of "
+    "those are real pixels? Then count every channel.",
+    solution_text="Real rows 0–2 and columns 0–2: 3·3 = 9 pixels, in each of C = 3 channels: "
+    "**27** values (the other 48 taps of the 5x5x3 window sit on padding).",
+    code="3 * 3 * 3",
 )
 
-
+_n = 26 * 26 * 8  # outputs: 26x26 positions, F = 8 channels
 q3 = NumberExercise(
-    prompt="A 28x28 one-channel image goes through a 3x3 convolution without padding (a 26x26 "
-    "output). How many connections (input–output pairs with a weight) does it have?",
-    answer=conv_connections(26 * 26, 9),
+    prompt="A 28x28x3 image goes through a 3x3 convolution without padding, with F = 8 filters "
+    "(output 26x26x8). How many connections (input–output pairs with a weight) does it have?",
+    answer=conv_connections(_n, 3 * 3 * 3),
     mistakes={
-        dense_connections(28 * 28, 26 * 26): "that is the dense layer (m·n). A convolution "
-        "connects each output to its k = 9 inputs only.",
-        9: "9 is the number of *parameters* (shared weights); every output has its own 9 "
-        "connections.",
-        26 * 26: "that counts one connection per output; each output has 9.",
-        conv_connections(28 * 28, 9): "that is 9 per *input* pixel, but there are only 26·26 "
-        "outputs: count 9 per output.",
+        dense_connections(28 * 28 * 3, _n): "that is the dense layer (m·n). A convolution "
+        "connects each output to the k·k·C inputs under its window only.",
+        conv_connections(_n, 9): "that leaves out the input channels: each output sees a 3x3 "
+        "window in each of the C = 3 channels, k·k·C = 27 inputs.",
+        conv_connections(26 * 26, 27): "that counts one filter; there are F = 8 output "
+        "channels, each with its own 26x26 outputs.",
+        conv_connections(26 * 26, 9): "that counts one filter on one input channel: multiply by "
+        "C = 3 input channels per window and F = 8 output channels.",
+        conv_connections(28 * 28 * 8, 27): "that uses the input's size for the output's: "
+        "without padding the output is 26x26 per channel.",
+        8 * 27: "that is the number of weights (parameters); every one of the n outputs has its "
+        "own k·k·C = 27 connections.",
+        8 * 28: "that is the number of parameters (weights and biases); every output has its "
+        "own connections.",
     },
-    hint_text="Each of the n = 26·26 outputs is connected to the k = 9 inputs under its window.",
-    solution_text="k·n = 9 · 676 = **6,084**, against m·n = 784 · 676 = 529,984 for a dense "
-    "layer: 87 times fewer (m / k = 784 / 9).",
+    hint_text="n = 26·26·8 outputs, each connected to the k·k·C = 3·3·3 inputs under its window.",
+    solution_text="k·k·C·n = 27 · 5,408 = **146,016**, against m·n = 2,352 · 5,408 = "
+    "12,719,616 for a dense layer: 87 times fewer (m / (k·k·C) = 2,352 / 27).",
+    code="cl.conv_connections(26 * 26 * 8, 3 * 3 * 3)",
 )

@@ -1,115 +1,104 @@
-"""The explorer engine: controls (ipywidgets) wired to a figure that answers in a frame or two.
+"""The explorer engine: controls (ipywidgets) wired to a figure that answers within a frame.
 
-Every explorer builds its matplotlib figure **once** and, on each control change, changes its
-artists in place (``update`` returns the ones that changed). How the new picture reaches the
-page is the renderer's job; two were chosen by measurement (``make bench-explorers``):
+Every explorer builds its matplotlib figure **once** and, for each combination of its
+controls' values, changes its artists in place (``update`` returns the ones that changed).
+The figure is drawn at ``scale`` x its size (sharp on a HiDPI screen or a projector zoom) and
+each combination becomes a *frame*: the figure's background plus crops of the boxes where its
+changing artists paint, encoded once as PNG tiles and shared between frames (``tiles``). The
+page's ``Picture`` (an anywidget, ``picture.js``) reads the controls' models itself, paints the
+frame they select into a canvas and maps clicks on the picture to control values: a frame
+already drawn appears without asking the kernel. Which frames are drawn, and when:
 
-``"frames"`` (default when the controls have few combinations)
-    Every combination of the frame controls (e.g. 5 kernels x 16 positions) is drawn once,
-    ahead of time, into a lossless WebP image; the images sit in nested ``ipywidgets.Stack``s
-    whose ``selected_index`` is ``jslink``-ed to the controls. Moving a slider or choosing in
-    a menu swaps the picture in the browser without asking the kernel: the only path that
-    stays under two frames (33 ms) on a busy 2-core machine. A control that is not a frame
-    control redraws every frame in the kernel.
+``"frames"`` (default)
+    Every combination of the frame controls (``frame_control``) is drawn: those for the
+    current values first, before the explorer shows; the rest before display too when they
+    take less than ``SYNC_BUDGET`` seconds, else in the background of a running kernel,
+    nearest first. A control that is not a frame control draws the frames for its new value.
 
-``"blit"`` (when the learner clicks on the picture, or a control has too many positions)
-    An ipympl canvas: the figure lives in the kernel, mouse clicks come back to Python, and
-    each change restores a saved background, redraws only the changed (animated) artists and
-    sends the new picture (``canvas.blit``), never laying out or drawing the figure again.
+``"blit"`` (for spaces too large to draw up front: sliders with many positions)
+    The frame for the current values, drawn when a control changes (only the boxes that
+    changed), and in the background the frames one to three steps away along each control,
+    so stepping a slider finds its next frame drawn.
 
-Either way the arrays behind the picture are in Python, and setting
-``explorer.controls[name].value`` runs the same update a slider does, so tests can drive an
-explorer without a browser.
+A frame the page wants but does not have is asked for (the kernel draws it at once); until it
+arrives the page keeps the last picture, marked "drawing…". Setting
+``explorer.controls[name].value`` runs the same update a slider does, and ``frame()`` returns
+the pixels of the frame the page shows, so tests drive an explorer without a browser.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
+import functools
+import hashlib
 import io
 import itertools
 import math
-import sys
+import threading
 import time
+import weakref
+from contextlib import ExitStack
 
 import matplotlib as mpl
-import matplotlib.text as mtext
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.transforms import Bbox
 
 from .. import _checks, style
+from .blitting import Blitter
 
 RENDERERS = ("frames", "blit")
-MAX_FRAMES = 160  # more combinations than this: use the "blit" renderer
+#: most combinations the frames renderer draws for one explorer (the largest documented
+#: explorer, a 10x10 sliding window, has 64 positions x 5 kernels = 320)
+MAX_FRAMES = 400
+#: seconds of drawing an explorer may spend before it shows; frames left are drawn after
+SYNC_BUDGET = 0.6
+#: "blit" renderer: frames drawn ahead, this many steps either way along each control
+NEIGHBOURS = 3
+#: seconds of background drawing between two looks at the kernel's messages (a frame the
+#: page asks for waits at most this long)
+BACKGROUND_SLICE = 0.03
 _ids = itertools.count()
+_alive: weakref.WeakSet = weakref.WeakSet()
 
 
-def _ipympl_backend():
-    """Import ``ipympl.backend_nbagg`` without switching matplotlib's global backend.
-
-    ipympl's ``__init__`` calls ``matplotlib.use(ipympl)`` when matplotlib is already
-    imported, which would turn every later ``plt.show()`` of the notebook into a widget.
-    """
-    if "ipympl" not in sys.modules:
-        use, mpl.use = mpl.use, lambda *args, **kwargs: None  # keep the learner's backend
-        try:
-            import ipympl.backend_nbagg  # noqa: F401
-        finally:
-            mpl.use = use
-    from ipympl import backend_nbagg
-
-    return backend_nbagg
-
-
-def png_bytes(rgba: np.ndarray) -> bytes:
-    """Encode an RGBA buffer as PNG, fast (zlib level 1: flat colours compress well anyway)."""
-    with io.BytesIO() as buf:
-        mpl.image.imsave(buf, rgba, format="png", pil_kwargs={"compress_level": 1})
-        return buf.getvalue()
-
-
-def frame_bytes(rgba: np.ndarray) -> bytes:
-    """Encode a frame of the frames renderer as lossless WebP: the exact pixels, in about
-    half the bytes of a PNG (an explorer sends up to ``MAX_FRAMES`` of them), encoded about
-    as fast. Every current browser shows WebP; Pillow comes with matplotlib."""
+def png_bytes(rgb: np.ndarray) -> bytes:
+    """Encode an RGB(A) buffer as PNG, fast (zlib level 1: flat colours compress well anyway;
+    measured faster than lossless WebP and smaller than its fastest mode)."""
     from PIL import Image
 
     with io.BytesIO() as buf:
-        Image.fromarray(np.ascontiguousarray(rgba[..., :3])).save(
-            buf, format="webp", lossless=True, method=2, quality=0
+        Image.fromarray(np.ascontiguousarray(rgb[..., :3])).save(
+            buf, format="png", compress_level=1
         )
         return buf.getvalue()
 
 
-def _full_png(canvas):
-    """The whole canvas as a PNG (ipympl's "full" image mode), encoded with ``png_bytes``
-    (matplotlib's own encoder uses zlib level 6, several times slower).
+def decode_png(data: bytes) -> np.ndarray:
+    from PIL import Image
 
-    Never ipympl's "diff" mode: its front end swaps ``img.src`` for each image that arrives,
-    so when two arrive within one decode the first is never drawn; a dropped diff leaves
-    stale pixels on the page (a window where it no longer is) until something repaints them.
-    A full image costs about 3 ms more to encode and is right whatever was dropped.
-    """
-    if not canvas._png_is_old:
-        return None
-    pixels = np.asarray(canvas.get_renderer().buffer_rgba())
-    canvas.set_image_mode("full")
-    canvas._last_buff = pixels.view(np.uint32).squeeze(2).copy()  # ipympl's data-url fallback
-    canvas._force_full = False
-    canvas._png_is_old = False
-    return png_bytes(pixels)
+    with Image.open(io.BytesIO(data)) as image:
+        return np.asarray(image.convert("RGB"))
 
 
-def _send_png(canvas, png: bytes) -> None:
-    """Send a PNG to ipympl's front end. Until the page has shown the canvas, ipympl also
-    keeps it as the picture the page starts from (``_data_url``); ipympl 0.10 stores it
-    without the ``data:`` prefix, the page's first image then fails to load and the canvas
-    never appears. Store a valid data URL, made from the PNG already encoded."""
-    if canvas.syncing_data_url:
-        canvas._data_url = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-    canvas.send({"data": '{"type": "binary"}'}, buffers=[png])
+def _locked(method):
+    """Run ``method`` holding the explorer's lock: a kernel may handle widget messages and
+    run background callbacks on different threads, and one figure must not be drawn by two
+    at once (that mixed the artists of two frames into one)."""
+
+    @functools.wraps(method)
+    def run(self, *args, **kwargs):
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return run
+
+
+def finish_all() -> None:
+    """Draw every frame still pending, of every explorer, and put them in the widgets' state
+    (before a static HTML export, so the page has every frame without a kernel)."""
+    for explorer in list(_alive):
+        explorer.finish_frames()
 
 
 class Explorer:
@@ -117,23 +106,17 @@ class Explorer:
 
     Subclasses implement ``build(fig)`` (draw the figure once; call ``self.animate`` on the
     artists that will change) and ``update(**values)`` (apply the controls' values to the
-    artists, return the artists that changed), and pass to ``__init__`` their controls
-    (a dict name -> ipywidget) and, for the frames renderer, the frame controls: the name of
-    one, or a tuple of names, each an ``IntSlider`` from 0 in steps of 1 or a control with
-    ``options`` (menu, toggle buttons, ``SelectionSlider``). A frame is drawn for every
-    combination of their values (at most ``MAX_FRAMES``), so moving any of them only swaps
-    pictures in the browser; any other control redraws every frame in the kernel.
-
-    Order the frame controls from the one moved most (a slider that is dragged) to the one
-    moved least (a menu): the frames sit in nested ``Stack``s, outermost first, and each
-    ``Stack`` is ``jslink``-ed to its control. A control is linked to as many ``Stack``s as
-    there are combinations of the controls before it, and every link sends one message per
-    change; a dragged slider must have one (measured: 16 links on a slider halved the
-    frames shown while dragging).
+    artists, return the artists that changed), and pass to ``__init__`` their controls (a
+    dict name -> ipywidget: sliders, menus, toggle buttons; each an ``IntSlider`` or a
+    control with ``options``), the renderer and, for ``"frames"``, the frame controls: the
+    name of one, or a tuple of names (the one moved most first; every combination of their
+    values is drawn, at most ``MAX_FRAMES``). ``on_click(axes, handler)`` makes clicks on
+    ``axes`` set controls, in the browser.
     """
 
     figsize = (9.4, 3.4)
-    dpi = 100
+    dpi = 100  #: CSS pixels per inch
+    scale = 2  #: canvas pixels per CSS pixel: frames are sharp at 2x device pixel ratio
     #: controls that only repeat another control's value in the browser (a ``Play``
     #: ``jslink``-ed to a slider): shown and named like the others, but never observed and
     #: not passed to ``update``, so a step of the animation is one redraw, not two
@@ -148,63 +131,71 @@ class Explorer:
     ):
         import ipywidgets as widgets
 
+        from .picture import Picture
+
         self.renderer = _checks.choice(renderer, "renderer", RENDERERS)
+        self._lock = threading.RLock()
         self.controls = dict(controls)
-        #: the controls the frames renderer draws a frame for every combination of
+        #: the controls whose every combination the frames renderer draws
         self.frame_controls = (
             (frame_control,) if isinstance(frame_control, str) else tuple(frame_control or ())
         )
+        self._names = [n for n in self.controls if n not in self.mirrors]  # the frame key
+        self._check_controls()
         self._animated: list = []
         self._click_handlers: dict = {}
-        self._laying_out = False
-        self._pending: list = []  # frames renderer: combinations still to draw
-        self._generation = 0  # bumped when every frame must be drawn again
-        self._canvas_behind = False  # frames renderer: artists changed, canvas not redrawn
-        self.updates = 0  # how many times the picture was redrawn (tests read it)
+        self._recording = False
+        self._canvas_behind = False  # artists changed for a frame already drawn: not painted
+        self._queue: list = []  # keys of frames still to draw, next first
+        self._tiles: dict = {}  # tile id -> PNG bytes
+        self._boxes: dict = {}  # tile id -> [x, y], canvas pixels from the top left
+        self._tile_ids: dict = {}  # digest of pixels and box -> tile id
+        self._frames: dict = {}  # key -> [tile ids]
+        self._unsynced = False  # frames sent by message, not yet in the widget's state
+        self._background_tile = None
+        self._generation = -1
+        self.updates = 0  # frames drawn because a control changed (tests read it)
         with mpl.rc_context(style.RC):
-            self.fig = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
-            if self.renderer == "blit":
-                self.canvas = self._ipympl_canvas()
-            else:
-                self.canvas = FigureCanvasAgg(self.fig)
+            self.fig = Figure(
+                figsize=self.figsize, dpi=self.dpi * self.scale, layout="constrained"
+            )
+            self.canvas = FigureCanvasAgg(self.fig)
+            self.blitter = Blitter(self.fig, self.canvas, self._animated)
             self.build(self.fig)
-            self._shown = self.values  # what the picture shows
+            self._shown = self.values  # what the artists show
             self.update(**self._shown)
-            self.fig.canvas.mpl_connect("draw_event", self._on_draw)
-            self._background = None
-            if self.renderer == "frames":
-                self.canvas.draw()  # the one full draw: layout, then the background is saved
-            else:
-                # lay out now (so clicks map to cells from the start) but render nothing:
-                # ipympl renders when the page shows the canvas, and a picture rendered
-                # before that reaches the page broken
-                self._laying_out = True  # this draw renders nothing: no background
-                try:
-                    self.fig.draw_without_rendering()
-                finally:
-                    self._laying_out = False
-                self.fig.set_layout_engine("none")
-                for ax in self.fig.axes:
-                    ax.set_position(ax.get_position(original=False))
-
-        if self.renderer == "frames":
-            self._build_frames(widgets)
-            view = self.frames
-        else:
-            self.fig.canvas.mpl_connect("button_press_event", self._on_press)
-            view = self.canvas
-        view.add_class("cnnl-picture")
+            self.canvas.draw()  # the one full draw: layout, then the background is saved
+            height, width = np.asarray(self.canvas.buffer_rgba()).shape[:2]
+            self.picture = Picture(
+                width=width,
+                height=height,
+                scale=self.scale,
+                label=(type(self).__doc__ or type(self).__name__).strip().split("\n")[0],
+                controls=[self._control_spec(n) for n in self._names],
+            )
+            self.picture.on_msg(self._on_msg)
+            self._store(self._key(), self._tiles_now(None))
+            self._plan()
+            if self.renderer == "frames":  # small spaces: all before display if quick
+                self._draw_queue(budget=SYNC_BUDGET)
+            self._sync()
+        self.picture.add_class("cnnl-picture")
         for name, control in self.controls.items():
             if name not in self.mirrors:
                 control.observe(self._on_change, names="value")
             control.add_class(f"cnnl-control-{name}")
         self.widget = widgets.VBox(
-            [widgets.HBox(list(self.controls.values()), layout={"flex_flow": "row wrap"}), view]
+            [
+                widgets.HBox(list(self.controls.values()), layout={"flex_flow": "row wrap"}),
+                self.picture,
+            ]
         )
         #: a CSS class naming this explorer on the page (browser tests find it by it)
         self.dom_id = f"cnnl-explorer-{next(_ids)}"
         for css in ("cnnl-explorer", self.dom_id, f"cnnl-{type(self).__name__}"):
             self.widget.add_class(css)
+        _alive.add(self)
+        self._schedule()
 
     # -- what subclasses provide -------------------------------------------------------
     def build(self, fig) -> None:  # pragma: no cover - abstract
@@ -221,287 +212,369 @@ class Explorer:
                 artist.set_animated(True)
                 self._animated.append(artist)
 
-    # -- shared machinery ----------------------------------------------------------------
+    # -- controls and keys ---------------------------------------------------------------
+    def _check_controls(self) -> None:
+        for name in self.frame_controls:
+            if name not in self._names:
+                raise ValueError(f"frame_control {name!r} is not one of the controls")
+        for name in self._names:
+            control = self.controls[name]
+            if not hasattr(control, "options") and not (
+                hasattr(control, "min") and isinstance(control.value, int)
+            ):
+                raise TypeError(f"control {name!r} must be an IntSlider or have options")
+        if self.renderer == "frames":
+            sizes = [len(self._raw_values(n)) for n in self.frame_controls]
+            if math.prod(sizes) > MAX_FRAMES:
+                raise ValueError(
+                    f"frame_control has {' x '.join(map(str, sizes))} = {math.prod(sizes)} "
+                    f"combinations, more than {MAX_FRAMES}: use renderer='blit'"
+                )
+
+    def _raw_values(self, name: str) -> list:
+        """What control ``name`` can be, as the page reads it: a menu's indices, a slider's
+        values."""
+        control = self.controls[name]
+        if hasattr(control, "options"):
+            return list(range(len(control.options)))
+        return list(range(control.min, control.max + 1, getattr(control, "step", 1) or 1))
+
+    def _raw(self, name: str):
+        control = self.controls[name]
+        return control.index if hasattr(control, "options") else control.value
+
+    def _value(self, name: str, raw):
+        """The control's value for the raw value ``raw`` (a menu's option for its index)."""
+        control = self.controls[name]
+        if hasattr(control, "options"):
+            option = control.options[raw]
+            return option[1] if isinstance(option, tuple) else option
+        return raw
+
+    def _control_spec(self, name: str) -> dict:
+        control = self.controls[name]
+        return {
+            "ref": f"IPY_MODEL_{control.model_id}",
+            "trait": "index" if hasattr(control, "options") else "value",
+            "values": self._raw_values(name),
+        }
+
+    @staticmethod
+    def _join(raws) -> str:
+        return ",".join(str(r) for r in raws)
+
+    def _key(self) -> str:
+        """The key of the frame the controls select now (as ``picture.js`` computes it)."""
+        return self._join(self._raw(n) for n in self._names)
+
+    def _values_of(self, key: str) -> dict:
+        parts = key.split(",")
+        return {
+            n: self._value(n, int(p)) for n, p in zip(self._names, parts, strict=True)
+        }
+
     @property
     def values(self) -> dict:
         """Current value of every control (but the mirrors)."""
-        return {n: c.value for n, c in self.controls.items() if n not in self.mirrors}
+        return {n: self.controls[n].value for n in self._names}
 
-    def _on_draw(self, event) -> None:
-        """After any full draw (first display, resize, dpi change): save the background
-        (everything but the animated artists), note where each owner's (axes' or figure's)
-        animated artists can paint, then draw them on the background."""
-        if self._laying_out:  # draw_without_rendering: nothing was painted to save
+    # -- drawing frames ------------------------------------------------------------------
+    def _tile(self, pixels: np.ndarray, x: int, y: int) -> int:
+        """The id of the tile showing ``pixels`` at (x, y): an existing one if the same
+        pixels were drawn there before, else a new one (encoded once)."""
+        digest = hashlib.blake2b(pixels.tobytes(), digest_size=16)
+        digest.update(f"{x},{y},{pixels.shape}".encode())
+        digest = digest.digest()
+        tile = self._tile_ids.get(digest)
+        if tile is None:
+            tile = len(self._tiles)
+            self._tiles[tile] = png_bytes(pixels)
+            self._boxes[tile] = [x, y]
+            self._tile_ids[digest] = tile
+        return tile
+
+    def _tiles_now(self, owners=None) -> list:
+        """The tiles of what the canvas shows now: the base (the figure without its animated
+        artists), then the bands of pixels that differ from it (``owners``, the owners
+        repainted, is not needed: the whole canvas is compared, ~1 ms)."""
+        rgba = np.asarray(self.canvas.buffer_rgba())
+        height, width = rgba.shape[:2]
+        base = np.asarray(self.blitter.base)
+        if self.blitter.generation != self._generation:
+            self._generation = self.blitter.generation
+            self._background_tile = self._tile(base[..., :3], 0, 0)
+        # one uint32 per pixel: a pixel differs when its word does
+        differs = rgba.view(np.uint32).reshape(height, width) != base.view(np.uint32).reshape(
+            height, width
+        )
+        tiles = [self._background_tile]
+        for c0, c1 in _runs(differs.any(axis=0)):
+            for r0, r1 in _runs(differs[:, c0:c1].any(axis=1)):
+                tiles.append(self._tile(rgba[r0:r1, c0:c1, :3], c0, r0))
+        return tiles
+
+    def _draw(self, values: dict) -> list:
+        """Change the artists to ``values``, repaint what changed; the frame's tiles."""
+        if self._canvas_behind:  # artists changed without a repaint: repaint them all first
+            self._canvas_behind = False
+            self._tiles_now(self.blitter.redraw(list(self._animated)))
+        return self._tiles_now(self.blitter.redraw(self.update(**values)))
+
+    def _store(self, key: str, tiles: list) -> None:
+        self._frames[key] = tiles
+        if key in self._queue:
+            self._queue.remove(key)
+
+    def _send(self, keys: list, *, again: bool = False) -> None:
+        """Send frames drawn after the widget's state was set, with the tiles they add
+        (``again``: with all their tiles, for a page that asks for a frame it lacks)."""
+        frames = {k: self._frames[k] for k in keys}
+        new = sorted({t for ids in frames.values() for t in ids} - (set() if again else self._sent))
+        self._sent.update(new)
+        self._unsynced = True
+        self.picture.send(
+            {
+                "type": "frames",
+                "frames": frames,
+                "boxes": {str(t): self._boxes[t] for t in new},
+                "ids": new,
+            },
+            buffers=[self._tiles[t] for t in new],
+        )
+
+    def _sync(self) -> None:
+        """Put every frame drawn so far in the widget's state (what a new view, or a static
+        HTML export, starts from)."""
+        self._unsynced = False
+        self._sent = set(self._tiles)
+        with self.picture.hold_sync():
+            self.picture.tiles = {str(t): b for t, b in self._tiles.items()}
+            self.picture.boxes = {str(t): b for t, b in self._boxes.items()}
+            self.picture.frames = dict(self._frames)
+
+    def _plan(self) -> None:
+        """Queue the frames to draw: the frames renderer, every combination of the frame
+        controls (the others as they are), nearest to the current values first; "blit",
+        the frames a few steps away along each control."""
+        now = {n: self._raw(n) for n in self._names}
+        at = {n: self._raw_values(n).index(now[n]) for n in self._names}
+        if self.renderer == "frames":
+            # nearest first, the last frame control (a menu: it changes more of the picture,
+            # maybe the background) changing least often
+            axes = [self._raw_values(n) for n in self.frame_controls]
+            combos = []
+            for combo in itertools.product(*axes):
+                raws = dict(now, **dict(zip(self.frame_controls, combo, strict=True)))
+                steps = [
+                    abs(self._raw_values(n).index(raws[n]) - at[n]) for n in self.frame_controls
+                ]
+                combos.append((steps[::-1], raws))
+            combos.sort(key=lambda c: c[0])
+            keys = [self._join(r[n] for n in self._names) for _, r in combos]
+        else:
+            # the control moved last first (a drag goes on along it), then the others
+            moved = getattr(self, "_moved", None)
+            names = sorted(self._names, key=lambda n: n != moved)
+            keys = []
+            for step in range(1, NEIGHBOURS + 1):
+                for name in names:
+                    values = self._raw_values(name)
+                    for i in (at[name] + step, at[name] - step):
+                        if 0 <= i < len(values):
+                            raws = {**now, name: values[i]}
+                            keys.append(self._join(raws[n] for n in self._names))
+        self._queue = [k for k in dict.fromkeys(keys) if k not in self._frames]
+
+    def _draw_queue(self, budget: float | None = None) -> list:
+        """Draw queued frames, all of them or until ``budget`` seconds have passed; then
+        bring the artists back to the controls' values. Returns the keys drawn."""
+        drawn = []
+        t0 = time.perf_counter()
+        while self._queue and (budget is None or time.perf_counter() - t0 < budget):
+            key = self._queue.pop(0)
+            if key not in self._frames:
+                self._store(key, self._draw(self._values_of(key)))
+                drawn.append(key)
+        if drawn:  # back to the controls' values: the arrays and the canvas follow them
+            self._draw(self.values)
+        return drawn
+
+    def _schedule(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # a script or a test: no background
+            if self.renderer == "frames":
+                self.finish_frames()
+            else:
+                self._queue = []
             return
-        if self.fig.get_layout_engine() is not None:  # the first draw: freeze the layout
-            self.fig.set_layout_engine("none")
-            for ax in self.fig.axes:  # where aspect rules put each axes, for good
-                ax.set_position(ax.get_position(original=False))
-        # whole pixels: a figure 4.6 in tall at 100 dpi is 459.99999999999994 px, and a
-        # fractional box would copy one row too few
-        height, width = np.asarray(self.canvas.buffer_rgba()).shape[:2]
-        self._background = self.canvas.copy_from_bbox(Bbox.from_extents(0, 0, width, height))
-        self._regions = self._paint_regions(event.renderer)
-        self._draw_owners(self._regions)
+        if self._queue and not getattr(self, "_scheduled", False):
+            self._scheduled = True
+            loop.call_soon(self._background, loop)
 
-    def _paint_regions(self, renderer) -> dict:
-        """For each owner of animated artists (an axes, or the figure): the pixel box they
-        may paint in, and the other owners whose boxes overlap it (redrawn with it).
+    @_locked
+    def _background(self, loop) -> None:
+        """Draw queued frames for about ``BACKGROUND_SLICE``, send them, then let the kernel
+        handle messages (a control moved, a frame the page asks for)."""
+        self._scheduled = False
+        drawn = self._draw_queue(budget=BACKGROUND_SLICE)
+        if drawn:
+            self._send(drawn)
+        if self._queue:
+            self._scheduled = True
+            loop.call_later(0.002, self._background, loop)
+        elif self._unsynced:
+            self._sync()
 
-        An axes' box is its own box grown to its animated artists' extents; a text may
-        change length, so its box spans the figure's width; the figure's box is all of it.
-        """
-        pad = 8
-        height, width = np.asarray(self.canvas.buffer_rgba()).shape[:2]  # whole pixels
-        boxes = {}
-        for artist in self._animated:
-            owner = artist.axes or self.fig
-            extent = artist.get_window_extent(renderer)
-            if isinstance(artist, mtext.Text):
-                size = artist.get_fontsize() * self.fig.dpi / 72
-                y = (
-                    artist.get_window_extent(renderer).y0
-                    if artist.get_text()
-                    else artist.get_transform().transform(artist.get_position())[1]
-                )
-                extent = Bbox(
-                    [[0, min(extent.y0, y - 1.5 * size)], [width, max(extent.y1, y + 1.5 * size)]]
-                )
-            x0, y0, x1, y1 = boxes.get(owner, owner.bbox.extents)
-            boxes[owner] = (
-                min(x0, extent.x0),
-                min(y0, extent.y0),
-                max(x1, extent.x1),
-                max(y1, extent.y1),
-            )
-        regions = {}
-        for owner, (x0, y0, x1, y1) in boxes.items():
-            # whole pixels, rounded outwards (restore_region truncates)
-            x0, x1 = max(math.floor(x0) - pad, 0), min(math.ceil(x1) + pad, width)
-            y0, y1 = max(math.floor(y0) - pad, 0), min(math.ceil(y1) + pad, height)
-            # restore_region counts rows from the top of the canvas
-            regions[owner] = {"rows": (x0, height - y1, x1, height - y0), "box": (x0, y0, x1, y1)}
-        for region in regions.values():
-            a = region["box"]
-            region["with"] = [
-                o
-                for o, r in regions.items()
-                if a[0] < r["box"][2]
-                and r["box"][0] < a[2]
-                and a[1] < r["box"][3]
-                and r["box"][1] < a[3]
-            ]
-        return regions
+    @property
+    def frames_pending(self) -> int:
+        """How many frames are still to be drawn (0 once every one planned is ready)."""
+        return len(self._queue)
 
-    def _draw_owners(self, owners) -> None:
-        """Draw the animated artists of ``owners``, in order, then the frames of those axes
-        (a frame drawn under a cell would otherwise be painted over)."""
-        for artist in self._animated:
-            if (artist.axes or self.fig) in owners:
-                self.fig.draw_artist(artist)
-        for owner in owners:
-            if owner is not self.fig:
-                for spine in owner.spines.values():
-                    self.fig.draw_artist(spine)
+    @_locked
+    def finish_frames(self) -> None:
+        """Draw every frame still pending, now, and put them in the widget's state."""
+        if self._draw_queue():
+            self._sync()
+        elif self._unsynced:
+            self._sync()
 
-    def _redraw(self, changed) -> None:
-        """Bring the canvas up to date after ``update`` changed ``changed``.
-
-        Animated artists only: restore the background in the boxes of their owners (and of
-        overlapping owners), and draw those owners' animated artists again. Anything else
-        changed: one full draw.
-        """
-        animated = set(self._animated)
-        if self._background is None or any(a not in animated for a in changed):
-            self.canvas.draw()  # calls _on_draw: new background, animated artists drawn
-            return
-        owners = {a.axes or self.fig for a in changed}
-        if self.fig in owners:
-            owners = set(self._regions)
-        owners |= {o for owner in owners for o in self._regions[owner]["with"]}
-        for owner in owners:
-            self.canvas.restore_region(
-                self._background, bbox=self._regions[owner]["rows"], xy=(0, 0)
-            )
-        self._draw_owners(owners)
-
+    # -- changes -------------------------------------------------------------------------
+    @_locked
     def _on_change(self, change) -> None:
-        name = next(n for n, c in self.controls.items() if c is change["owner"])
+        if self._recording:
+            return
         values = self.values
         if values == self._shown:  # e.g. a value echoed back by the browser: nothing to do
             return
         self._shown = values
-        changed = self.update(**values)
-        if self.renderer == "blit":
-            self._redraw(changed)
-            self.canvas.blit(self.fig.bbox)
+        key = self._key()
+        if key in self._frames and self.renderer == "frames":
+            # the page has it: keep the arrays behind it right, paint the canvas later
+            self.update(**values)
+            self._canvas_behind = True
+        elif key in self._frames:  # drawn ahead: the canvas follows (cheap, only changes)
+            self._draw(values)
+        else:
+            self._store(key, self._draw(values))
             self.updates += 1
-        elif name not in self.frame_controls:  # every frame changes
-            self._redraw(changed)  # a full draw if the background changed
-            self._render_frames()
-        else:  # a frame control: the browser already shows the precomputed frame
-            self._canvas_behind = True  # the artists moved, the canvas did not
+            self._send([key])
+        name = next(n for n, c in self.controls.items() if c is change["owner"])
+        self._moved = name
+        if self.renderer == "blit" or name not in self.frame_controls:
+            self._plan()
+            self._schedule()
 
-    # -- frames renderer -----------------------------------------------------------------
-    def _frame_values(self, name: str) -> list:
-        """The values frame control ``name`` can take, in frame order: 0..max for a slider,
-        the option values for a control with options (whose ``index`` picks the frame)."""
-        control = self.controls[name]
-        if hasattr(control, "options"):
-            return [o[1] if isinstance(o, tuple) else o for o in control.options]
-        return list(range(control.min, control.max + 1))
-
-    def _frame_index(self, name: str) -> int:
-        control = self.controls[name]
-        return control.index if hasattr(control, "options") else control.value
-
-    def _build_frames(self, widgets) -> None:
-        if not self.frame_controls:
-            raise ValueError(
-                "the frames renderer needs frame_control, the name of a slider or a menu"
-            )
-        for name in self.frame_controls:
-            control = self.controls.get(name)
-            if control is None:
-                raise ValueError(f"frame_control {name!r} is not one of the controls")
-            if not hasattr(control, "options") and (
-                control.min != 0 or getattr(control, "step", 1) != 1
-            ):
-                raise ValueError(f"frame_control {name!r} must be a slider from 0 in steps of 1")
-        sizes = [len(self._frame_values(name)) for name in self.frame_controls]
-        if math.prod(sizes) > MAX_FRAMES:
-            raise ValueError(
-                f"frame_control has {' x '.join(map(str, sizes))} = {math.prod(sizes)} "
-                f"combinations, more than {MAX_FRAMES}: use renderer='blit'"
-            )
-        width, height = self.canvas.get_width_height()
-        layout = {"width": f"{width}px", "height": f"{height}px"}
-        self._images = {}  # combination of value indices -> Image, outermost control first
-        self.frame_links = []
-
-        def stack(level: int, prefix: tuple):
-            name = self.frame_controls[level]
-            control = self.controls[name]
-            if level == len(self.frame_controls) - 1:
-                children = []
-                for i in range(sizes[level]):
-                    self._images[(*prefix, i)] = widgets.Image(format="webp", layout=layout)
-                    children.append(self._images[(*prefix, i)])
-            else:
-                children = [stack(level + 1, (*prefix, i)) for i in range(sizes[level])]
-            box = widgets.Stack(children, selected_index=self._frame_index(name))
-            trait = "index" if hasattr(control, "options") else "value"
-            self.frame_links.append(widgets.jslink((control, trait), (box, "selected_index")))
-            return box
-
-        self.frames = stack(0, ())
-        self._render_frames()
-
-    def _render_frames(self) -> None:
-        """Draw every combination of the frame controls (over the saved background) into
-        images. The combinations the first (outermost) control reaches from where the others
-        are now come first, so the picture is ready at once. In a running kernel the rest
-        are drawn afterwards, a few at a time between messages (the explorer shows while
-        they are drawn; a control moved meanwhile is still handled); elsewhere (a script, a
-        test) they are all drawn here. ``finish_frames()`` draws whatever is left. Drawing
-        goes with the first control changing fastest: the last ones (menus, buttons) change
-        more of the picture and cost a full draw."""
-        self._generation += 1
-        now = tuple(self._frame_index(name) for name in self.frame_controls)
-        order = sorted(self._images, key=lambda c: c[::-1])
-        first = [c for c in order if c[1:] == now[1:]]
-        self._pending = [c for c in order if c[1:] != now[1:]]
-        self._render(first)
-        self.updates += 1
+    @_locked
+    def _on_msg(self, widget, content, buffers) -> None:
+        """The page asks for a frame it does not have: draw it now."""
+        if not isinstance(content, dict) or content.get("type") != "need":
+            return
+        key = str(content.get("key", ""))
         try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            loop = None
-        if loop is None:
-            self.finish_frames()
-        elif self._pending:
-            loop.call_soon(self._render_pending, self._generation, loop)
+            values = self._values_of(key)
+            raws = [int(p) for p in key.split(",")]
+        except (ValueError, IndexError, TypeError):
+            return
+        if any(r not in self._raw_values(n) for n, r in zip(self._names, raws, strict=True)):
+            return
+        if key not in self._frames:
+            self._store(key, self._draw(values))
+            self._draw(self.values)
+            self._send([key])
+        else:  # sent before, yet the page lacks it: send it whole
+            self._send([key], again=True)
 
-    def _render(self, combinations: list, budget: float | None = None) -> None:
-        """Draw combinations from the front of the list into their images (removing them
-        from it), all of them or until ``budget`` seconds have passed; then draw the
-        controls' own state again."""
-        values = self.values
-        options = [self._frame_values(name) for name in self.frame_controls]
-        if self._canvas_behind:  # artists changed without a redraw: repaint them all first
-            self._canvas_behind = False
-            self._redraw(list(self._animated))
-        t0 = time.perf_counter()
-        while combinations and (budget is None or time.perf_counter() - t0 < budget):
-            combination = combinations.pop(0)
-            chosen = {
-                name: options[k][i]
-                for k, (name, i) in enumerate(zip(self.frame_controls, combination, strict=True))
-            }
-            self._redraw(self.update(**{**values, **chosen}))
-            image = self._images[combination]
-            image.value = frame_bytes(np.asarray(self.canvas.buffer_rgba()))
-        self._redraw(self.update(**values))  # back to what the controls say
-
-    def _render_pending(self, generation: int, loop) -> None:
-        """Draw pending frames for about 150 ms, then let the kernel handle messages (the
-        frame controls do not need it: the browser swaps what is already there)."""
-        if generation != self._generation or not self._pending:
-            return  # frames were started over (another control changed) or are done
-        self._render(self._pending, budget=0.15)
-        if self._pending:
-            loop.call_later(0.002, self._render_pending, generation, loop)
+    # -- what the page shows -------------------------------------------------------------
+    @_locked
+    def frame(self, index=None, *, key: str | None = None) -> np.ndarray:
+        """The RGBA pixels (floats in [0, 1]) of a frame as the page paints it from its
+        tiles: by default the one the controls select; ``index`` picks one by the positions
+        of the frame controls' values (an int for one frame control, a tuple for several),
+        the other controls as they are; ``key`` picks one by its key (``frame_keys``)."""
+        if key is not None:
+            self._values_of(key)  # a key of this explorer's controls, or a ValueError
+        elif index is None:
+            key = self._key()
+        else:
+            index = index if isinstance(index, tuple) else (index,)
+            if len(index) != len(self.frame_controls) or not all(
+                isinstance(i, int) and 0 <= i < len(self._raw_values(n))
+                for n, i in zip(self.frame_controls, index, strict=False)
+            ):
+                sizes = tuple(len(self._raw_values(n)) for n in self.frame_controls)
+                raise ValueError(
+                    f"index must give a position for each of {self.frame_controls} "
+                    f"(sizes {sizes}), got {index!r}"
+                )
+            raws = {n: self._raw(n) for n in self._names}
+            for n, i in zip(self.frame_controls, index, strict=True):
+                raws[n] = self._raw_values(n)[i]
+            key = self._join(raws[n] for n in self._names)
+        if key not in self._frames:
+            self._queue.insert(0, key)
+            self._draw_queue()
+        out = None
+        for tile in self._frames[key]:
+            pixels = decode_png(self._tiles[tile])
+            if out is None:
+                out = np.full(pixels.shape[:2] + (4,), 255, dtype=np.uint8)
+            x, y = self._boxes[tile]
+            out[y : y + pixels.shape[0], x : x + pixels.shape[1], :3] = pixels
+        return out.astype(np.float32) / 255
 
     @property
-    def frames_pending(self) -> int:
-        """How many frames are still to be drawn (0 once every combination is ready)."""
-        return len(self._pending)
+    def frame_keys(self) -> list:
+        """Keys of the frames drawn, each the controls' raw values (menus by index)."""
+        return list(self._frames)
 
-    def finish_frames(self) -> None:
-        """Draw every frame still pending, now."""
-        if self._pending:
-            self._render(self._pending)
-
-    def frame(self, index=None) -> np.ndarray:
-        """The RGBA pixels the page shows (frames renderer: for frame ``index``, default the
-        one the controls select, decoded from the image that was sent; ``index`` is an int for
-        one frame control, a tuple of indices for several; blit renderer: the canvas)."""
-        if self.renderer != "frames":
-            return np.asarray(self.canvas.buffer_rgba()).copy()
-        if index is None:
-            index = tuple(self._frame_index(name) for name in self.frame_controls)
-        elif not isinstance(index, tuple):
-            index = (index,)
-        self.finish_frames()
-        if index not in self._images:
-            raise ValueError(f"index must pick one of the frames, e.g. {next(iter(self._images))}")
-        from PIL import Image
-
-        with Image.open(io.BytesIO(self._images[index].value)) as decoded:
-            return np.asarray(decoded.convert("RGBA"), dtype=np.float32) / 255
-
-    # -- blit renderer -------------------------------------------------------------------
-    def _ipympl_canvas(self):
-        backend = _ipympl_backend()
-        canvas = backend.Canvas(self.fig)
-        backend.FigureManager(canvas, 0)
-        canvas.toolbar_visible = False
-        canvas.header_visible = False
-        canvas.footer_visible = False
-        canvas.resizable = False
-        canvas.get_diff_image = lambda: _full_png(canvas)
-        canvas.send_binary = lambda png: _send_png(canvas, png)
-        return canvas
-
+    # -- clicks --------------------------------------------------------------------------
+    @_locked
     def on_click(self, axes, handler) -> None:
-        """Call ``handler(row, col)`` with the data cell under a click on ``axes`` (blit
-        renderer: the frames renderer shows pictures, which cannot be clicked)."""
+        """Make a click on a data cell (row, col) of ``axes`` call ``handler(row, col)``,
+        which sets controls. On the page the click is answered in the browser: the handler
+        is run here for every cell once, and what it sets goes to the page as a table."""
         self._click_handlers[axes] = handler
+        height = np.asarray(self.canvas.buffer_rgba()).shape[0]
+        x0, y0, x1, y1 = axes.bbox.extents
+        left, right = axes.get_xlim()
+        bottom, top = axes.get_ylim()
+        # the cells whose centres' half-width boxes meet the axes (a cell at each integer)
+        rows = range(_round(min(bottom, top)), math.ceil(max(bottom, top) - 0.5) + 1)
+        cols = range(_round(min(left, right)), math.ceil(max(left, right) - 0.5) + 1)
+        table = [[self._record(handler, r, c) for c in cols] for r in rows]
+        region = {
+            "box": [x0, height - y1, x1, height - y0],
+            "xlim": [left, right],
+            "ylim": [top, bottom],
+            "rows": [rows.start, rows.stop - 1],
+            "cols": [cols.start, cols.stop - 1],
+            "targets": [self._control_spec(n) for n in self._names],
+            "table": table,
+        }
+        self.picture.clicks = [*self.picture.clicks, region]
 
-    def _on_press(self, event) -> None:
-        handler = self._click_handlers.get(event.inaxes)
-        if handler is not None and event.xdata is not None and event.ydata is not None:
-            handler(int(round(event.ydata)), int(round(event.xdata)))
+    def _record(self, handler, row: int, col: int):
+        """What ``handler(row, col)`` sets: a raw value per control (None: unchanged), or
+        None when it sets nothing; the controls are left as they were."""
+        before = {n: self._raw(n) for n in self._names}
+        with ExitStack() as stack:
+            for control in self.controls.values():
+                stack.enter_context(control.hold_sync())
+            self._recording = True
+            try:
+                handler(row, col)
+                after = {n: self._raw(n) for n in self._names}
+            finally:
+                for n, raw in before.items():
+                    control = self.controls[n]
+                    if hasattr(control, "options"):
+                        control.index = raw
+                    else:
+                        control.value = raw
+                self._recording = False
+        changed = [after[n] if after[n] != before[n] else None for n in self._names]
+        return changed if any(v is not None for v in changed) else None
 
     def click(self, axes, row: int, col: int) -> None:
         """Act as if the learner clicked cell (row, col) of ``axes``."""
@@ -511,3 +584,19 @@ class Explorer:
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
+
+
+def _runs(mask: np.ndarray, gap: int = 24) -> list:
+    """(start, stop) of the runs of True in a 1-D mask, runs closer than ``gap`` merged."""
+    at = np.flatnonzero(mask)
+    if at.size == 0:
+        return []
+    breaks = np.flatnonzero(np.diff(at) > gap)
+    starts = np.concatenate([[at[0]], at[breaks + 1]])
+    stops = np.concatenate([at[breaks], [at[-1]]]) + 1
+    return [(int(a), int(b)) for a, b in zip(starts, stops, strict=True)]
+
+
+def _round(v: float) -> int:
+    """Round half up, as the page's ``Math.round`` does."""
+    return math.floor(v + 0.5)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _checks
-from ..diagrams import CONNECTION_KINDS, SIDES, ConnectionDiagram, DependencyFigure
+from ..figures.connections import CONNECTION_KINDS, SIDES, ConnectionDiagram, DependencyFigure
 from ..images import KERNELS
 from .base import Explorer
 
@@ -21,8 +21,7 @@ class ConnectionsExplorer(Explorer):
     Controls: ``kind`` (dense or conv), ``k`` (the kernel size, odd, 1 to 7), ``side`` (look
     from an input: which outputs it affects; or from an output: which inputs it depends on)
     and ``unit`` (which one). The frames renderer draws every combination once, so every
-    control swaps pictures in the browser. With ``renderer="blit"`` a click on a unit
-    selects it (and its side).
+    control swaps pictures in the browser. A click on a unit selects it (and its side).
     """
 
     figsize = (9.4, 3.4)
@@ -74,8 +73,7 @@ class ConnectionsExplorer(Explorer):
         # every combination is drawn once (n x 4 x 2 x 2 frames), so each control swaps
         # pictures in the browser; the dragged sliders first (see Explorer)
         super().__init__(controls, renderer=renderer, frame_control=("unit", "k", "side", "kind"))
-        if self.renderer == "blit":
-            self.on_click(self.view.ax, self._pick)
+        self.on_click(self.view.ax, self._pick)  # a click on a unit selects it
 
     def build(self, fig) -> None:
         self.view = ConnectionDiagram(fig.add_subplot(), self.n_inputs)
@@ -115,8 +113,8 @@ class ConnectionsExplorer(Explorer):
 class DependencyExplorer(Explorer):
     """Pick an output of the classic 6x6 example and see the 9 inputs it depends on.
 
-    Control ``output`` (which of the 16 outputs, in reading order). With
-    ``renderer="blit"`` a click on an output cell selects it. ``kernel`` (a name from
+    Control ``output`` (which of the 16 outputs, in reading order); a click on an output
+    cell selects it. ``kernel`` (a name from
     ``KERNELS``) chooses the numbers in the output; the dependency is the same for all.
     """
 
@@ -126,8 +124,7 @@ class DependencyExplorer(Explorer):
         self.kernel = _checks.choice(kernel, "kernel", tuple(KERNELS))
         slider = widgets.IntSlider(0, 0, 15, description="output", layout={"width": "320px"})
         super().__init__({"output": slider}, renderer=renderer, frame_control="output")
-        if self.renderer == "blit":
-            self.on_click(self.view.axes["output"], self._pick)
+        self.on_click(self.view.axes["output"], self._pick)
 
     def build(self, fig) -> None:
         self.view = DependencyFigure(fig, w=KERNELS[self.kernel])

@@ -9,7 +9,7 @@ from matplotlib.patches import Rectangle
 
 from .. import _checks
 from ..conv import conv2d, fits_evenly, output_size
-from ..figures import NumberGrid, frame_axes
+from ..figures.grids import NumberGrid, frame_axes
 from ..images import KERNELS, grace_hopper
 from ..style import COLORS, FONT, GREY_CMAP, LINE, SIGNED_CMAP, signed_limits
 from .base import Explorer
@@ -21,7 +21,7 @@ KERNEL_NOTES = {
     "vertical edge": "red: bright on the left, dark on the right; blue: the reverse",
     "horizontal edge": "red: bright above, dark below; blue: the reverse",
     "blur": "each pixel becomes the mean of its 3x3 neighbourhood",
-    "sharpen": "each pixel minus its neighbours: edges stand out",
+    "sharpen": "the pixel plus a Laplacian (4x it minus its 4 neighbours): edges stand out",
     "identity": "the input itself (one 1 in the middle of the kernel)",
 }
 
@@ -30,16 +30,24 @@ class PhotoExplorer(Explorer):
     """The same 3x3 kernels on a real photograph: input, kernel and output side by side.
 
     Control ``kernel`` (a menu over ``KERNELS``); each kernel's output is drawn once and the
-    menu swaps pictures in the browser. Outputs of the edge kernels (weights summing to 0) are
+    menu swaps pictures in the browser. ``step`` (1 to 16) keeps every step-th pixel of the
+    600 x 512 photo. Outputs of the edge kernels (weights summing to 0) are
     signed: red positive, blue negative, white zero. The others are shown in grey.
     """
 
     figsize = (9.4, 3.9)
 
+    STEP_RANGE = (1, 16)  # every pixel (600 x 512) to every 16th (38 x 32)
+
     def __init__(self, kernel: str = "vertical edge", step: int = 2):
         import ipywidgets as widgets
 
         _checks.choice(kernel, "kernel", tuple(KERNELS))
+        lo, hi = self.STEP_RANGE
+        if not lo <= _checks.integer(step, "step", minimum=lo) <= hi:
+            raise ValueError(
+                f"step must be between {lo} (every pixel of the photo) and {hi}, got {step}"
+            )
         self.x = grace_hopper(step=step)
         menu = widgets.Dropdown(options=list(KERNELS), value=kernel, description="kernel")
         super().__init__({"kernel": menu}, renderer="frames", frame_control="kernel")

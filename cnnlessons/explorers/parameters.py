@@ -7,8 +7,8 @@ import numpy as np
 from .. import _checks
 from ..conv import output_size
 from ..counting import conv_params, dense_params
+from ..figures.matrices import draw_weight_matrix, kind_label, layer_blocks
 from ..matrices import LAYER_KINDS, weight_indices
-from ..matrix_figures import draw_weight_matrix, kind_label, layer_blocks
 from ..style import COLORS, FONT
 from .base import Explorer
 

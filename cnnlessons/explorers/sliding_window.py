@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import _checks
 from ..conv import conv2d
-from ..figures import SlidingWindowFigure
+from ..figures.convolution import SlidingWindowFigure
 from ..images import KERNELS, edge_example
 from .base import Explorer
 
@@ -15,8 +15,8 @@ class SlidingWindowExplorer(Explorer):
     """Step a 3x3 kernel's window over an input and watch each output being computed.
 
     Controls: ``position`` (which output, in reading order), ``play`` (steps by itself, in
-    the browser) and ``kernel`` (a name from ``KERNELS``). With ``renderer="blit"`` a click on
-    a cell of the input or the output moves the window there.
+    the browser) and ``kernel`` (a name from ``KERNELS``). A click on a cell of the input or the
+    output moves the window there.
 
     Defaults to the classic 6x6 example (left half 10s, right half 0s) and the vertical-edge
     kernel, whose 4x4 output is 0, 30, 30, 0 on every row.
@@ -45,9 +45,9 @@ class SlidingWindowExplorer(Explorer):
             renderer=renderer,
             frame_control=("position", "kernel"),  # 16 x 5 frames; the slider first
         )
-        if renderer == "blit":
-            self.on_click(self.view.axes["output"], self._jump)
-            self.on_click(self.view.axes["input"], self._jump)
+        # a click on a cell of the input or the output moves the window there
+        self.on_click(self.view.axes["output"], self._jump)
+        self.on_click(self.view.axes["input"], self._jump)
 
     def build(self, fig) -> None:
         self.view = SlidingWindowFigure(fig, self.x, KERNELS[self.controls["kernel"].value])

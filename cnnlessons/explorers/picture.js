@@ -1,0 +1,280 @@
+// The front end of an explorer's picture (anywidget ES module, no build step).
+//
+// The kernel sends the picture as tiles: PNG images placed at pixel boxes of a canvas drawn at
+// `scale` x the CSS size (2 = sharp at 2x device pixel ratio). A frame is a list of tile ids
+// painted in order (a background, then the parts that change), one frame per combination of
+// the controls' values, keyed "v0,v1,..." with each control's `value` (sliders) or `index`
+// (menus, buttons). This module reads the controls' models itself (references
+// "IPY_MODEL_<id>", resolved through the widget manager, so it also works in a static HTML
+// export with no kernel), paints the frame they select, and maps clicks on declared regions of
+// the picture to control values in the browser: no kernel round trip for anything already
+// drawn. A frame not drawn yet is asked for (`{type: "need"}`) while the last picture stays,
+// marked as being drawn.
+//
+// Tiles arrive in the model's state (binary buffers: `tiles`, `boxes`, `frames`) and, while
+// the kernel draws in the background, in custom messages with the same fields.
+
+const stores = new WeakMap();
+const MAX_DECODED_PIXELS = 24e6; // decoded tiles kept (~96 MB), least recently used dropped
+
+function storeOf(model) {
+  let s = stores.get(model);
+  if (s) return s;
+  s = {
+    tiles: new Map(), // id -> Blob of PNG bytes
+    boxes: new Map(), // id -> [x, y] in canvas pixels
+    frames: new Map(), // key -> [tile ids]
+    decoded: new Map(), // id -> ImageBitmap (LRU order)
+    decoding: new Map(), // id -> Promise<ImageBitmap>
+    pixels: 0,
+    listeners: new Set(),
+  };
+  s.merge = (frames, boxes, tiles) => {
+    // each tile kept as an immutable Blob of its own (a view may share a message's buffer)
+    for (const [id, bytes] of Object.entries(tiles || {})) {
+      if (!s.tiles.has(Number(id))) {
+        s.tiles.set(Number(id), new Blob([bytes], { type: "image/png" }));
+      }
+    }
+    for (const [id, box] of Object.entries(boxes || {})) s.boxes.set(Number(id), box);
+    for (const [key, ids] of Object.entries(frames || {})) s.frames.set(key, ids);
+    for (const f of s.listeners) f();
+  };
+  s.bitmap = (id) => {
+    const ready = s.decoded.get(id);
+    if (ready) {
+      s.decoded.delete(id); // most recently used last
+      s.decoded.set(id, ready);
+      return ready;
+    }
+    return null;
+  };
+  s.decode = (id) => {
+    const ready = s.bitmap(id);
+    if (ready) return Promise.resolve(ready);
+    if (s.decoding.has(id)) return s.decoding.get(id);
+    const blob = s.tiles.get(id);
+    if (!blob) return Promise.reject(new Error("no tile " + id));
+    const p = createImageBitmap(blob, {
+      premultiplyAlpha: "none",
+      colorSpaceConversion: "none",
+    }).then((bmp) => {
+      s.decoding.delete(id);
+      s.decoded.set(id, bmp);
+      s.pixels += bmp.width * bmp.height;
+      for (const [old, b] of s.decoded) {
+        if (s.pixels <= MAX_DECODED_PIXELS || s.decoded.size <= 64) break;
+        // dropped, not closed: a paint may hold it still (a closed bitmap paints nothing)
+        s.decoded.delete(old);
+        s.pixels -= b.width * b.height;
+      }
+      return bmp;
+    });
+    s.decoding.set(id, p);
+    return p;
+  };
+  s.merge(model.get("frames"), model.get("boxes"), model.get("tiles"));
+  // the state may bring new tiles without new frames (and the other way round): merge all
+  const fromState = () => s.merge(model.get("frames"), model.get("boxes"), model.get("tiles"));
+  for (const name of ["frames", "boxes", "tiles"]) model.on(`change:${name}`, fromState);
+  model.on("msg:custom", (msg, buffers) => {
+    if (!msg || msg.type !== "frames") return;
+    const tiles = {};
+    msg.ids.forEach((id, i) => {
+      tiles[id] = buffers[i];
+    });
+    s.merge(msg.frames, msg.boxes, tiles);
+  });
+  stores.set(model, s);
+  return s;
+}
+
+async function controlsOf(model) {
+  const specs = model.get("controls") || [];
+  return Promise.all(
+    specs.map(async (c) => ({
+      ...c,
+      model: await model.widget_manager.get_model(c.ref.slice("IPY_MODEL_".length)),
+    })),
+  );
+}
+
+function initialize({ model }) {
+  storeOf(model); // tiles that arrive before the picture is shown are kept (not decoded)
+}
+
+async function render({ model, el }) {
+  const s = storeOf(model);
+  const scale = model.get("scale");
+  const width = model.get("width"); // canvas pixels
+  const height = model.get("height");
+  const wrap = document.createElement("div");
+  wrap.className = "cnnl-picture-wrap";
+  // as wide as the figure at 1 CSS pixel per `scale` canvas pixels, narrower if the column is
+  wrap.style.cssText = `position:relative;width:${width / scale}px;max-width:100%;line-height:0`;
+  const canvas = document.createElement("canvas");
+  canvas.width = width;
+  canvas.height = height;
+  canvas.style.cssText = "display:block;width:100%;height:auto";
+  canvas.setAttribute("role", "img");
+  canvas.setAttribute("aria-label", model.get("label") || "explorer picture");
+  const badge = document.createElement("div");
+  badge.textContent = "drawing…";
+  badge.className = "cnnl-drawing";
+  badge.style.cssText =
+    "position:absolute;top:4px;right:6px;font:12px sans-serif;line-height:1.4;" +
+    "padding:1px 6px;border-radius:3px;background:rgba(255,255,255,0.85);color:#222;" +
+    "display:none";
+  wrap.append(canvas, badge);
+  el.append(wrap);
+  const ctx = canvas.getContext("2d");
+  ctx.imageSmoothingEnabled = false;
+
+  const controls = await controlsOf(model);
+  let painted = null; // key of the frame on the canvas
+  let wanted = null;
+  const asked = new Map(); // key -> when it was asked for
+
+  const keyOf = (values) => values.map(String).join(",");
+  const current = () => controls.map((c) => c.model.get(c.trait));
+  el.dataset.frame = "";
+
+  let onCanvas = new Set(); // tiles of the painted frame
+
+  function draw(key, bitmaps) {
+    // the first tile is the background, the others only the pixels that differ from it:
+    // paint them all over the background (unless the frame's tiles are the ones shown)
+    const ids = s.frames.get(key);
+    if (bitmaps.some((b) => !b || !b.width)) return false; // not (or no longer) decoded
+    const same = ids.length === onCanvas.size && ids.every((id) => onCanvas.has(id));
+    if (!same) {
+      ids.forEach((id, i) => {
+        const [x, y] = s.boxes.get(id);
+        ctx.drawImage(bitmaps[i], x, y);
+      });
+    }
+    onCanvas = new Set(ids);
+    painted = key;
+    el.dataset.frame = key; // tests and benchmarks read which frame is on the canvas
+    el.dataset.painted = String(Number(el.dataset.painted || 0) + 1);
+    el.dataset.tiles = ids.join(" ");
+    badge.style.display = "none";
+    return true;
+  }
+
+  function neighbours(values) {
+    // frames one or two steps away along each control: decoded ahead of a drag
+    const keys = [];
+    controls.forEach((c, k) => {
+      const at = c.values.indexOf(values[k]);
+      for (const d of [1, -1, 2, -2]) {
+        const v = c.values[at + d];
+        if (v === undefined) continue;
+        const next = values.slice();
+        next[k] = v;
+        keys.push(keyOf(next));
+      }
+    });
+    return keys;
+  }
+
+  function prefetch(values) {
+    for (const key of neighbours(values)) {
+      const ids = s.frames.get(key);
+      if (ids) for (const id of ids) if (!s.bitmap(id)) s.decode(id).catch(() => {});
+    }
+  }
+
+  function paint() {
+    const values = current();
+    const key = keyOf(values);
+    wanted = key;
+    el.dataset.wanted = key; // the frame the page's controls select
+    const ids = s.frames.get(key);
+    if (!ids) {
+      // ask the kernel (again after a second: an answer lost must not leave it stuck)
+      if (!asked.has(key) || performance.now() - asked.get(key) > 1000) {
+        asked.set(key, performance.now());
+        try {
+          model.send({ type: "need", key });
+        } catch (e) {
+          // a static page has no kernel to ask
+        }
+      }
+      if (painted !== key) badge.style.display = "block";
+      return;
+    }
+    const ready = ids.map((id) => s.bitmap(id));
+    if (ready.every(Boolean) && (painted === key || draw(key, ready))) {
+      prefetch(values); // drawn in the same task as the change: no frame lost
+      return;
+    }
+    Promise.all(ids.map((id) => s.decode(id)))
+      .then((bitmaps) => {
+        if (wanted === key) draw(key, bitmaps);
+        prefetch(values);
+      })
+      .catch(() => {});
+  }
+
+  const onChange = () => paint();
+  for (const c of controls) c.model.on(`change:${c.trait}`, onChange);
+  s.listeners.add(onChange);
+  // while a frame is missing, look again now and then (it is asked for again after 1 s)
+  const retry = setInterval(() => {
+    if (wanted !== painted) paint();
+  }, 500);
+
+  // clicks on declared regions set controls, in the browser
+  const regions = model.get("clicks") || [];
+  const targets = await Promise.all(
+    regions.map((r) =>
+      Promise.all(
+        r.targets.map(async (t) => ({
+          ...t,
+          model: await model.widget_manager.get_model(t.ref.slice("IPY_MODEL_".length)),
+        })),
+      ),
+    ),
+  );
+  function cellAt(event) {
+    const rect = canvas.getBoundingClientRect();
+    const x = ((event.clientX - rect.left) * width) / rect.width;
+    const y = ((event.clientY - rect.top) * height) / rect.height;
+    for (let i = 0; i < regions.length; i++) {
+      const r = regions[i];
+      const [x0, y0, x1, y1] = r.box;
+      if (x < x0 || x > x1 || y < y0 || y > y1) continue;
+      const dx = r.xlim[0] + ((x - x0) / (x1 - x0)) * (r.xlim[1] - r.xlim[0]);
+      const dy = r.ylim[0] + ((y - y0) / (y1 - y0)) * (r.ylim[1] - r.ylim[0]);
+      const row = Math.round(dy) - r.rows[0];
+      const col = Math.round(dx) - r.cols[0];
+      const values = (r.table[row] || [])[col];
+      if (values) return { region: i, values };
+    }
+    return null;
+  }
+  canvas.addEventListener("click", (event) => {
+    const hit = cellAt(event);
+    if (!hit) return;
+    targets[hit.region].forEach((t, k) => {
+      const v = hit.values[k];
+      if (v === null || v === undefined || t.model.get(t.trait) === v) return;
+      t.model.set(t.trait, v);
+      t.model.save_changes();
+    });
+    paint();
+  });
+  canvas.addEventListener("mousemove", (event) => {
+    canvas.style.cursor = cellAt(event) ? "pointer" : "default";
+  });
+
+  paint();
+  return () => {
+    for (const c of controls) c.model.off(`change:${c.trait}`, onChange);
+    s.listeners.delete(onChange);
+    clearInterval(retry);
+  };
+}
+
+export default { initialize, render };

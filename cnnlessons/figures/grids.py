@@ -1,0 +1,133 @@
+"""Shared primitives of every figure: number grids, framed axes, highlights (no widgets).
+
+Each primitive draws once and keeps the artists it made, so a figure can change them in place
+(``set_values``, ``move_highlight``) instead of drawing again.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.colors import Normalize
+from matplotlib.patches import Rectangle
+
+from .. import _checks
+from ..style import COLORS, FONT, HIGHLIGHT, LINE, UNSIGNED_CMAP, halo_effects
+
+__all__ = ["ROLES", "NumberGrid", "frame_axes", "highlight", "move_highlight", "fmt_number"]
+
+#: what a frame or a highlight can stand for, each drawn in its colour from ``style.COLORS``
+ROLES = tuple(COLORS)
+
+
+def _role(role) -> str:
+    return _checks.choice(role, "role", ROLES)
+
+
+def outline_color(role: str) -> str:
+    """The colour of a frame or highlight of ``role``: ``style.HIGHLIGHT`` (lightened so that
+    with its dark halo it reaches 3:1 on any background) where the role has one."""
+    return HIGHLIGHT.get(role, COLORS[role])
+
+
+def fmt_number(v: float) -> str:
+    """A number as a lesson writes it: 30, 0.5, 1.25 (empty for NaN and inf)."""
+    if not np.isfinite(v):
+        return ""
+    if float(v).is_integer():
+        return f"{int(v)}"
+    return f"{v:.2f}".rstrip("0").rstrip(".")
+
+
+def frame_axes(ax, role: str | None = None, title: str | None = None) -> None:
+    """No ticks; the frame in the role's colour ("input", "kernel", "output", "receptive")."""
+    if role is not None:
+        role = _role(role)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if role is not None:
+        for spine in ax.spines.values():
+            spine.set_edgecolor(outline_color(role))
+            spine.set_linewidth(LINE["highlight"])
+            spine.set_path_effects(halo_effects(LINE["highlight"], width=1.0))
+    if title is not None:
+        ax.set_title(title, color=COLORS[role] if role else COLORS["text"])
+
+
+class NumberGrid:
+    """A small array drawn as coloured cells with its numbers written in them.
+
+    ``set_values`` updates colours and numbers in place; NaN cells are drawn empty.
+    """
+
+    def __init__(
+        self, ax, values, *, cmap=UNSIGNED_CMAP, vmin=None, vmax=None, fontsize=None, numbers=True
+    ):
+        values = _checks.array(values, "values", ndims=(2,))
+        self.ax = ax
+        vmin = np.nanmin(values) if vmin is None else vmin
+        vmax = np.nanmax(values) if vmax is None else vmax
+        self.norm = Normalize(vmin=vmin, vmax=vmax if vmax > vmin else vmin + 1)
+        h, w = values.shape
+        # a mesh of quads draws several times faster than imshow's resampling
+        self.mesh = ax.pcolormesh(
+            np.arange(w + 1) - 0.5,
+            np.arange(h + 1) - 0.5,
+            values,
+            cmap=cmap,
+            norm=self.norm,
+            edgecolors="white",
+            linewidth=LINE["grid"],
+        )
+        ax.set_xlim(-0.5, w - 0.5)
+        ax.set_ylim(h - 0.5, -0.5)
+        ax.set_aspect("equal")
+        self.texts = []
+        if numbers:
+            size = fontsize or FONT["normal"]
+            self.texts = [
+                [ax.text(c, r, "", ha="center", va="center", fontsize=size) for c in range(w)]
+                for r in range(h)
+            ]
+        self.set_values(values)
+
+    @property
+    def artists(self) -> list:
+        return [self.mesh] + [t for row in self.texts for t in row]
+
+    def set_values(self, values) -> None:
+        values = np.asarray(values, dtype=float)
+        self.values = values
+        self.mesh.set_array(np.ma.masked_invalid(values))
+        if not self.texts:
+            return
+        cmap = self.mesh.get_cmap()
+        for r, row in enumerate(self.texts):
+            for c, text in enumerate(row):
+                v = values[r, c]
+                text.set_text(fmt_number(v))
+                if np.isfinite(v):
+                    red, green, blue, _ = cmap(self.norm(v))
+                    light = 0.299 * red + 0.587 * green + 0.114 * blue > 0.5
+                    text.set_color("black" if light else "white")
+
+
+def highlight(ax, row: int, col: int, height: int, width: int, role: str = "kernel"):
+    """A thick rectangle around cells ``[row:row+height, col:col+width]`` in the role's colour
+    (one of ``ROLES``: "input", "kernel", "output", "receptive", "muted", "text")."""
+    role = _role(role)
+    rect = Rectangle(
+        (col - 0.5, row - 0.5),
+        width,
+        height,
+        fill=False,
+        edgecolor=outline_color(role),
+        linewidth=LINE["highlight"] + 1.5,
+        zorder=5,
+        path_effects=halo_effects(LINE["highlight"] + 1.5, width=1.5),
+    )
+    ax.add_patch(rect)
+    return rect
+
+
+def move_highlight(rect, row: int, col: int) -> None:
+    rect.set_xy((col - 0.5, row - 0.5))

@@ -1,0 +1,775 @@
+"""Figures of lesson 06, receptive fields (no widgets). Standalone: imports only matplotlib,
+numpy, ``style`` and the numerics.
+
+- ``GrowthFigure``: a stack in 1-D (Deep Learning Figure 9.4's style: units in rows, the
+  chosen top unit's cone down to the input), the region that unit sees in 2-D on a photo, and
+  the closed form with its numbers next to the measured size;
+- ``ERFFigure``: the effective receptive field of n stacked uniform kernels, as a heat map
+  inside the theoretical square and as a profile against the Gaussian of variance
+  n·(k² − 1)/12;
+- ``erf_ratio_plot``, ``random_erf_plot``, ``depth_plot``: static plots;
+- ``FeatureFigure`` and ``feature_maps_figure``: the hand-built edge → corner → square stack.
+
+Each figure class draws once; its ``select`` changes a few artists in place and returns them.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from matplotlib import colormaps as mpl_colormaps
+from matplotlib import ticker as mpl_ticker
+from matplotlib.collections import LineCollection
+from matplotlib.patches import Polygon, Rectangle
+
+from .. import _checks
+from .. import features as feat
+from .. import receptive_layers as rl
+from ..receptive import measured_receptive_field, receptive_field
+from ..style import COLORS, FONT, GREY_CMAP, LINE, SIGNED_CMAP, UNSIGNED_CMAP
+
+__all__ = [
+    "GrowthFigure",
+    "formula_text",
+    "ERFFigure",
+    "erf_ratio_plot",
+    "random_erf_plot",
+    "depth_plot",
+    "FeatureFigure",
+    "feature_maps_figure",
+    "edge_kernels_figure",
+    "learned_filters_figure",
+]
+
+MAX_ROWS = 16  # layers drawn in the 1-D diagram (plus the input row)
+_GEOMETRY = (
+    "table", "top", "u", "sx", "centre", "n_rows", "ys", "cone", "points", "sizes",
+    "hot_points", "rest_segments", "hot_segments", "measured", "agree",
+)  # fmt: skip
+
+
+def _bare(ax, role=None, title=None):
+    """No ticks; the frame in the role's colour."""
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if role is not None:
+        for spine in ax.spines.values():
+            spine.set_edgecolor(COLORS[role])
+            spine.set_linewidth(LINE["highlight"])
+    if title is not None:
+        ax.set_title(title, color=COLORS[role] if role else COLORS["text"])
+
+
+def _spec(layer) -> dict:
+    """A layer as a full mapping (kernel, stride, padding, dilation, op)."""
+    if isinstance(layer, dict):
+        spec = {"stride": 1, "padding": 0, "dilation": 1, "op": "conv", **layer}
+        spec.pop("name", None)
+        return spec
+    spec = dict(zip(("kernel", "stride", "padding", "dilation"), layer, strict=False))
+    spec.setdefault("dilation", 1)
+    spec["op"] = "conv"
+    return spec
+
+
+def formula_text(layers) -> str:
+    """The closed form with the numbers: "r = 1 + 2·1 + 2·2 = 7   S = 2"."""
+    table = rl.layer_fields(layers)
+    terms, before = [], 1
+    for row in table:
+        span = row.dilation * (row.kernel - 1)
+        terms.append(f"{span}·{before}")
+        before = row.effective_stride
+    last = table[-1]
+    return f"r = 1 + {' + '.join(terms)} = {last.size}     S = {last.effective_stride}"
+
+
+def _row_labels(specs) -> list[str]:
+    """Row names for the 1-D diagram: "input", "conv 1: 3x3, s 2", "max pool 2x2, s 2"."""
+    labels, convs = ["input"], 0
+    for spec in specs:
+        k, s, d = spec["kernel"], spec["stride"], spec["dilation"]
+        if spec["op"] == "conv":
+            convs += 1
+            text = f"conv {convs}: {k}x{k}"
+        else:
+            text = f"{spec['op']} pool {k}x{k}"
+        if s > 1:
+            text += f", s {s}"
+        if d > 1:
+            text += f", d {d}"
+        labels.append(text)
+    return labels
+
+
+class GrowthFigure:
+    """How far down one top unit reaches: a 1-D cone (left), the 2-D region on a photo
+    (right) and the formula (below).
+
+    ``select(layers, unit=0)`` draws the stack ``layers`` (convolutions and pooling, at most
+    ``MAX_ROWS``); ``unit`` -1, 0 or 1 picks the top unit left of, at, or right of the middle.
+    The window of input pixels is the same for the three, so moving the unit shows the
+    effective stride S. The measured size (``measured_receptive_field``) is printed next to
+    the closed form.
+    """
+
+    def __init__(self, fig, photo):
+        self.photo = _checks.array(photo, "photo", ndims=(2,))
+        self._geometry = {}  # (stack, unit) -> what select draws: computed once
+        self.ax, self.ax_photo = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 1]})
+        ax = self.ax
+        self.rest = LineCollection([], colors=COLORS["muted"], linewidths=0.6, zorder=1)
+        self.hot_lines = LineCollection(
+            [], colors=COLORS["receptive"], linewidths=1.2, alpha=0.8, zorder=2
+        )
+        ax.add_collection(self.rest)
+        ax.add_collection(self.hot_lines)
+        self.cone = Polygon(
+            np.zeros((3, 2)),
+            closed=True,
+            facecolor=COLORS["receptive"],
+            alpha=0.18,
+            edgecolor="none",
+            zorder=0,
+        )
+        ax.add_patch(self.cone)
+        self.units = ax.scatter(
+            [], [], s=20, facecolors="white", edgecolors=COLORS["muted"], linewidths=1.0, zorder=3
+        )
+        self.hot = ax.scatter([], [], s=20, color=COLORS["receptive"], zorder=4)
+        self.top = ax.scatter(
+            [], [], s=120, color=COLORS["output"], edgecolors="black", linewidths=1.5, zorder=5
+        )
+        self.labels = [
+            ax.text(
+                -0.03, 0, "", ha="right", va="center", fontsize=FONT["small"], color=COLORS["text"]
+            )
+            for _ in range(MAX_ROWS + 1)
+        ]
+        (self.span_line,) = ax.plot([], [], "-", color=COLORS["receptive"], lw=5, zorder=3)
+        (self.next_line,) = ax.plot([], [], "--", color=COLORS["output"], lw=3, zorder=3)
+        self.next_top = ax.scatter(
+            [], [], s=120, facecolors="white", edgecolors=COLORS["output"], linewidths=2.5, zorder=5
+        )
+        self.span_text = ax.text(
+            0.5, -0.1, "", ha="center", va="top", fontsize=FONT["small"], color=COLORS["input"]
+        )
+        ax.set_xlim(-0.42, 1.02)
+        ax.set_ylim(-0.17, 1.06)
+        ax.set_axis_off()
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        h, w = self.photo.shape
+        # nearest: flat blocks of pixels encode several times faster into frames
+        self.ax_photo.imshow(self.photo, cmap=GREY_CMAP, vmin=0, vmax=1, interpolation="nearest")
+        self.box = Rectangle(
+            (0, 0),
+            1,
+            1,
+            fill=False,
+            edgecolor=COLORS["receptive"],
+            linewidth=LINE["highlight"],
+            zorder=5,
+        )
+        self.box_fill = Rectangle(
+            (0, 0), 1, 1, facecolor=COLORS["receptive"], alpha=0.25, edgecolor="none", zorder=4
+        )
+        self.ax_photo.add_patch(self.box_fill)
+        self.ax_photo.add_patch(self.box)
+        self.next_box = Rectangle(
+            (0, 0),
+            1,
+            1,
+            fill=False,
+            edgecolor=COLORS["output"],
+            linestyle="--",
+            linewidth=2.5,
+            zorder=5,
+        )
+        self.ax_photo.add_patch(self.next_box)
+        self.ax_photo.set_xlim(-0.5, w - 0.5)
+        self.ax_photo.set_ylim(h - 0.5, -0.5)
+        _bare(self.ax_photo, "input")
+        self.ax_photo.set_title(f"{h}x{w} photo", fontsize=FONT["normal"], color=COLORS["input"])
+        self.text = fig.text(
+            0.5, 0.01, "", ha="center", va="bottom", fontsize=FONT["small"], color=COLORS["text"]
+        )
+        engine = fig.get_layout_engine()
+        if engine is not None and hasattr(engine, "set"):
+            engine.set(rect=(0, 0.12, 1, 0.88))
+        self.select([(3, 1, 1)] * 3)
+
+    @property
+    def artists(self) -> list:
+        return [
+            self.cone,
+            self.rest,
+            self.hot_lines,
+            self.units,
+            self.hot,
+            self.top,
+            self.next_top,
+            self.span_line,
+            self.next_line,
+            *self.labels,
+            self.span_text,
+            self.box_fill,
+            self.box,
+            self.next_box,
+            self.text,
+        ]
+
+    def _compute(self, specs, unit) -> dict:
+        """Everything ``select`` draws, computed once per stack and unit (cached)."""
+        table = rl.layer_fields(specs)
+        top = table[-1]
+        u0 = 4  # the middle top unit (any index works: the field just moves)
+        u = u0 + unit
+        lo = top.field.span(u0 - 1)[0]
+        hi = top.field.span(u0 + 1)[1]
+        margin = max(1.0, 0.08 * (hi - lo))
+        x0, x1 = lo - margin, hi + margin
+
+        def sx(p):  # input pixel position -> axes x in [0, 1]
+            return (np.asarray(p, dtype=float) - x0) / (x1 - x0)
+
+        n_rows = len(specs) + 1
+        ys = np.linspace(0, 1, n_rows)
+        # centre (in input pixels) of unit j of each row; row 0 is the input
+        fields = [None] + [row.field for row in table]
+
+        def centre(level, j):
+            if level == 0:
+                return np.asarray(j, dtype=float)
+            f = fields[level]
+            return np.asarray(j) * f.stride - f.padding + (f.size - 1) / 2
+
+        def units_in_window(level):
+            if level == 0:
+                return np.arange(math.ceil(x0), math.floor(x1) + 1)
+            f = fields[level]
+            offset = -f.padding + (f.size - 1) / 2
+            first = math.ceil((x0 - offset) / f.stride)
+            last = math.floor((x1 - offset) / f.stride)
+            return np.arange(first, last + 1)
+
+        # which units of each level the chosen top unit depends on: the field of the layers
+        # above that level, in that level's units
+        cone = {}
+        for level in range(n_rows):
+            if level == n_rows - 1:
+                cone[level] = (u, u)
+            else:
+                cone[level] = receptive_field(specs[level:]).span(u)
+        points, sizes, hot_points, rest_segments, hot_segments = [], [], [], [], []
+        width_pts = 0.72 * 9.4 * 72 * 0.68  # about the axes' width in points
+        for level in range(n_rows):
+            js = units_in_window(level)
+            xs = sx(centre(level, js))
+            count = max(len(js), 1)
+            size = float(np.clip((width_pts / count) ** 2 * 0.35, 1.5, 60))
+            inside = (js >= cone[level][0]) & (js <= cone[level][1])
+            for x, is_hot in zip(xs, inside, strict=True):
+                (hot_points if is_hot else points).append((x, ys[level]))
+                sizes.append(size)
+            if level > 0:  # connections of this row's units to the row below
+                spec = specs[level - 1]
+                k, s, p, d = spec["kernel"], spec["stride"], spec["padding"], spec["dilation"]
+                below = units_in_window(level - 1)
+                b0, b1 = (below[0], below[-1]) if len(below) else (0, -1)
+                for j, x, is_hot in zip(js, xs, inside, strict=True):
+                    for t in range(k):
+                        i = j * s - p + t * d
+                        if b0 <= i <= b1:
+                            seg = [(float(sx(centre(level - 1, i))), ys[level - 1]), (x, ys[level])]
+                            (hot_segments if is_hot else rest_segments).append(seg)
+        r = top.size
+        # an input large enough for the whole field (the default search starts at 16 pixels)
+        measured = measured_receptive_field(specs, input_size=4 * r + 16)
+        agree = (
+            "agrees"
+            if measured.size == r and measured.stride == top.effective_stride
+            else "DIFFERS"
+        )
+        return dict(
+            table=table, top=top, u=u, sx=sx, centre=centre, n_rows=n_rows, ys=ys, cone=cone,
+            points=points, sizes=sizes, hot_points=hot_points, rest_segments=rest_segments,
+            hot_segments=hot_segments, measured=measured, agree=agree,
+        )  # fmt: skip
+
+    def select(self, layers, unit: int = 0) -> list:
+        specs = [_spec(layer) for layer in layers]
+        if len(specs) > MAX_ROWS:
+            raise ValueError(f"layers must hold at most {MAX_ROWS} layers, got {len(specs)}")
+        unit = _checks.integer(unit, "unit", minimum=-1)
+        if unit > 1:
+            raise ValueError(f"unit must be -1, 0 or 1, got {unit}")
+        key = (tuple(tuple(sorted(spec.items())) for spec in specs), unit)
+        if key not in self._geometry:
+            self._geometry[key] = self._compute(specs, unit)
+        g = self._geometry[key]
+        (table, top, u, sx, centre, n_rows, ys, cone, points, sizes, hot_points, rest_segments,
+         hot_segments, measured, agree) = (g[name] for name in _GEOMETRY)  # fmt: skip
+        self._sizes = sizes
+        self.units.set_offsets(np.array(points).reshape(-1, 2))
+        self.units.set_sizes(sizes[: len(points)] if points else [20])
+        self.hot.set_offsets(np.array(hot_points).reshape(-1, 2))
+        self.hot.set_sizes([max(min(sizes), 4)] if sizes else [20])
+        self.top.set_offsets([[float(sx(centre(n_rows - 1, u))), ys[-1]]])
+        # the next top unit to the right, and both fields under the input row
+        self.next_top.set_offsets([[float(sx(centre(n_rows - 1, u + 1))), ys[-1]]])
+        a, b = top.field.span(u)
+        self.span_line.set_data(sx([a - 0.4, b + 0.4]), [-0.035, -0.035])
+        a, b = top.field.span(u + 1)
+        self.next_line.set_data(sx([a - 0.4, b + 0.4]), [-0.07, -0.07])
+        many = len(rest_segments) + len(hot_segments) > 4000
+        self.rest.set_segments([] if many else rest_segments)
+        self.hot_lines.set_segments(hot_segments[:4000])
+        left = [(float(sx(centre(lv, cone[lv][0]))), ys[lv]) for lv in range(n_rows)]
+        right = [(float(sx(centre(lv, cone[lv][1]))), ys[lv]) for lv in range(n_rows)]
+        self.cone.set_xy(np.array(left + right[::-1]))
+        names = _row_labels(specs)
+        for i, label in enumerate(self.labels):
+            if i < n_rows:
+                label.set_position((-0.03, ys[i]))
+                label.set_text(names[i])
+                label.set_color(COLORS["input"] if i == 0 else COLORS["text"])
+            else:
+                label.set_text("")
+        self.span_text.set_text(
+            f"the top unit sees r = {top.size} input pixels; the next one (dashed) sees "
+            f"the {top.size} starting S = {top.effective_stride} later"
+        )
+        # 2-D: the region on the photo, centred (its neighbours S pixels away)
+        h, w = self.photo.shape
+        r = top.size
+        cy, cx = h / 2, w / 2 + unit * top.effective_stride
+        for patch in (self.box, self.box_fill):
+            patch.set_bounds(cx - r / 2, cy - r / 2, r, r)
+        self.next_box.set_bounds(cx - r / 2 + top.effective_stride, cy - r / 2, r, r)
+        extra = "  (more than the photo!)" if r > min(h, w) else ""
+        self.text.set_text(
+            f"{formula_text(specs)}\nmeasured with impulses: r = {measured.size}, "
+            f"S = {measured.stride} ({agree}){extra}"
+        )
+        self.layers, self.unit, self.field = specs, unit, top.field
+        self.cone_units = cone
+        return self.artists
+
+
+# -- effective receptive field ---------------------------------------------------------------
+
+
+class ERFFigure:
+    """The effective receptive field of n stacked uniform k x k kernels.
+
+    Left: the 2-D impulse response (``erf_2d``), scaled to its peak, inside the theoretical
+    r x r square (pink), on a canvas as large as the deepest stack's field. Right: the 1-D
+    profile against the Gaussian of variance n·(k² − 1)/12, with the theoretical field and
+    the ±1.96σ band. ``select(n)`` for n from 1 to ``max_n``.
+    """
+
+    def __init__(self, fig, k: int = 3, max_n: int = 16):
+        self.k = _checks.integer(k, "k", minimum=3)
+        if self.k % 2 == 0:
+            raise ValueError(f"k must be odd (a field centred on a pixel), got {k}")
+        self.max_n = _checks.integer(max_n, "max_n", minimum=1)
+        if self.max_n > 64:
+            raise ValueError(f"max_n must be at most 64, got {max_n}")
+        half = self.max_n * (self.k - 1) / 2
+        self.half = half
+        ax_map, ax_prof = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.5]})
+        self.axes = {"map": ax_map, "profile": ax_prof}
+        size = int(2 * half + 1)
+        self.image = ax_map.imshow(
+            np.zeros((size, size)),
+            cmap=UNSIGNED_CMAP,
+            vmin=0,
+            vmax=1,
+            extent=(-half - 0.5, half + 0.5, half + 0.5, -half - 0.5),
+            interpolation="nearest",
+        )
+        self.square = Rectangle(
+            (0, 0), 1, 1, fill=False, edgecolor=COLORS["receptive"], linewidth=LINE["highlight"]
+        )
+        ax_map.add_patch(self.square)
+        _bare(ax_map, None, "2-D, scaled to its peak")
+        top = 1.1 / 1.6  # the field and the band stop below the legend
+        self.band = ax_prof.axvspan(
+            -1, 1, ymax=top, color=COLORS["output"], alpha=0.2, lw=0, label="±1.96σ"
+        )
+        self.field = ax_prof.axvspan(
+            -1,
+            1,
+            ymax=top,
+            fill=False,
+            edgecolor=COLORS["receptive"],
+            lw=2.5,
+            label="theoretical field r",
+        )
+        (self.response,) = ax_prof.plot(
+            [], [], "o-", color=COLORS["input"], lw=2, ms=4, label="impulse response"
+        )
+        (self.gauss,) = ax_prof.plot(
+            [], [], "--", color=COLORS["kernel"], lw=2.5, label="Gaussian, var n(k²−1)/12"
+        )
+        ax_prof.set_xlim(-half - 1, half + 1)
+        ax_prof.set_ylim(0, 1.6)
+        ax_prof.set_yticks([0, 0.5, 1])
+        ax_prof.set_xlabel("input pixel (0 = centre)")
+        ax_prof.set_ylabel("response / peak")
+        ax_prof.legend(
+            loc="upper center", ncol=2, fontsize=FONT["small"], frameon=False, handlelength=1.5
+        )
+        self.text = fig.text(0.5, 0.01, "", ha="center", va="bottom", fontsize=FONT["normal"])
+        engine = fig.get_layout_engine()
+        if engine is not None and hasattr(engine, "set"):
+            engine.set(rect=(0, 0.08, 1, 0.92))
+        self.select(1)
+
+    @property
+    def artists(self) -> list:
+        return [
+            self.image,
+            self.square,
+            self.band,
+            self.field,
+            self.response,
+            self.gauss,
+            self.text,
+        ]
+
+    def select(self, n: int) -> list:
+        n = _checks.integer(n, "n", minimum=1)
+        if n > self.max_n:
+            raise ValueError(f"n must be between 1 and {self.max_n}, got {n}")
+        k = self.k
+        r = n * (k - 1) + 1
+        profile = rl.impulse_response(n, k)
+        heat = rl.erf_2d(n, k)
+        canvas = np.zeros(self.image.get_array().shape)
+        c = canvas.shape[0] // 2
+        h = (r - 1) // 2
+        canvas[c - h : c + h + 1, c - h : c + h + 1] = heat / heat.max()  # r is odd
+        self.canvas = canvas
+        self.image.set_data(canvas)
+        self.square.set_bounds(-r / 2, -r / 2, r, r)
+        x = np.arange(r) - (r - 1) / 2
+        peak = profile.max()
+        self.response.set_data(x, profile / peak)
+        fine = np.linspace(x[0] - 1, x[-1] + 1, 200)
+        self.gauss.set_data(fine, rl.gaussian(n, k, fine + (r - 1) / 2) / peak)
+        sigma = math.sqrt(rl.erf_variance(n, k))
+        self.band.set_x(-1.96 * sigma)
+        self.band.set_width(2 * 1.96 * sigma)
+        self.field.set_x(-r / 2)
+        self.field.set_width(r)
+        width = rl.effective_width(n, k)
+        self.profile, self.n = profile, n
+        self.text.set_text(
+            f"n = {n} layers, k = {k}: r = {r};  σ = √(n(k²−1)/12) = {sigma:.2f};  "
+            f"±1.96σ = {width:.1f} px = {min(width / r, 1):.0%} of r"
+        )
+        return self.artists
+
+
+def erf_ratio_plot(ax, ks=(2, 3, 5), max_n: int = 64) -> dict:
+    """Effective width (±1.96σ band) over theoretical width r, against depth n, log-log,
+    with the 1/√n slope. Returns the lines by k."""
+    ks = [_checks.integer(k, "ks[i]", minimum=2) for k in ks]
+    max_n = _checks.integer(max_n, "max_n", minimum=2)
+    n = np.arange(1, max_n + 1)
+    lines = {}
+    colours = [COLORS["input"], COLORS["kernel"], COLORS["output"], COLORS["receptive"]]
+    for k, colour in zip(ks, colours * 4, strict=False):
+        ratio = [rl.effective_width(v, k) / (v * (k - 1) + 1) for v in n]
+        (lines[k],) = ax.loglog(n, ratio, "-", color=colour, lw=2.5, label=f"k = {k}")
+    guide = 1.2 * n**-0.5
+    ax.loglog(n, guide, ":", color=COLORS["text"], lw=2, label="∝ 1/√n")
+    ax.set_xlabel("depth n (layers)")
+    ax.set_ylabel("effective width / r")
+    ticks = [0.1, 0.2, 0.3, 0.5, 1.0]
+    ax.set_yticks(ticks, [f"{t:g}" for t in ticks])
+    ax.set_yticks([], minor=True)
+    ax.set_xticks([1, 2, 4, 8, 16, 32, 64][: 1 + int(np.log2(max_n))], minor=False)
+    ax.xaxis.set_major_formatter(mpl_ticker.FormatStrFormatter("%d"))
+    ax.set_xticks([], minor=True)
+    ax.legend(fontsize=FONT["small"], frameon=False)
+    ax.grid(True, which="major", alpha=0.3)
+    return lines
+
+
+def random_erf_plot(ax, n: int = 8, k: int = 3, trials: int = 1000, seed: int = 0) -> dict:
+    """The exact impulse response of n uniform k-tap layers against random networks: one
+    network, the mean of ``trials`` linear ones, and the mean of ``trials`` with ReLUs (4
+    channels). All normalised to sum 1. Returns the lines by name."""
+    n = _checks.integer(n, "n", minimum=1)
+    k = _checks.integer(k, "k", minimum=2)
+    exact = rl.impulse_response(n, k)
+    x = np.arange(exact.size) - (exact.size - 1) / 2
+    curves = {
+        "uniform kernels (exact)": (exact, COLORS["text"], "-", 3.0),
+        "one random network": (rl.random_erf(n, k, trials=1, seed=seed), COLORS["muted"], "-", 1.8),
+        f"mean of {trials} random linear networks": (
+            rl.random_erf(n, k, trials=trials, seed=seed),
+            COLORS["input"],
+            "--",
+            2.5,
+        ),
+        f"mean of {trials} random ReLU networks": (
+            rl.random_erf(n, k, trials=trials, channels=4, relu=True, seed=seed),
+            COLORS["kernel"],
+            "-.",
+            2.5,
+        ),
+    }
+    lines = {}
+    for name, (y, colour, style, lw) in curves.items():
+        (lines[name],) = ax.plot(x, y, style, color=colour, lw=lw, label=name)
+    ax.set_xlabel("input pixel (0 = centre)")
+    ax.set_ylabel("share of E[response²]")
+    ax.set_title(f"n = {n} layers, k = {k}: random weights, mean 0")
+    ax.legend(fontsize=FONT["small"], frameon=False, loc="upper left")
+    return lines
+
+
+def depth_plot(ax, networks: dict, image_size: int = 224) -> dict:
+    """Receptive field against depth for each network of ``networks`` (name -> layer list),
+    with the input's side marked. Returns the lines by name."""
+    if not isinstance(networks, dict) or not networks:
+        raise TypeError("networks must be a dict: name -> layer list")
+    image_size = _checks.integer(image_size, "image_size", minimum=1)
+    lines = {}
+    colours = [COLORS["input"], COLORS["kernel"], COLORS["output"], COLORS["receptive"]]
+    markers = ["o", "s", "^", "D"]
+    for (name, layers), colour, marker in zip(
+        networks.items(), colours * 4, markers * 4, strict=False
+    ):
+        sizes = [row.size for row in rl.layer_fields(layers)]
+        (lines[name],) = ax.plot(
+            np.arange(1, len(sizes) + 1),
+            sizes,
+            marker=marker,
+            ms=4,
+            color=colour,
+            lw=2.2,
+            label=f"{name}: {sizes[-1]}",
+        )
+    ax.axhline(image_size, color=COLORS["text"], ls=":", lw=2)
+    longest = max(len(line.get_xdata()) for line in lines.values())
+    ax.text(
+        longest,
+        image_size,
+        f"the {image_size}-pixel input ",
+        ha="right",
+        va="bottom",
+        fontsize=FONT["small"],
+    )
+    ax.xaxis.set_major_locator(mpl_ticker.MaxNLocator(integer=True))
+    ax.set_xlabel("layer (convolutions and pooling, in order)")
+    ax.set_ylabel("receptive field r (pixels)")
+    ax.legend(fontsize=FONT["small"], frameon=False, loc="upper left")
+    ax.grid(True, alpha=0.3)
+    return lines
+
+
+# -- features built from features ------------------------------------------------------------
+
+
+def _unit_box(ax, role="receptive"):
+    rect = Rectangle(
+        (0, 0), 1, 1, fill=False, edgecolor=COLORS[role], linewidth=LINE["highlight"], zorder=5
+    )
+    ax.add_patch(rect)
+    return rect
+
+
+def _set_box(rect, row0, col0, size):
+    rect.set_bounds(col0 - 0.5, row0 - 0.5, size, size)
+
+
+class FeatureFigure:
+    """One unit of the hand-built stack: the input with the unit's r x r field (left), the
+    map the unit belongs to with the unit marked (middle), and the r x r patch it sees,
+    enlarged and framed, on grey (right). ``select(layer, channel, (row, col))``."""
+
+    def __init__(self, fig, x=None):
+        self.x = feat.shapes_image() if x is None else _checks.array(x, "x", ndims=(2,))
+        self.maps = feat.feature_maps(self.x)
+        h, w = self.x.shape
+        ax_in, ax_map, ax_patch = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1, 0.8]})
+        self.axes = {"input": ax_in, "map": ax_map, "patch": ax_patch}
+        ax_in.imshow(self.x, cmap=GREY_CMAP, vmin=0, vmax=1, interpolation="nearest")
+        _bare(ax_in, "input", f"input {h}x{w}")
+        self.field_box = _unit_box(ax_in)
+        self.map_image = ax_map.imshow(
+            np.zeros((h, w)), cmap=UNSIGNED_CMAP, vmin=0, vmax=1, interpolation="nearest"
+        )
+        _bare(ax_map, "output")
+        self.map_title = ax_map.set_title("", color=COLORS["output"])
+        self.unit_box = _unit_box(ax_map, "kernel")
+        outside = mpl_colormaps[GREY_CMAP].with_extremes(bad=COLORS["muted"])
+        self.patch_image = ax_patch.imshow(
+            np.zeros((7, 7)),
+            cmap=outside,
+            vmin=0,
+            vmax=1,
+            extent=(-0.5, 6.5, 6.5, -0.5),
+            interpolation="nearest",
+        )
+        ax_patch.set_xlim(-0.5, 6.5)
+        ax_patch.set_ylim(6.5, -0.5)
+        _bare(ax_patch, "receptive")
+        self.patch_title = ax_patch.set_title("", color=COLORS["receptive"])
+        self.patch_box = _unit_box(ax_patch)
+        self.text = fig.text(0.5, 0.01, "", ha="center", va="bottom", fontsize=FONT["normal"])
+        engine = fig.get_layout_engine()
+        if engine is not None and hasattr(engine, "set"):
+            engine.set(rect=(0, 0.08, 1, 0.9))
+        self.select(3, 0, (4, 4))
+
+    @property
+    def artists(self) -> list:
+        return [
+            self.field_box,
+            self.map_image,
+            self.map_title,
+            self.unit_box,
+            self.patch_image,
+            self.patch_box,
+            self.patch_title,
+            self.text,
+        ]
+
+    def select(self, layer: int, channel: int, unit) -> list:
+        layer = _checks.integer(layer, "layer", minimum=1)
+        if layer > 3:
+            raise ValueError(f"layer must be 1, 2 or 3, got {layer}")
+        names = feat.LAYER_NAMES[layer]
+        channel = _checks.integer(channel, "channel", minimum=0)
+        if channel >= len(names):
+            raise ValueError(f"channel must be between 0 and {len(names) - 1}, got {channel}")
+        (r0, r1), (c0, c1) = rl.unit_region(feat.FEATURE_LAYERS[:layer], unit)
+        row, col = int(unit[0]), int(unit[1])
+        h, w = self.x.shape
+        if row >= h or col >= w:
+            raise ValueError(f"unit must lie in the {h}x{w} map, got {(row, col)}")
+        size = r1 - r0 + 1
+        _set_box(self.field_box, r0, c0, size)
+        fmap = self.maps[layer][channel]
+        peak = max(float(fmap.max()), 1e-12)
+        self.map_image.set_data(fmap)
+        self.map_image.set_clim(0, peak)
+        _set_box(self.unit_box, row, col, 1)
+        self.map_title.set_text(f"layer {layer}: {names[channel]}")
+        padded = np.pad(self.x, 3)
+        patch = np.full((7, 7), np.nan)
+        off = (7 - size) // 2
+        patch[off : off + size, off : off + size] = padded[r0 + 3 : r1 + 4, c0 + 3 : c1 + 4]
+        self.patch = patch[off : off + size, off : off + size]
+        self.patch_image.set_data(np.ma.masked_invalid(patch))
+        _set_box(self.patch_box, off, off, size)
+        self.patch_title.set_text(f"what it sees: {size}x{size}")
+        value = float(fmap[row, col])
+        self.value = value
+        state = "on" if value > 0 else "off"
+        self.text.set_text(
+            f"layer-{layer} unit ({row}, {col}), {names[channel]}: {value:.2f} ({state}); "
+            f"it sees input rows {r0}…{r1}, columns {c0}…{c1}"
+        )
+        self.selected = (layer, channel, (row, col))
+        return self.artists
+
+
+def feature_maps_figure(fig, x=None) -> dict:
+    """Every map of the hand-built stack, layer by layer (rows), on ``x`` (default the
+    synthetic shapes), with the input and one unit's field drawn for each layer: a left-edge
+    unit (3x3), a top-left-corner unit (5x5), the square unit (7x7) of the first small
+    square. Returns ``{layer: [images]}``."""
+    x = feat.shapes_image() if x is None else _checks.array(x, "x", ndims=(2,))
+    maps = feat.feature_maps(x)
+    units = {1: (0, (4, 3)), 2: (0, (3, 3)), 3: (0, (4, 4))}
+    axes = fig.subplots(3, 5)
+    images = {}
+    for layer in (1, 2, 3):
+        row_axes = axes[layer - 1]
+        row_axes[0].imshow(x, cmap=GREY_CMAP, vmin=0, vmax=1, interpolation="nearest")
+        channel, unit = units[layer]
+        (r0, r1), (c0, _) = rl.unit_region(feat.FEATURE_LAYERS[:layer], unit)
+        _set_box(_unit_box(row_axes[0]), r0, c0, r1 - r0 + 1)
+        _bare(row_axes[0], "input")
+        row_axes[0].set_title(
+            f"layer {layer}: sees {r1 - r0 + 1}x{r1 - r0 + 1}",
+            fontsize=FONT["small"],
+            color=COLORS["text"],
+        )
+        images[layer] = []
+        for c, name in enumerate(feat.LAYER_NAMES[layer]):
+            ax = row_axes[c + 1]
+            fmap = maps[layer][c]
+            images[layer].append(
+                ax.imshow(fmap, cmap=UNSIGNED_CMAP, vmin=0, vmax=max(float(fmap.max()), 1e-12))
+            )
+            _bare(ax, "output")
+            ax.set_title(name, fontsize=FONT["small"], color=COLORS["output"])
+            if c == channel:
+                _set_box(_unit_box(ax, "kernel"), unit[0], unit[1], 1)
+        for ax in row_axes[len(feat.LAYER_NAMES[layer]) + 1 :]:
+            ax.set_axis_off()
+    note = axes[2][2].text(
+        0,
+        0.5,
+        "on for the two 3x3 squares only: the 6x6 square\nand the bar have four corners too, but "
+        "too far\napart to fit in one unit's 7x7 field",
+        transform=axes[2][2].transAxes,
+        ha="left",
+        va="center",
+        fontsize=FONT["normal"],
+        color=COLORS["text"],
+    )
+    note.set_in_layout(False)
+    return images
+
+
+def edge_kernels_figure(fig) -> list:
+    """The four layer-1 kernels as signed images (red +, blue −)."""
+    axes = fig.subplots(1, 4)
+    images = []
+    for ax, w, name in zip(axes, feat.edge_kernels()[:, 0], feat.LAYER_NAMES[1], strict=True):
+        images.append(ax.imshow(w, cmap=SIGNED_CMAP, vmin=-0.5, vmax=0.5))
+        for (i, j), v in np.ndenumerate(w):
+            ax.text(j, i, f"{v:g}", ha="center", va="center", fontsize=FONT["small"])
+        _bare(ax, "kernel", name)
+    return images
+
+
+def learned_filters_figure(fig, learned=None) -> list:
+    """The first-layer filters of lesson 05's trained conv net (``features.learned_filters``),
+    as they came out: signed colours (red +, blue −, each filter on its own scale), and over
+    each the pattern of the task it is most similar to (cosine similarity; "inverted" when
+    negative, "no clear match" below 0.5 in size)."""
+    if learned is None:
+        learned = feat.learned_filters()
+    if not isinstance(learned, feat.LearnedFilters):
+        raise TypeError("learned must come from features.learned_filters()")
+    w = learned.weights
+    axes = np.atleast_1d(fig.subplots(1, len(w)))
+    images = []
+    for i, (ax, f) in enumerate(zip(axes, w, strict=True)):
+        limit = max(float(np.abs(f).max()), 1e-12)
+        images.append(ax.imshow(f, cmap=SIGNED_CMAP, vmin=-limit, vmax=limit))
+        name, r = learned.best_match(i)
+        if abs(r) < 0.5:
+            title = f"no clear match\n(best {r:+.2f})"
+        else:
+            title = f"the {name}{', inverted' if r < 0 else ''}\n(cosine {r:+.2f})"
+        _bare(ax, "kernel")
+        ax.set_title(f"filter {i + 1}:\n{title}", fontsize=FONT["small"], color=COLORS["text"])
+    return images
+
+
+# ``figures.show`` passes these the whole figure, not one axes
+feature_maps_figure.draws_on = "figure"
+edge_kernels_figure.draws_on = "figure"
+learned_filters_figure.draws_on = "figure"
