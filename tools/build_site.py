@@ -323,6 +323,34 @@ def check_front_end_versions(state: dict) -> None:
                 )
 
 
+def _picture_frame(model: dict) -> bytes | None:
+    """A frame of the anywidget engine's picture as one PNG: its tiles (PNG buffers at
+    ``tiles/<id>``) pasted at their ``boxes`` on a ``width`` x ``height`` canvas."""
+    from PIL import Image
+
+    state = model["state"]
+    tiles = {
+        str(b["path"][1]): base64.b64decode(b["data"])
+        for b in model.get("buffers", [])
+        if len(b["path"]) == 2 and b["path"][0] == "tiles"
+    }
+    frames = state.get("frames") or {}
+    if not frames or not tiles:
+        return None
+    ids = next(iter(frames.values()))
+    canvas = Image.new("RGB", (int(state["width"]), int(state["height"])), "white")
+    for tid in ids:
+        data = tiles.get(str(tid))
+        if data is None:
+            return None
+        x, y = state["boxes"][str(tid)]
+        with Image.open(io.BytesIO(data)) as tile:
+            canvas.paste(tile.convert("RGB"), (int(x), int(y)))
+    with io.BytesIO() as buf:
+        canvas.save(buf, format="png")
+        return buf.getvalue()
+
+
 def frame_images_missing(state: dict) -> list[str]:
     """Image models with no picture (a frame never drawn)."""
     return [
@@ -343,6 +371,8 @@ def shown_picture(state: dict, root: str) -> bytes | None:
             if b["path"] == ["value"]:
                 return base64.b64decode(b["data"])
         return None
+    if "frames" in model["state"] and "tiles" in model["state"]:
+        return _picture_frame(model)
     children = references(model["state"].get("children", []))
     if model["model_name"] == "StackModel":
         index = model["state"].get("selected_index")
