@@ -2,20 +2,46 @@
 #   make lab    set up .venv (once) and open the lessons in JupyterLab
 #   make test   set up .venv with the test tools (once) and run every test
 # Running either again when pyproject.toml has not changed installs nothing.
+# For teachers (README, "For teachers"; docs/teaching.md):
+#   make present              the lessons as pages without code (Voila), from a menu
+#   make present LESSON=01    one lesson
+#   make site                 the static web edition in site/ (needs npm)
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8888
+LESSON ?=
+# JupyterLab reads settings overrides from here (its app settings directory)
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
 
-.PHONY: lab test lint unit notebooks browser bench bench-explorers screenshot clean
+.PHONY: lab present site test lint unit notebooks browser bench bench-explorers screenshot clean
 
-lab: $(VENV)/.installed
+lab: $(VENV)/.installed $(LAB_OVERRIDES)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
 		notebooks/00_start_here.ipynb
 
+# No "Get notified about Jupyter news?" pop-up (and no news or update checks from the web):
+# the first thing a learner or a teacher's projector shows is the lesson
+$(LAB_OVERRIDES): tools/lab_overrides.json | $(VENV)/.installed
+	mkdir -p $(dir $@)
+	cp tools/lab_overrides.json $@
+
+# Voila runs each lesson and shows its text, figures and explorers without code, light theme,
+# on this machine only; with LESSON=NN that lesson, otherwise a menu of every lesson
+present: $(VENV)/.installed-present
+	@lesson="$(if $(LESSON),$(wildcard notebooks/$(LESSON)_*.ipynb),notebooks)"; \
+	if [ -z "$$lesson" ]; then echo "no lesson $(LESSON) in notebooks/ (e.g. LESSON=01)"; exit 2; fi; \
+	echo "Voila: open http://127.0.0.1:$(PORT)/ (Ctrl+C stops it)"; \
+	$(BIN)/voila --no-browser --Voila.ip=127.0.0.1 --port=$(PORT) --theme=light "$$lesson"
+
+# The static web edition: every lesson executed once, pages that need no kernel and nothing
+# from the network (npm fetches the page scripts once into tools/site/node_modules)
+site: $(VENV)/.installed
+	$(BIN)/python tools/build_site.py --out site
+
 test: $(VENV)/.installed-test
-	$(BIN)/ruff check cnnlessons tests benchmarks
+	$(BIN)/ruff check cnnlessons tests benchmarks tools
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env tests notebooks
 
 $(VENV)/bin/python:
@@ -28,9 +54,14 @@ $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e '.[lab]'
 	touch $@
 
+$(VENV)/.installed-present: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e '.[lab,present]'
+	touch $@ $(VENV)/.installed
+
+# the test tools include Voila (the teacher's mode is tested)
 $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e '.[lab,test]'
-	touch $@ $(VENV)/.installed
+	touch $@ $(VENV)/.installed $(VENV)/.installed-present
 
 # Developer targets (see README, "For developers")
 unit: $(VENV)/.installed-test
@@ -52,4 +83,4 @@ screenshot: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/screenshot.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache *.egg-info
+	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache *.egg-info site tools/site/node_modules build/npm-cache

@@ -18,8 +18,10 @@ except ImportError:  # Python 3.10
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 RUNTIME = PYPROJECT["project"]["dependencies"]
-TESTING = PYPROJECT["project"]["optional-dependencies"]["test"]
-LAB = PYPROJECT["project"]["optional-dependencies"]["lab"]
+EXTRAS = PYPROJECT["project"]["optional-dependencies"]
+TESTING = EXTRAS["test"]
+LAB = EXTRAS["lab"]
+PRESENT = EXTRAS["present"]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
@@ -32,9 +34,11 @@ def test_environment_yml_lists_the_same_packages_as_pyproject():
     conda = [d for d in env["dependencies"] if isinstance(d, str)]
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     assert "conda-forge" in env["channels"]
-    assert sorted(d.replace(" ", "") for d in conda if name(d) not in ("python", "pip")) == sorted(
-        RUNTIME + LAB + TESTING
-    )
+    listed = [d.replace(" ", "") for d in conda if name(d) not in ("python", "pip")]
+    assert len(listed) == len(set(listed)), "a package listed twice in environment.yml"
+    # every run-time dependency and every extra's, once (an extra may repeat another's)
+    wanted = {d.replace(" ", "") for d in RUNTIME + [d for ds in EXTRAS.values() for d in ds]}
+    assert set(listed) == wanted
     assert "-e ." in pip
     python = next(d for d in conda if name(d) == "python")
     assert python.replace(" ", "") == "python" + PYPROJECT["project"]["requires-python"]
@@ -59,6 +63,9 @@ def test_the_package_needs_no_jupyter_server():
     upgrade) a Jupyter server: JupyterLab is the `lab` extra, for `make lab`."""
     assert not {"jupyterlab", "notebook", "jupyter-server", "voila"} & {name(d) for d in RUNTIME}
     assert {name(d) for d in LAB} == {"jupyterlab"}
+    # the teacher's mode (make present) is its own extra, and the tests (CI) install it too
+    assert {name(d) for d in PRESENT} == {"voila"}
+    assert set(PRESENT) <= set(TESTING)
     assert PYPROJECT["project"]["license"] == "MIT"
 
 
@@ -81,7 +88,7 @@ def test_second_setup_installs_nothing(tmp_path):
     """The stamp files are newer than pyproject.toml, so make has nothing to do."""
     if not (ROOT / ".venv" / ".installed-test").exists():
         pytest.skip("not run through `make test` (no .venv stamp)")
-    for target in (".venv/.installed-test", ".venv/.installed"):
+    for target in (".venv/.installed-test", ".venv/.installed", ".venv/.installed-present"):
         done = subprocess.run(["make", "-q", target], cwd=ROOT)
         assert done.returncode == 0, f"make would redo {target}"
 
