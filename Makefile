@@ -75,6 +75,7 @@ browser: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_conv.py
+	$(BIN)/python benchmarks/bench_learning.py
 
 bench-explorers: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_explorers.py

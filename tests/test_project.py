@@ -167,3 +167,15 @@ def test_no_layer_imports_a_higher_one(module, forbidden):
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, f"{module} imports {done.stdout.strip()}"
+
+
+def test_binder_gives_the_same_lab_settings_as_make_lab(tmp_path):
+    """Binder runs binder/postBuild from the repository root: it installs the overrides that
+    silence JupyterLab's news pop-up where that JupyterLab reads them."""
+    post = ROOT / "binder" / "postBuild"
+    env = {"PATH": "/usr/bin:/bin", "NB_PYTHON_PREFIX": str(tmp_path)}
+    subprocess.run(["bash", str(post)], cwd=ROOT, env=env, check=True)
+    written = tmp_path / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    assert json.loads(written.read_text()) == json.loads(
+        (ROOT / "tools" / "lab_overrides.json").read_text()
+    )
