@@ -306,3 +306,13 @@ def test_messages_use_the_series_notation(exercise):
     )
     for text in [*texts, *mistakes]:
         assert "k = 9" not in text and "k·n" not in text.replace("k·k·C·n", "")
+
+
+def test_feedback_refuses_an_unknown_kind_by_name():
+    from cnnlessons.exercises.core import Feedback
+
+    with pytest.raises(ValueError, match="kind must be one of"):
+        Feedback(False, "x", kind="warning")
+    with pytest.raises(TypeError, match="correct must be"):
+        Feedback("yes", "x")
+    assert str(Feedback(None, "look again", kind="hint")) == "Hint: look again"

@@ -56,6 +56,13 @@ class Feedback:
     message: str
     kind: str = "check"
 
+    def __post_init__(self):
+        kinds = ("check", "hint", "solution")
+        if self.kind not in kinds:
+            raise ValueError(f"kind must be one of {kinds}, got {self.kind!r}")
+        if self.kind == "check" and self.correct not in (True, False, None):
+            raise TypeError(f"correct must be True, False or None, got {self.correct!r}")
+
     def _repr_markdown_(self) -> str:
         key = self.correct if self.kind == "check" else self.kind
         colour, label = _STYLE[key]
