@@ -30,7 +30,7 @@ CHECK_NOTEBOOK = "zz_engine_check.ipynb"
 CHECK_EXPLORERS = [
     "SlidingWindowExplorer()",
     "OutputSizeExplorer()",
-    "ParameterCountExplorer(preset='seed')",
+    "ParameterCountExplorer(preset='lecture')",
 ]
 
 if h.CHROMIUM is None:
