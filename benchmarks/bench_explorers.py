@@ -88,6 +88,7 @@ def notebook_explorers() -> list[tuple[str, str]]:
     found = []
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
+        before = []  # the notebook's code up to here: what an expression's names come from
         for cell in nb.cells:
             if cell.cell_type != "code" or not cell.source.strip():
                 continue
@@ -95,10 +96,27 @@ def notebook_explorers() -> list[tuple[str, str]]:
             try:
                 node = ast.parse(last, mode="eval").body
             except SyntaxError:
-                continue
+                node = None
             if isinstance(node, ast.Call) and getattr(node.func, "id", "").endswith("Explorer"):
-                found.append((path.name[:2], last))
+                names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+                if names <= {node.func.id, "True", "False", "None"}:
+                    found.append((path.name[:2], last))
+                else:  # made from the notebook's own variables: run its cells before it
+                    found.append((path.name[:2], "\n".join([*before, f"e = {last}", "e"])))
+            before.append(cell.source)
     return found
+
+
+def make_explorer(make: str):
+    """The explorer a case makes: a notebook's expression, or (when it uses the notebook's
+    own variables) the notebook's cells before it, then ``e = <expression>``."""
+    import cnnlessons.explorers as explorers
+
+    if "\n" not in make:
+        return eval(make, vars(explorers))  # noqa: S307 - the notebooks' own expressions
+    namespace: dict = {}
+    exec(make.rsplit("\n", 1)[0], namespace)  # noqa: S102 - the notebook's own code
+    return namespace["e"]
 
 
 def discover() -> dict:
@@ -106,14 +124,13 @@ def discover() -> dict:
     import matplotlib
 
     matplotlib.use("Agg")
-    import cnnlessons.explorers as explorers
 
     cases, seen = {}, set()
     for lesson, make in notebook_explorers():
         if make in seen:
             continue
         seen.add(make)
-        e = eval(make, vars(explorers))  # noqa: S307 - the notebooks' own expressions
+        e = make_explorer(make)
         name = type(e).__name__.removesuffix("Explorer")
         for control in e._names:
             widget = e.controls[control]
@@ -137,7 +154,6 @@ def kernel_side(case: Case, repeats: int = 30) -> tuple[float, float, int]:
     frame is drawn, bytes of new tiles per step) for one control, without a browser."""
     import io
 
-    import cnnlessons.explorers as explorers
 
     if case.make == BASELINE_CODE:
         import matplotlib.pyplot as plt
@@ -159,7 +175,7 @@ def kernel_side(case: Case, repeats: int = 30) -> tuple[float, float, int]:
                 plt.close(fig)
             times.append((time.perf_counter() - t0) * 1e3)
         return statistics.median(times), size / 1024, size
-    e = eval(case.make, vars(explorers))  # noqa: S307
+    e = make_explorer(case.make)
     e.finish_frames()
     total = sum(map(len, e._tiles.values())) / 1024
     times, new_bytes = [], []
