@@ -28,6 +28,7 @@ from .. import features as feat
 from .. import receptive_layers as rl
 from ..receptive import measured_receptive_field, receptive_field
 from ..style import COLORS, FONT, GREY_CMAP, LINE, SIGNED_CMAP, UNSIGNED_CMAP
+from .grids import frame_axes
 
 __all__ = [
     "GrowthFigure",
@@ -47,18 +48,6 @@ _GEOMETRY = (
     "table", "top", "u", "sx", "centre", "n_rows", "ys", "cone", "points", "sizes",
     "hot_points", "rest_segments", "hot_segments", "measured", "agree",
 )  # fmt: skip
-
-
-def _bare(ax, role=None, title=None):
-    """No ticks; the frame in the role's colour."""
-    ax.set_xticks([])
-    ax.set_yticks([])
-    if role is not None:
-        for spine in ax.spines.values():
-            spine.set_edgecolor(COLORS[role])
-            spine.set_linewidth(LINE["highlight"])
-    if title is not None:
-        ax.set_title(title, color=COLORS[role] if role else COLORS["text"])
 
 
 def _spec(layer) -> dict:
@@ -190,7 +179,7 @@ class GrowthFigure:
         self.ax_photo.add_patch(self.next_box)
         self.ax_photo.set_xlim(-0.5, w - 0.5)
         self.ax_photo.set_ylim(h - 0.5, -0.5)
-        _bare(self.ax_photo, "input")
+        frame_axes(self.ax_photo, "input")
         self.ax_photo.set_title(f"{h}x{w} photo", fontsize=FONT["normal"], color=COLORS["input"])
         self.text = fig.text(
             0.5, 0.01, "", ha="center", va="bottom", fontsize=FONT["small"], color=COLORS["text"]
@@ -394,7 +383,7 @@ class ERFFigure:
             (0, 0), 1, 1, fill=False, edgecolor=COLORS["receptive"], linewidth=LINE["highlight"]
         )
         ax_map.add_patch(self.square)
-        _bare(ax_map, None, "2-D, scaled to its peak")
+        frame_axes(ax_map, None, "2-D, scaled to its peak")
         top = 1.1 / 1.6  # the field and the band stop below the legend
         self.band = ax_prof.axvspan(
             -1, 1, ymax=top, color=COLORS["output"], alpha=0.2, lw=0, label="±1.96σ"
@@ -601,12 +590,12 @@ class FeatureFigure:
         ax_in, ax_map, ax_patch = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1, 0.8]})
         self.axes = {"input": ax_in, "map": ax_map, "patch": ax_patch}
         ax_in.imshow(self.x, cmap=GREY_CMAP, vmin=0, vmax=1, interpolation="nearest")
-        _bare(ax_in, "input", f"input {h}x{w}")
+        frame_axes(ax_in, "input", f"input {h}x{w}")
         self.field_box = _unit_box(ax_in)
         self.map_image = ax_map.imshow(
             np.zeros((h, w)), cmap=UNSIGNED_CMAP, vmin=0, vmax=1, interpolation="nearest"
         )
-        _bare(ax_map, "output")
+        frame_axes(ax_map, "output")
         self.map_title = ax_map.set_title("", color=COLORS["output"])
         self.unit_box = _unit_box(ax_map, "kernel")
         outside = mpl_colormaps[GREY_CMAP].with_extremes(bad=COLORS["muted"])
@@ -620,7 +609,7 @@ class FeatureFigure:
         )
         ax_patch.set_xlim(-0.5, 6.5)
         ax_patch.set_ylim(6.5, -0.5)
-        _bare(ax_patch, "receptive")
+        frame_axes(ax_patch, "receptive")
         self.patch_title = ax_patch.set_title("", color=COLORS["receptive"])
         self.patch_box = _unit_box(ax_patch)
         self.text = fig.text(0.5, 0.01, "", ha="center", va="bottom", fontsize=FONT["normal"])
@@ -698,7 +687,7 @@ def feature_maps_figure(fig, x=None) -> dict:
         channel, unit = units[layer]
         (r0, r1), (c0, _) = rl.unit_region(feat.FEATURE_LAYERS[:layer], unit)
         _set_box(_unit_box(row_axes[0]), r0, c0, r1 - r0 + 1)
-        _bare(row_axes[0], "input")
+        frame_axes(row_axes[0], "input")
         row_axes[0].set_title(
             f"layer {layer}: sees {r1 - r0 + 1}x{r1 - r0 + 1}",
             fontsize=FONT["small"],
@@ -711,7 +700,7 @@ def feature_maps_figure(fig, x=None) -> dict:
             images[layer].append(
                 ax.imshow(fmap, cmap=UNSIGNED_CMAP, vmin=0, vmax=max(float(fmap.max()), 1e-12))
             )
-            _bare(ax, "output")
+            frame_axes(ax, "output")
             ax.set_title(name, fontsize=FONT["small"], color=COLORS["output"])
             if c == channel:
                 _set_box(_unit_box(ax, "kernel"), unit[0], unit[1], 1)
@@ -740,7 +729,7 @@ def edge_kernels_figure(fig) -> list:
         images.append(ax.imshow(w, cmap=SIGNED_CMAP, vmin=-0.5, vmax=0.5))
         for (i, j), v in np.ndenumerate(w):
             ax.text(j, i, f"{v:g}", ha="center", va="center", fontsize=FONT["small"])
-        _bare(ax, "kernel", name)
+        frame_axes(ax, "kernel", name)
     return images
 
 
@@ -764,7 +753,7 @@ def learned_filters_figure(fig, learned=None) -> list:
             title = f"no clear match\n(best {r:+.2f})"
         else:
             title = f"the {name}{', inverted' if r < 0 else ''}\n(cosine {r:+.2f})"
-        _bare(ax, "kernel")
+        frame_axes(ax, "kernel")
         ax.set_title(f"filter {i + 1}:\n{title}", fontsize=FONT["small"], color=COLORS["text"])
     return images
 
