@@ -131,11 +131,23 @@ class Blitter:
         if self.background is None or any(a not in animated for a in changed):
             self.canvas.draw()  # calls _on_draw: new background, animated artists drawn
             return None
-        owners = {a.axes or self.fig for a in changed}
-        if self.fig in owners:
-            owners = set(self.regions)
-        owners |= {o for owner in owners for o in self.regions[owner]["with"]}
+        owners = self._closure({a.axes or self.fig for a in changed})
         for owner in owners:
             self.canvas.restore_region(self.background, bbox=self.regions[owner]["rows"], xy=(0, 0))
         self._draw_owners(owners)
-        return owners
+        return set(owners)
+
+    def _closure(self, owners) -> list:
+        """``owners`` and every owner whose region overlaps theirs, and so on (restoring a
+        region erases what any overlapping owner painted there, so that one is drawn again,
+        and its own region restored first), in the order of the full draw: the pixels come
+        out exactly as a full draw paints them, whatever was drawn before."""
+        if self.fig in owners:
+            return list(self.regions)
+        todo, seen = list(owners), set(owners)
+        while todo:
+            for other in self.regions[todo.pop()]["with"]:
+                if other not in seen:
+                    seen.add(other)
+                    todo.append(other)
+        return [o for o in self.regions if o in seen]
