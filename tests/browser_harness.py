@@ -357,6 +357,14 @@ _PAGE_JS = r"""
   };
 
   // Wait until the kernel is idle and the picture did not change for quietMs.
+  // Does the picture show the very frame its controls select (not the nearest one drawn,
+  // shown while that frame comes)? Other pictures (images, Stacks) always do.
+  H.exact = (sel) => {
+    const el = document.querySelector(sel);
+    if (!el || !el.dataset || el.dataset.painted === undefined) return true;
+    return el.dataset.frame === el.dataset.wanted;
+  };
+
   H.settle = async (pictureSel, quietMs, timeoutMs) => {
     const t0 = performance.now();
     let last = H.sig(pictureSel), lastChange = performance.now(), changes = 0;
@@ -380,7 +388,7 @@ _PAGE_JS = r"""
     while (performance.now() - t0 < timeoutMs) {
       await H.frame();
       const s = H.sig(pictureSel);
-      if (s !== null && s !== sig0) return performance.now() - t0;
+      if (s !== null && s !== sig0 && H.exact(pictureSel)) return performance.now() - t0;
     }
     return -1;
   };
@@ -415,6 +423,7 @@ _PAGE_JS = r"""
   H.drag = async (sliderSel, pictureSel, durationMs, lo, hi, step = 1) => {
     const slider = H.slider(sliderSel);
     let v = Math.round(Number(slider.get())), dir = 1, sets = 0, frames = 0, changes = 0;
+    let exact = 0; // of the changes, pictures of the very frame the slider selected then
     let last = H.sig(pictureSel);
     const t0 = performance.now();
     while (performance.now() - t0 < durationMs) {
@@ -423,11 +432,11 @@ _PAGE_JS = r"""
       slider.set(v); sets++;
       await H.frame(); frames++;
       const s = H.sig(pictureSel);
-      if (s !== null && s !== last) { last = s; changes++; }
+      if (s !== null && s !== last) { last = s; changes++; if (H.exact(pictureSel)) exact++; }
     }
     const tEnd = performance.now();
     const after = await H.settle(pictureSel, 300, 15000);
-    return {changes, sets, animationFrames: frames, durationMs: tEnd - t0,
+    return {changes, exact, sets, animationFrames: frames, durationMs: tEnd - t0,
             changesAfterRelease: after.changes,
             settleMs: after.changes ? after.lastChangeAt - tEnd : 0, settled: after.ok};
   };

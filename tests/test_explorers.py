@@ -19,11 +19,12 @@ RENDERERS = ["frames", "blit"]
 
 def pixels(explorer):
     """What the page shows now, as RGB floats in [0, 1]."""
-    return (
-        explorer.frame()[..., :3]
-        if explorer.renderer == "frames"
-        else np.asarray(explorer.canvas.buffer_rgba())[..., :3] / 255
-    )
+    return explorer.frame()[..., :3]
+
+def redrawn(explorer):
+    """The canvas after a full draw of the explorer's current state, as ``pixels`` gives it."""
+    explorer.canvas.draw()
+    return np.asarray(explorer.canvas.buffer_rgba())[..., :3].astype(np.float32) / 255
 
 
 @pytest.fixture(params=RENDERERS)
@@ -89,9 +90,8 @@ def test_incremental_picture_equals_a_full_redraw(steps):
             e.controls["kernel"].value = name
             e.controls["position"].value = p
         incremental = pixels(blit)
-        blit.canvas.draw()
-        np.testing.assert_allclose(pixels(blit), incremental, atol=1 / 255)
-        np.testing.assert_allclose(pixels(frames), incremental, atol=1 / 255)
+        np.testing.assert_array_equal(redrawn(blit), incremental)
+        np.testing.assert_array_equal(pixels(frames), incremental)
 
 
 def test_first_blit_after_construction_equals_a_full_redraw():
@@ -99,9 +99,8 @@ def test_first_blit_after_construction_equals_a_full_redraw():
     update must not blit over an empty background (it did, once)."""
     blit = SlidingWindowExplorer(renderer="blit")
     blit.controls["position"].value = 11  # an animated-only change
-    incremental = pixels(blit).copy()
-    blit.canvas.draw()
-    np.testing.assert_allclose(pixels(blit), incremental, atol=1 / 255)
+    incremental = pixels(blit)
+    np.testing.assert_array_equal(redrawn(blit), incremental)
 
 
 @pytest.mark.parametrize("renderer", ["frames", "blit"])
@@ -255,6 +254,85 @@ def test_a_frame_the_page_asks_for_is_drawn_and_sent():
     e.controls["kernel"].value = "blur"
     e.controls["position"].value = 9
     np.testing.assert_array_equal(e.frame(), expected)
+
+
+def test_a_frame_just_sent_is_not_sent_again_when_the_page_asks_for_it():
+    """A page asks for the frame its control selects while the kernel, told of the same
+    move, is drawing it: the frame is on its way and is not sent twice (with every tile)."""
+    e = SlidingWindowExplorer(renderer="blit")
+    sent = []
+    e.picture.send = lambda content, buffers=None: sent.append(content)
+    e.controls["position"].value = 9  # drawn and sent
+    assert [m["type"] for m in sent] == ["frames"]
+    e._on_msg(e.picture, {"type": "need", "key": e._key()}, [])
+    assert len(sent) == 1
+    e._sent_at[e._key()] -= 60  # a minute later the page still lacks it: sent whole
+    e._on_msg(e.picture, {"type": "need", "key": e._key()}, [])
+    assert len(sent) == 2 and set(sent[1]["ids"]) == set(e._frames[e._key()])
+
+
+def test_blit_draws_ahead_along_every_control_once_the_controls_rest():
+    """In a running kernel, after a move the blit renderer draws, once the controls rest,
+    the frames at every value of each control (the others as they are): a drag along any
+    one control then finds every frame drawn. While moves come in, it draws nothing ahead."""
+    from cnnlessons.explorers import OutputSizeExplorer
+
+    async def run():
+        e = OutputSizeExplorer()
+        e.controls["i"].value = 8
+        e.controls["k"].value = 2
+        e._background(asyncio.get_running_loop())  # a slice right after a move: waits
+        ahead_while_moving = len(e.frame_keys)
+        for _ in range(2000):
+            if not e.frames_pending:
+                break
+            await asyncio.sleep(0.01)
+        return e, ahead_while_moving
+
+    e, while_moving = asyncio.run(run())
+    assert while_moving == 3  # the first frame and the two moves: nothing ahead yet
+    now = e.values
+    along = set()
+    for name, (lo, hi) in e.LIMITS.items():
+        for v in range(lo, hi + 1):
+            along.add(e._join({**now, name: v}[n] for n in e._names))
+    assert along <= set(e.frame_keys)
+    assert len(along) == 1 + sum(hi - lo for lo, hi in e.LIMITS.values())  # 18
+    # and each is the frame a move there shows
+    e.controls["dilation"].value = 3
+    shown = e.frame()
+    e.controls["dilation"].value = 1
+    e._frames.pop(e._join({**now, "dilation": 3}[n] for n in e._names))
+    e.controls["dilation"].value = 3
+    np.testing.assert_array_equal(e.frame(), shown)
+
+
+def test_blit_keeps_at_most_keep_frames_and_the_page_forgets_the_rest(monkeypatch):
+    """A long session must not grow without bound: beyond ``KEEP`` frames the farthest
+    from the controls' values are forgotten with the tiles only they used, and the page
+    is told; the frames kept are untouched."""
+    import cnnlessons.explorers.base as base
+    from cnnlessons.explorers import OutputSizeExplorer
+
+    monkeypatch.setattr(base, "KEEP", 20)
+    e = OutputSizeExplorer(i=3, k=1, padding=0, stride=1, dilation=1)
+    sent = []
+    e.picture.send = lambda content, buffers=None: sent.append(content)
+    near = e._join(e.values.values())
+    kept = e.frame(key=near)
+    keys = [e._join(v) for v in itertools.product(range(3, 10), [1], [0], [1], [1, 2])]
+    for key in keys:  # i from 3 to 9, dilation 1 and 2: 14 frames, then 14 more
+        e.frame(key=key)
+    for key in [e._join(v) for v in itertools.product(range(3, 10), [1], [0, 1], [2], [1])]:
+        e.frame(key=key)
+    assert len(e.frame_keys) <= 20
+    forgets = [m for m in sent if m["type"] == "forget"]
+    assert forgets and all(k not in e.frame_keys for m in forgets for k in m["frames"])
+    far = e._join([9, 1, 0, 1, 2])  # 6 + 1 steps away: among the first forgotten
+    assert far in forgets[0]["frames"]
+    used = {t for ids in e._frames.values() for t in ids}
+    assert used <= set(e._tiles) and set(e._tiles) == used  # no tile without a frame
+    np.testing.assert_array_equal(e.frame(key=near), kept)
 
 
 def test_in_a_running_kernel_the_current_frames_come_first_and_the_rest_follow():

@@ -27,11 +27,12 @@ from cnnlessons.matrix_figures import (
 
 
 def pixels(explorer):
-    return (
-        explorer.frame()[..., :3]
-        if explorer.renderer == "frames"
-        else np.asarray(explorer.canvas.buffer_rgba())[..., :3] / 255
-    )
+    return explorer.frame()[..., :3]
+
+def redrawn(explorer):
+    """The canvas after a full draw of the explorer's current state, as ``pixels`` gives it."""
+    explorer.canvas.draw()
+    return np.asarray(explorer.canvas.buffer_rgba())[..., :3].astype(np.float32) / 255
 
 
 def new_axes():
@@ -156,7 +157,7 @@ def test_every_frame_differs_and_matches_its_kind(matrix_explorer):
         assert np.abs(a - b).max() > 0.3
     for i, kind in enumerate(LAYER_KINDS):
         e.controls["kind"].value = kind
-        np.testing.assert_allclose(pixels(e), frames[i][..., :3], atol=1 / 255)
+        np.testing.assert_array_equal(pixels(e), frames[i][..., :3])
 
 
 def test_the_tiled_note_counts_the_kernels_it_draws(matrix_explorer):
@@ -186,9 +187,7 @@ def test_matrix_incremental_picture_equals_a_full_redraw(renderer):
         e.controls["kind"].value = kind
         e.controls["dims"].value = dims
         incremental = pixels(e)
-        e.canvas.draw()
-        np.testing.assert_allclose(np.asarray(e.canvas.buffer_rgba())[..., :3] / 255,
-                                   incremental, atol=1 / 255)  # fmt: skip
+        np.testing.assert_array_equal(redrawn(e), incremental)
 
 
 @pytest.mark.parametrize(
@@ -313,8 +312,7 @@ def test_counter_incremental_picture_equals_a_full_redraw(steps):
     for name, value in steps:
         e.controls[name].value = value
         incremental = pixels(e)
-        e.canvas.draw()
-        np.testing.assert_allclose(pixels(e), incremental, atol=1 / 255)
+        np.testing.assert_array_equal(redrawn(e), incremental)
 
 
 @pytest.mark.parametrize(

@@ -27,11 +27,13 @@ from cnnlessons.figures.learning import (
 
 
 def pixels(explorer):
-    return (
-        explorer.frame()[..., :3]
-        if explorer.renderer == "frames"
-        else np.asarray(explorer.canvas.buffer_rgba())[..., :3] / 255
-    )
+    return explorer.frame()[..., :3]
+
+
+def redrawn(explorer):
+    """The canvas after a full draw of the explorer's current state, as ``pixels`` gives it."""
+    explorer.canvas.draw()
+    return np.asarray(explorer.canvas.buffer_rgba())[..., :3].astype(np.float32) / 255
 
 
 @pytest.fixture(scope="module")
@@ -154,9 +156,7 @@ def test_frames_differ_and_match_a_full_redraw(kernel_explorer):
     assert np.abs(first - last).max() > 0.3
     e.controls["step"].value = 3
     shown = pixels(e)
-    e.canvas.draw()
-    np.testing.assert_allclose(np.asarray(e.canvas.buffer_rgba())[..., :3] / 255, shown,
-                               atol=1 / 255)  # fmt: skip
+    np.testing.assert_array_equal(redrawn(e), shown)
 
 
 def test_default_kernel_explorer_learns_the_edge_kernel():
@@ -299,6 +299,4 @@ def test_ls_incremental_picture_equals_a_full_redraw(ls_explorer):
         e.controls["noise"].value = noise
         e.controls["N"].value = n
         shown = pixels(e)
-        e.canvas.draw()
-        full = np.asarray(e.canvas.buffer_rgba())[..., :3] / 255
-        np.testing.assert_allclose(full, shown, atol=1 / 255)
+        np.testing.assert_array_equal(redrawn(e), shown)

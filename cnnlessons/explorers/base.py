@@ -17,11 +17,13 @@ already drawn appears without asking the kernel. Which frames are drawn, and whe
 
 ``"blit"`` (for spaces too large to draw up front: sliders with many positions)
     The frame for the current values, drawn when a control changes (only the boxes that
-    changed), and in the background the frames one to three steps away along each control,
-    so stepping a slider finds its next frame drawn.
+    changed); once the controls rest (``QUIET``), the frames along each control, nearest
+    first, up to ``AHEAD``, so a drag along any one control finds its frames drawn. At most
+    ``KEEP`` frames are kept, the farthest forgotten, here and in the page.
 
-A frame the page wants but does not have is asked for (the kernel draws it at once); until it
-arrives the page keeps the last picture, marked "drawing…". Setting
+While a control moves, the kernel answers the moves and draws nothing ahead. A frame the
+page wants but does not have is asked for (one at a time; the kernel draws it at once);
+until it arrives the page shows the nearest frame it has, marked "drawing…". Setting
 ``explorer.controls[name].value`` runs the same update a slider does, and ``frame()`` returns
 the pixels of the frame the page shows, so tests drive an explorer without a browser.
 """
@@ -53,11 +55,22 @@ RENDERERS = ("frames", "blit")
 MAX_FRAMES = 400
 #: seconds of drawing an explorer may spend before it shows; frames left are drawn after
 SYNC_BUDGET = 0.6
-#: "blit" renderer: frames drawn ahead, this many steps either way along each control
-NEIGHBOURS = 3
+#: "blit" renderer: once the controls rest, the frames along each control (every value of
+#: it, the others as they are) are drawn ahead, nearest first, the control moved last first,
+#: at most this many: a drag along any one control then finds its frames drawn
+AHEAD = 240
+#: "blit" renderer: most frames kept; beyond, those farthest from the controls' values are
+#: forgotten (here and in the page), so a long session does not grow without bound
+KEEP = 600
 #: seconds of background drawing between two looks at the kernel's messages (a frame the
 #: page asks for waits at most this long)
 BACKGROUND_SLICE = 0.03
+#: seconds the background waits after a control moved: while a learner drags, the kernel
+#: answers the moves, and draws ahead only once they pause
+QUIET = 0.03
+#: seconds within which a frame sent is taken to be on its way: a page that asks for it
+#: then is not sent it again
+IN_FLIGHT = 1.0
 _ids = itertools.count()
 _alive: weakref.WeakSet = weakref.WeakSet()
 
@@ -145,13 +158,18 @@ class Explorer:
         self._animated: list = []
         self._click_handlers: dict = {}
         self._recording = False
-        self._canvas_behind = False  # artists changed for a frame already drawn: not painted
+        #: artists changed since the canvas was last painted (the arrays follow the controls
+        #: at once; the canvas only when a frame is drawn): repainted with the next frame
+        self._behind: list = []
         self._queue: list = []  # keys of frames still to draw, next first
         self._tiles: dict = {}  # tile id -> PNG bytes
+        self._tile_counter = itertools.count()
         self._boxes: dict = {}  # tile id -> [x, y], canvas pixels from the top left
         self._tile_ids: dict = {}  # digest of pixels and box -> tile id
         self._frames: dict = {}  # key -> [tile ids]
         self._unsynced = False  # frames sent by message, not yet in the widget's state
+        self._sent_at: dict = {}  # key -> when its frame was last sent by message
+        self._changed_at = -math.inf  # when a control last moved (time.monotonic)
         self._background_tile = None
         self._generation = -1
         self.updates = 0  # frames drawn because a control changed (tests read it)
@@ -287,7 +305,7 @@ class Explorer:
         digest = digest.digest()
         tile = self._tile_ids.get(digest)
         if tile is None:
-            tile = len(self._tiles)
+            tile = next(self._tile_counter)
             self._tiles[tile] = png_bytes(pixels)
             self._boxes[tile] = [x, y]
             self._tile_ids[digest] = tile
@@ -314,21 +332,61 @@ class Explorer:
         return tiles
 
     def _draw(self, values: dict) -> list:
-        """Change the artists to ``values``, repaint what changed; the frame's tiles."""
-        if self._canvas_behind:  # artists changed without a repaint: repaint them all first
-            self._canvas_behind = False
-            self._tiles_now(self.blitter.redraw(list(self._animated)))
-        return self._tiles_now(self.blitter.redraw(self.update(**values)))
+        """Change the artists to ``values``, repaint what changed (and what changed before
+        without a repaint); the frame's tiles."""
+        changed = list(self.update(**values))
+        if self._behind:
+            changed += [a for a in self._behind if a not in changed]
+            self._behind = []
+        return self._tiles_now(self.blitter.redraw(changed))
+
+    def _follow(self) -> None:
+        """Bring the artists (and the arrays behind the picture) back to the controls'
+        values without painting: the canvas catches up with the next frame drawn."""
+        changed = self.update(**self.values)
+        self._behind += [a for a in changed if a not in self._behind]
 
     def _store(self, key: str, tiles: list) -> None:
         self._frames[key] = tiles
         if key in self._queue:
             self._queue.remove(key)
+        if self.renderer == "blit" and len(self._frames) > KEEP:
+            self._forget(key)
+
+    def _steps(self, key: str, at: dict) -> int:
+        """Steps from frame ``key`` to the positions ``at`` (name -> index), over all controls."""
+        raws = [int(p) for p in key.split(",")]
+        return sum(
+            abs(self._raw_values(n).index(r) - at[n])
+            for n, r in zip(self._names, raws, strict=True)
+        )
+
+    def _forget(self, keep: str) -> None:
+        """Forget the frames farthest from the controls' values, down to ``KEEP`` less a tenth
+        (so this runs now and then, not on every frame), and the tiles only they used; never
+        ``keep``, the frame just drawn. The page is told to forget them too."""
+        at = {n: self._raw_values(n).index(self._raw(n)) for n in self._names}
+        by_distance = sorted(self._frames, key=lambda k: self._steps(k, at))
+        gone = [k for k in by_distance[KEEP - KEEP // 10 :] if k != keep]
+        for key in gone:
+            del self._frames[key]
+            self._sent_at.pop(key, None)
+        used = {t for ids in self._frames.values() for t in ids} | {self._background_tile}
+        dropped = [t for t in self._tiles if t not in used]
+        for t in dropped:
+            del self._tiles[t], self._boxes[t]
+            self._sent.discard(t)
+        for digest in [d for d, t in self._tile_ids.items() if t not in used]:
+            del self._tile_ids[digest]
+        self._unsynced = True
+        self.picture.send({"type": "forget", "frames": gone, "ids": dropped})
 
     def _send(self, keys: list, *, again: bool = False) -> None:
         """Send frames drawn after the widget's state was set, with the tiles they add
         (``again``: with all their tiles, for a page that asks for a frame it lacks)."""
         frames = {k: self._frames[k] for k in keys}
+        now = time.monotonic()
+        self._sent_at.update(dict.fromkeys(keys, now))
         new = sorted({t for ids in frames.values() for t in ids} - (set() if again else self._sent))
         self._sent.update(new)
         self._unsynced = True
@@ -372,18 +430,22 @@ class Explorer:
             combos.sort(key=lambda c: c[0])
             keys = [self._join(r[n] for n in self._names) for _, r in combos]
         else:
-            # the control moved last first (a drag goes on along it), then the others
+            # along each control, nearest first; the control moved last first (a drag goes
+            # on along it), and its next values in the direction it moved
             moved = getattr(self, "_moved", None)
             names = sorted(self._names, key=lambda n: n != moved)
+            longest = max(len(self._raw_values(n)) for n in names)
             keys = []
-            for step in range(1, NEIGHBOURS + 1):
+            for step in range(1, longest):
                 for name in names:
                     values = self._raw_values(name)
-                    for i in (at[name] + step, at[name] - step):
+                    ahead = 1 if name != moved or getattr(self, "_direction", 1) > 0 else -1
+                    for i in (at[name] + ahead * step, at[name] - ahead * step):
                         if 0 <= i < len(values):
                             raws = {**now, name: values[i]}
                             keys.append(self._join(raws[n] for n in self._names))
-        self._queue = [k for k in dict.fromkeys(keys) if k not in self._frames]
+        keys = [k for k in dict.fromkeys(keys) if k not in self._frames]
+        self._queue = keys if self.renderer == "frames" else keys[:AHEAD]
 
     def _draw_queue(self, budget: float | None = None) -> list:
         """Draw queued frames, all of them or until ``budget`` seconds have passed; then
@@ -395,8 +457,8 @@ class Explorer:
             if key not in self._frames:
                 self._store(key, self._draw(self._values_of(key)))
                 drawn.append(key)
-        if drawn:  # back to the controls' values: the arrays and the canvas follow them
-            self._draw(self.values)
+        if drawn:  # back to the controls' values (the arrays; the canvas with the next frame)
+            self._follow()
         return drawn
 
     def _schedule(self) -> None:
@@ -417,13 +479,21 @@ class Explorer:
         """Draw queued frames for about ``BACKGROUND_SLICE``, send them, then let the kernel
         handle messages (a control moved, a frame the page asks for)."""
         self._scheduled = False
+        quiet_for = time.monotonic() - self._changed_at
+        if quiet_for < QUIET:  # a drag goes on: leave the kernel to answer it
+            self._scheduled = True
+            loop.call_later(QUIET - quiet_for, self._background, loop)
+            return
         drawn = self._draw_queue(budget=BACKGROUND_SLICE)
         if drawn:
             self._send(drawn)
         if self._queue:
             self._scheduled = True
             loop.call_later(0.002, self._background, loop)
-        elif self._unsynced:
+        elif self._unsynced and self.renderer == "frames":
+            # the frames renderer's set is finite: put it all in the state once, for new
+            # views; "blit" draws ahead again after every move, and its state is brought up
+            # to date by ``finish_frames`` (before an export), not after every move
             self._sync()
 
     @property
@@ -449,21 +519,21 @@ class Explorer:
             return
         self._shown = values
         key = self._key()
-        if key in self._frames and self.renderer == "frames":
-            # the page has it: keep the arrays behind it right, paint the canvas later
-            self.update(**values)
-            self._canvas_behind = True
-        elif key in self._frames:  # drawn ahead: the canvas follows (cheap, only changes)
-            self._draw(values)
+        if key in self._frames:
+            # the page has it (or will): keep the arrays behind it right, paint later
+            self._follow()
         else:
             self._store(key, self._draw(values))
             self.updates += 1
             self._send([key])
         name = next(n for n, c in self.controls.items() if c is change["owner"])
         self._moved = name
+        if isinstance(change.get("new"), int) and isinstance(change.get("old"), int):
+            self._direction = change["new"] - change["old"]
         if self.renderer == "blit" or name not in self.frame_controls:
             self._plan()
             self._schedule()
+        self._changed_at = time.monotonic()  # answered: the background waits from now
 
     @_locked
     def _on_msg(self, widget, content, buffers) -> None:
@@ -480,9 +550,10 @@ class Explorer:
             return
         if key not in self._frames:
             self._store(key, self._draw(values))
-            self._draw(self.values)
+            self._follow()
             self._send([key])
-        else:  # sent before, yet the page lacks it: send it whole
+        elif time.monotonic() - self._sent_at.get(key, -math.inf) > IN_FLIGHT:
+            # sent long ago (or only in the state), yet the page lacks it: send it whole
             self._send([key], again=True)
 
     # -- what the page shows -------------------------------------------------------------

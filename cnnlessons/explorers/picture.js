@@ -8,8 +8,8 @@
 // "IPY_MODEL_<id>", resolved through the widget manager, so it also works in a static HTML
 // export with no kernel), paints the frame they select, and maps clicks on declared regions of
 // the picture to control values in the browser: no kernel round trip for anything already
-// drawn. A frame not drawn yet is asked for (`{type: "need"}`) while the last picture stays,
-// marked as being drawn.
+// drawn. A frame not drawn yet is asked for (`{type: "need"}`, one at a time) while the
+// nearest frame drawn is shown, marked as being drawn.
 //
 // Tiles arrive in the model's state (binary buffers: `tiles`, `boxes`, `frames`) and, while
 // the kernel draws in the background, in custom messages with the same fields.
@@ -78,6 +78,20 @@ function storeOf(model) {
   const fromState = () => s.merge(model.get("frames"), model.get("boxes"), model.get("tiles"));
   for (const name of ["frames", "boxes", "tiles"]) model.on(`change:${name}`, fromState);
   model.on("msg:custom", (msg, buffers) => {
+    if (msg && msg.type === "forget") {
+      // frames far from the controls' values, and the tiles only they used
+      for (const key of msg.frames) s.frames.delete(key);
+      for (const id of msg.ids) {
+        s.tiles.delete(id);
+        s.boxes.delete(id);
+        const b = s.decoded.get(id);
+        if (b) {
+          s.decoded.delete(id);
+          s.pixels -= b.width * b.height;
+        }
+      }
+      return;
+    }
     if (!msg || msg.type !== "frames") return;
     const tiles = {};
     msg.ids.forEach((id, i) => {
@@ -133,7 +147,9 @@ async function render({ model, el }) {
   const controls = await controlsOf(model);
   let painted = null; // key of the frame on the canvas
   let wanted = null;
-  const asked = new Map(); // key -> when it was asked for
+  // the one frame asked for and not come yet: asking for every value a drag passes would
+  // keep the kernel drawing frames nobody wants any more; asked again after a second
+  let asking = null; // {key, at}
 
   const keyOf = (values) => values.map(String).join(",");
   const current = () => controls.map((c) => c.model.get(c.trait));
@@ -185,21 +201,39 @@ async function render({ model, el }) {
     }
   }
 
+  function distance(a, b) {
+    // steps between two frames' keys, summed over the controls (a menu's options count one
+    // step apart, in order)
+    const x = a.split(",");
+    const y = b.split(",");
+    let d = 0;
+    controls.forEach((c, k) => {
+      const i = c.values.indexOf(Number(x[k]));
+      const j = c.values.indexOf(Number(y[k]));
+      d += i < 0 || j < 0 ? 1e6 : Math.abs(i - j);
+    });
+    return d;
+  }
+
   function paintNearest(key) {
-    // the drawn frame whose controls differ least from `key`, marked as being drawn
-    const want = key.split(",");
+    // while the frame `key` is drawn, show the drawn frame nearest to it (marked as being
+    // drawn) if it is nearer than the one shown: a picture that follows a drag, a step or
+    // two behind, rather than one that waits and then jumps; never an empty canvas
     let best = null;
-    let bestDistance = Infinity;
+    let bestDistance = painted === null ? Infinity : distance(painted, key);
     for (const other of s.frames.keys()) {
-      const d = other.split(",").reduce((n, v, k) => n + (v !== want[k]), 0);
+      const d = distance(other, key);
       if (d < bestDistance) [best, bestDistance] = [other, d];
     }
     if (best === null) return;
     const ids = s.frames.get(best);
+    const ready = ids.map((id) => s.bitmap(id));
+    const show = (bitmaps) => {
+      if (wanted === key && draw(best, bitmaps)) badge.style.display = "block";
+    };
+    if (ready.every(Boolean)) return show(ready);
     Promise.all(ids.map((id) => s.decode(id)))
-      .then((bitmaps) => {
-        if (painted === null && draw(best, bitmaps)) badge.style.display = "block";
-      })
+      .then(show)
       .catch(() => {});
   }
 
@@ -210,9 +244,11 @@ async function render({ model, el }) {
     el.dataset.wanted = key; // the frame the page's controls select
     const ids = s.frames.get(key);
     if (!ids) {
-      // ask the kernel (again after a second: an answer lost must not leave it stuck)
-      if (!asked.has(key) || performance.now() - asked.get(key) > 1000) {
-        asked.set(key, performance.now());
+      // ask the kernel (one frame at a time; again after a second: an answer lost must not
+      // leave the picture stuck)
+      if (asking && s.frames.has(asking.key)) asking = null;
+      if (!asking || performance.now() - asking.at > 1000) {
+        asking = { key, at: performance.now() };
         try {
           model.send({ type: "need", key });
         } catch (e) {
@@ -220,7 +256,7 @@ async function render({ model, el }) {
         }
       }
       if (painted !== key) badge.style.display = "block";
-      if (painted === null) paintNearest(key); // never an empty picture while it comes
+      paintNearest(key);
       return;
     }
     const ready = ids.map((id) => s.bitmap(id));
