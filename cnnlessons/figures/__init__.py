@@ -4,7 +4,8 @@ Shared primitives, then one module per topic of the lessons:
 
 - ``grids``: number grids, framed axes, highlights (every lesson);
 - ``display``: ``show(draw, ...)`` and ``StaticFigure``, a figure that shows itself as a PNG;
-- ``convolution``: lesson 01 (the sliding window, the flip of true convolution);
+- ``convolution``: lesson 01 (the sliding window, a kernel on a photo, output sizes, the flip
+  of true convolution);
 - ``connections``: lesson 02 (connection diagrams, the dependency of one output, counts);
 - ``matrices``: lesson 03 (a layer as a weight matrix);
 - ``parameters``: lesson 03 (parameters as the image grows);
@@ -28,7 +29,7 @@ from .connections import (
     DependencyFigure,
     connections_plot,
 )
-from .convolution import SlidingWindowFigure, flip_figure
+from .convolution import OutputSizeFigure, PhotoFigure, SlidingWindowFigure, flip_figure
 from .display import DRAWS_ON, StaticFigure, draws_on_figure, new_figure, show
 from .grids import ROLES, NumberGrid, fmt_number, frame_axes, highlight, move_highlight
 from .matrices import (
@@ -53,6 +54,8 @@ __all__ = [
     "ConnectionDiagram",
     "DependencyFigure",
     "NumberGrid",
+    "OutputSizeFigure",
+    "PhotoFigure",
     "SlidingWindowFigure",
     "StaticFigure",
     "WeightMatrix",
