@@ -16,7 +16,7 @@ from cnnlessons.explorers.parameters import (
     ParameterCountExplorer,
     WeightMatrixExplorer,
 )
-from cnnlessons.figures.matrices import parameter_image
+from cnnlessons.figures.matrices import CELL_PIXELS, WeightMatrixFigure, parameter_image
 from cnnlessons.matrices import LAYER_KINDS
 from cnnlessons.matrix_figures import (
     draw_weight_matrix,
@@ -123,6 +123,91 @@ def test_weight_matrices_figure_refuses_big_inputs():
         weight_matrices_figure(Figure(), (9, 9), 3)
 
 
+# -- WeightMatrixFigure -----------------------------------------------------------------------
+def entry_colours(figure):
+    """One RGBA colour per matrix entry: the centre pixel of each cell of the drawn image."""
+    rgba = np.asarray(figure.matrix.image.get_array())
+    half = CELL_PIXELS // 2
+    return rgba[half::CELL_PIXELS, half::CELL_PIXELS]
+
+
+@pytest.mark.parametrize(
+    ("kind", "shape", "n_parameters", "connections", "uses", "outputs"),
+    [
+        # worked by hand: (W - k + 1) outputs in 1-D, (H - k + 1)(W - k + 1) in 2-D, k = 3
+        ("conv", (6,), 3, 4 * 3, 4, 4),
+        ("locally_connected", (5,), 3 * 3, 3 * 3, 1, 3),
+        ("dense", (4,), 2 * 4, 2 * 4, 1, 2),
+        ("conv", (5, 5), 9, 9 * 9, 9, 9),
+    ],
+)
+def test_weight_matrix_figure_draws_the_weight_indices(
+    kind, shape, n_parameters, connections, uses, outputs
+):
+    f = WeightMatrixFigure(Figure(figsize=(9.4, 3.4)), (8,), 3)
+    f.select(kind, shape)
+    idx = cl.weight_indices(kind, shape, 3)
+    np.testing.assert_array_equal(f.indices, idx)
+    colours = entry_colours(f)
+    assert colours.shape[:2] == idx.shape == (outputs, int(np.prod(shape)))
+    white = np.all(colours == 1, axis=-1)
+    np.testing.assert_array_equal(white, idx < 0)  # blank exactly where not connected
+    # one colour per parameter, and (nine parameters or fewer) different ones apart
+    seen = {}
+    for p, colour in zip(idx[idx >= 0], colours[idx >= 0], strict=True):
+        assert tuple(seen.setdefault(p, tuple(colour))) == tuple(colour)
+    assert len(set(seen.values())) == len(seen) == n_parameters
+    assert (f.n_parameters, f.connections) == (n_parameters, connections)
+    assert (f.uses == uses).all()
+    assert f.count.get_text() == f"{n_parameters} parameters"
+    assert f.usage.get_text() == (
+        f"{connections} connections:\neach weight used {uses} time{'s' if uses > 1 else ''}"
+    )
+    assert f.note.get_text().startswith(f"{outputs} outputs × {int(np.prod(shape))} inputs")
+
+
+def test_weight_matrix_figure_places_square_cells_and_redraws_the_axes_on_a_new_shape():
+    fig = Figure(figsize=(9.4, 3.4), dpi=100)
+    f = WeightMatrixFigure(fig, (6,), 3)
+    for shape, new in (((6,), False), ((6, 6), True), ((6, 6), False), ((5,), True)):
+        changed = f.select("tiled", shape)
+        assert (f.ax in changed) == new
+        rows, cols = f.indices.shape
+        box = f.ax.get_position()  # figure fractions
+        cell_w, cell_h = box.width * 9.4 / cols, box.height * 3.4 / rows
+        assert cell_w == pytest.approx(cell_h)
+        x0, y0, x1, y1 = f.REGION
+        assert x0 - 1e-9 <= box.x0 * 9.4 and box.x1 * 9.4 <= x1 + 1e-9
+        assert y0 - 1e-9 <= box.y0 * 3.4 and box.y1 * 3.4 <= y1 + 1e-9
+    assert "Toeplitz" not in f.note.get_text()
+    f.select("conv", (6, 6))
+    assert "doubly block\nToeplitz" in f.note.get_text()
+
+
+@pytest.mark.parametrize(
+    ("args", "exc", "match"),
+    [
+        (((9, 9), 3), ValueError, "input_shape must have at most 64 units"),
+        (((1, 4), 1), ValueError, r"input_shape\[0\] must be an integer >= 2"),
+        (((4,), 5), ValueError, "kernel_size must fit the input"),
+        (((4,), 3, 0), ValueError, "tiles must be an integer >= 1"),
+        (((4,), 3, 2, "sparse"), ValueError, "kind must be one of"),
+        (("six", 3), TypeError, "input_shape must be a tuple"),
+    ],
+)
+def test_weight_matrix_figure_bad_arguments(args, exc, match):
+    with pytest.raises(exc, match=match):
+        WeightMatrixFigure(Figure(figsize=(9.4, 3.4)), *args)
+
+
+def test_weight_matrix_figure_select_checks_its_arguments():
+    f = WeightMatrixFigure(Figure(figsize=(9.4, 3.4)), (6,), 3)
+    with pytest.raises(ValueError, match="kernel_size must fit the input"):
+        f.select("conv", (2, 2))
+    with pytest.raises(ValueError, match="kind must be one of"):
+        f.select("Conv", (6,))
+
+
 # -- the weight-matrix explorer -----------------------------------------------------------
 @pytest.fixture(scope="module")
 def matrix_explorer():
@@ -143,7 +228,7 @@ def test_every_kind_and_dims_shows_weight_indices(matrix_explorer):
             assert e.connections == (idx >= 0).sum()
             n = uses.get((dims, kind), 1)
             assert (e.uses == n).all()
-            assert f"each weight used {n} time" in e.usage.get_text()
+            assert f"each weight used {n} time" in e.view.usage.get_text()
     # a frame for every kind x dims (keys by index: kind, dims)
     assert sorted(e.frame_keys) == [f"{k},{d}" for k, d in itertools.product(range(4), range(2))]
 
@@ -166,14 +251,14 @@ def test_the_tiled_note_counts_the_kernels_it_draws(matrix_explorer):
         e.controls["dims"].value = dims
         per_kernel = 3 if dims == "1-D" else 9
         assert e.n_parameters == kernels * per_kernel
-        assert e.note.get_text().split("\n")[1].startswith(f"{kernels} kernels")
+        assert e.view.note.get_text().split("\n")[1].startswith(f"{kernels} kernels")
 
 
 def test_uneven_tiling_says_so():
     e = WeightMatrixExplorer((7,), 3)  # 5 outputs, 2 kernels: used 3 and 2 times
     e.controls["kind"].value = "tiled"
     assert sorted(e.uses) == [2, 2, 2, 3, 3, 3]
-    assert "used 2–3 times" in e.usage.get_text()
+    assert "used 2–3 times" in e.view.usage.get_text()
 
 
 @pytest.mark.parametrize("renderer", ["frames", "blit"])

@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from .. import _checks
 from ..conv import output_size
 from ..counting import conv_params, dense_params
-from ..figures.matrices import draw_weight_matrix, kind_label, layer_blocks
-from ..matrices import LAYER_KINDS, weight_indices
+from ..figures.matrices import WeightMatrixFigure, kind_label
+from ..matrices import LAYER_KINDS
 from ..style import COLORS, FONT
 from .base import Explorer
 
 __all__ = ["WeightMatrixExplorer", "ParameterCountExplorer", "PRESETS", "SLIDER_RANGES"]
 
 DIMS = ("1-D", "2-D")
-KIND_NOTES = {
-    "dense": "every entry is its own weight",
-    "locally_connected": "sparse: each output has its own\nweights, nothing is shared",
-    "tiled": "{n} kernels ({pattern}) taking\nturns over the output",
-    "conv": "sparse and shared: one kernel,\nthe same on every row",
-}
 MAX_SIDE = 8  # 2-D: 8x8 = 64 inputs, still one visible cell per entry
-
-
-def _times(n_min: int, n_max: int) -> str:
-    n = f"{n_min}" if n_min == n_max else f"{n_min}–{n_max}"
-    return f"{n} time{'' if n_max == 1 else 's'}"
 
 
 class WeightMatrixExplorer(Explorer):
@@ -39,8 +26,9 @@ class WeightMatrixExplorer(Explorer):
     (1-D) or square (2-D); "valid" zero padding, stride 1. The side panel gives the parameter
     count and how many times each weight is used.
 
-    Arrays: ``indices`` (the matrix shown, from ``weight_indices``), ``n_parameters``,
-    ``connections`` (its non-blank entries) and ``uses`` (how often each parameter is used).
+    The picture is ``view``, a ``WeightMatrixFigure``. Arrays: ``indices`` (the matrix shown,
+    from ``weight_indices``), ``n_parameters``, ``connections`` (its non-blank entries) and
+    ``uses`` (how often each parameter is used).
     """
 
     def __init__(
@@ -71,76 +59,37 @@ class WeightMatrixExplorer(Explorer):
             options=list(DIMS), value=DIMS[len(shp) - 1], description="input"
         )
         dims.style.button_width = "4em"
-        self._dims = None
         super().__init__(
             {"kind": kind, "dims": dims}, renderer=renderer, frame_control=("dims", "kind")
         )
 
-    # inches: where the matrix may go (left, bottom, right, top) and the side panel's left
-    _REGION = (0.85, 0.7, 6.1, 2.75)
-    _PANEL = 6.3
-
     def build(self, fig) -> None:
-        fig.set_layout_engine("none")  # placed by hand (``_place``): square cells in any shape
-        width, height = fig.get_size_inches()
-        self.ax = fig.add_axes((0.1, 0.2, 0.5, 0.6))
-        self.panel = fig.add_axes((self._PANEL / width, 0, 1 - self._PANEL / width, 1))
-        self.panel.set_axis_off()
-        for spine in self.panel.spines.values():  # the engine draws the spines of owners
-            spine.set_visible(False)
         shape = self.shapes[self.controls["dims"].value]
-        self.matrix = draw_weight_matrix(
-            self.ax, weight_indices("conv", shape, self.kernel_size, tiles=self.tiles)
-        )
-        text = {"transform": self.panel.transAxes, "ha": "left", "va": "top"}
-        self.count = self.panel.text(
-            0, 0.86, "", fontsize=FONT["title"], fontweight="bold", color=COLORS["kernel"], **text
-        )
-        self.usage = self.panel.text(0, 0.72, "", fontsize=FONT["normal"], **text)
-        self.note = self.panel.text(
-            0, 0.42, "", fontsize=FONT["small"], color=COLORS["text"], linespacing=1.4, **text
-        )
-        m = self.matrix
-        self.animate(m.image, m.grid, m.blocks, m.title, self.count, self.usage, self.note)
-
-    def _place(self, shape) -> None:
-        """Square cells, as large as the region allows, the matrix centred in it."""
-        width, height = self.fig.get_size_inches()
-        x0, y0, x1, y1 = self._REGION
-        rows, cols = shape
-        cell = min((x1 - x0) / cols, (y1 - y0) / rows)
-        w, h = cell * cols, cell * rows
-        left, bottom = x0 + (x1 - x0 - w) / 2, y0 + (y1 - y0 - h) / 2
-        self.ax.set_position((left / width, bottom / height, w / width, h / height))
+        self.view = WeightMatrixFigure(fig, shape, self.kernel_size, self.tiles)
+        self.animate(*self.view.artists)
 
     def update(self, kind="conv", dims="1-D") -> list:
-        shape = self.shapes[dims]
-        idx = weight_indices(kind, shape, self.kernel_size, tiles=self.tiles)
-        changed = self.matrix.set_indices(
-            idx, kind_label(kind, self.tiles), blocks=layer_blocks(shape, self.kernel_size)
-        )
-        if dims != self._dims:
-            self._place(idx.shape)
-            self._dims = dims
-            changed.append(self.ax)  # a new shape: laid out and drawn again
-        self.indices = self.matrix.indices
-        self.n_parameters = self.matrix.n_parameters
-        self.uses = np.bincount(np.unique(idx[idx >= 0], return_inverse=True)[1])
-        self.connections = int((idx >= 0).sum())
-        n = self.n_parameters
-        self.count.set_text(f"{n:,} parameter{'s' if n != 1 else ''}")
-        self.usage.set_text(
-            f"{self.connections:,} connections:\n"
-            f"each weight used {_times(self.uses.min(), self.uses.max())}"
-        )
-        t = self.tiles  # 1-D: t kernels in turn; 2-D: a t x t pattern of them
-        pattern = f"{t} in a row" if dims == "1-D" else f"a {t}×{t} pattern"
-        note = KIND_NOTES[kind].format(n=t if dims == "1-D" else t * t, pattern=pattern)
-        if kind == "conv":
-            toeplitz = "doubly block\nToeplitz" if dims == "2-D" else "Toeplitz"
-            note += f"\n(a banded, {toeplitz} matrix)"
-        self.note.set_text(f"{idx.shape[0]} outputs × {idx.shape[1]} inputs\n{note}")
-        return changed + [self.count, self.usage, self.note]
+        return self.view.select(kind, self.shapes[dims])
+
+    # the arrays behind the picture, for tests and for learners who want the numbers
+    @property
+    def indices(self):
+        """The weight-index matrix shown (``weight_indices``)."""
+        return self.view.indices
+
+    @property
+    def n_parameters(self) -> int:
+        return self.view.n_parameters
+
+    @property
+    def connections(self) -> int:
+        """The matrix's non-blank entries."""
+        return self.view.connections
+
+    @property
+    def uses(self):
+        """How often each parameter is used."""
+        return self.view.uses
 
 
 #: the presets of ``ParameterCountExplorer``: menu label -> key

@@ -34,8 +34,10 @@ from .display import DRAWS_ON, StaticFigure, draws_on_figure, new_figure, show
 from .grids import ROLES, NumberGrid, fmt_number, frame_axes, highlight, move_highlight
 from .matrices import (
     KIND_LABELS,
+    KIND_NOTES,
     PARAMETER_PALETTE,
     WeightMatrix,
+    WeightMatrixFigure,
     draw_weight_matrix,
     kind_label,
     layer_blocks,
@@ -48,6 +50,7 @@ __all__ = [
     "CONNECTION_KINDS",
     "DRAWS_ON",
     "KIND_LABELS",
+    "KIND_NOTES",
     "PARAMETER_PALETTE",
     "ROLES",
     "SIDES",
@@ -59,6 +62,7 @@ __all__ = [
     "SlidingWindowFigure",
     "StaticFigure",
     "WeightMatrix",
+    "WeightMatrixFigure",
     "connections_plot",
     "draw_weight_matrix",
     "draws_on_figure",
