@@ -17,6 +17,7 @@ from cnnlessons.explorers.parameters import (
     WeightMatrixExplorer,
 )
 from cnnlessons.figures.matrices import CELL_PIXELS, WeightMatrixFigure, parameter_image
+from cnnlessons.figures.parameters import ParameterCountFigure
 from cnnlessons.matrices import LAYER_KINDS
 from cnnlessons.matrix_figures import (
     draw_weight_matrix,
@@ -294,6 +295,71 @@ def test_matrix_explorer_bad_arguments(kwargs, exc, match):
         WeightMatrixExplorer(**kwargs)
 
 
+# -- ParameterCountFigure ----------------------------------------------------------------------
+def bar_end(bar):
+    return bar.get_x() + bar.get_width()
+
+
+def test_parameter_count_figure_lecture_case_by_hand():
+    """32x32x3 input, six 5x5 filters, "valid": 28x28x6 = 4,704 outputs. Dense: 3,072 x 4,704
+    weights + 4,704 biases = 14,455,392; convolution: 6 x (3·5·5 + 1) = 456."""
+    f = ParameterCountFigure(Figure(figsize=(9.4, 3.4)), 32, 32, 3, 6, 5)
+    assert bar_end(f.bars["dense"]) == 3_072 * 4_704 + 4_704 == 14_455_392
+    assert bar_end(f.bars["conv"]) == 6 * (3 * 5 * 5 + 1) == 456
+    assert f.bars["dense"].get_x() == f.bars["conv"].get_x() == 1  # the log scale's left end
+    assert f.numbers["dense"].get_text() == "14,455,392"
+    assert f.numbers["dense"].get_color() == "white"  # written inside its long bar
+    assert f.numbers["conv"].get_text() == "456"
+    assert (f.dense, f.conv, f.dense_weights) == (14_455_392, 456, 14_450_688)
+    assert (f.input_shape, f.output_shape) == ((32, 32, 3), (28, 28, 6))
+    assert f.formula == "F × (C·k·k + 1) = 6 × (3·5·5 + 1) = 456"
+    text = {key: t.get_text() for key, t in f.lines.items()}
+    assert text["input"] == "32×32×3 = 3,072 values"
+    assert text["output"] == "28×28×6 = 4,704 values"
+    assert text["size"] == '"valid": 32 − 5 + 1 = 28'
+    assert text["dense"] == "3,072 × 4,704 + 4,704"
+    assert text["conv"] == "= 6 × (3·5·5 + 1) = 456"
+    assert text["ratio"] == "dense / conv = 31,700×"  # 14,455,392 / 456 = 31,700.4
+
+
+def test_parameter_count_figure_padding_and_the_d2l_case():
+    f = ParameterCountFigure(Figure(figsize=(9.4, 3.4)))
+    changed = f.select(1000, 1000, 1, 1, 3, padding=1)  # "same": 10^6 outputs
+    assert changed == f.artists
+    assert bar_end(f.bars["dense"]) == 10**12 + 10**6 and bar_end(f.bars["conv"]) == 10
+    assert f.lines["size"].get_text() == '"same" padding 1: as big as the input'
+    f.select(10, 12, 1, 2, 5, padding=1)  # 10 + 2 − 5 + 1 = 8, 12 + 2 − 5 + 1 = 10
+    assert f.output_shape == (8, 10, 2)
+    assert f.lines["size"].get_text() == "padding 1: 10 + 2·1 − 5 + 1 = 8, 12 + 2·1 − 5 + 1 = 10"
+    assert f.numbers["conv"].get_color() == style.COLORS["text"]  # beside its short bar
+
+
+def test_parameter_count_figure_animates_only_values():
+    """Text is most of a redraw's cost: the labels stay static, only the values change."""
+    f = ParameterCountFigure(Figure(figsize=(9.4, 3.4)))
+    changing = {a.get_text() for a in f.artists if hasattr(a, "get_text")}
+    static = [t.get_text() for t in f.panel.texts if t not in f.artists]
+    assert static == ["input", "output", "", "dense", "conv", "F × (C·k·k + 1)", "", "ratio"]
+    assert not changing & {"input", "output", "dense", "conv", "ratio", "F × (C·k·k + 1)"}
+    assert len(f.artists) == 2 + 2 + 6  # two bars, two counts, six values
+
+
+@pytest.mark.parametrize(
+    ("args", "exc", "match"),
+    [
+        ((7, 7, 1, 1, 8), ValueError, "kernel must fit the padded input"),
+        ((7, 7, 0, 1, 3), ValueError, "channels must be an integer >= 1"),
+        ((7, 7.0, 1, 1, 3), TypeError, "width must be an integer"),
+        ((7, 7, 1, 1, 3, -1), ValueError, "padding must be an integer >= 0"),
+        ((1000, 1000, 16, 16, 3, 1), ValueError, "keep the dense count within"),
+    ],
+)
+def test_parameter_count_figure_bad_arguments(args, exc, match):
+    f = ParameterCountFigure(Figure(figsize=(9.4, 3.4)))
+    with pytest.raises(exc, match=match):
+        f.select(*args)
+
+
 # -- the parameter-count explorer ------------------------------------------------------------
 @pytest.fixture(scope="module")
 def counter():
@@ -317,8 +383,8 @@ def test_seed_numbers(counter):
     assert counter.dense_weights == 14_450_688
     assert counter.output_shape == (28, 28, 6)
     assert counter.formula == "F × (C·k·k + 1) = 6 × (3·5·5 + 1) = 456"
-    assert counter.numbers["conv"].get_text() == "456"
-    assert counter.numbers["dense"].get_text() == "14,455,392"
+    assert counter.view.numbers["conv"].get_text() == "456"
+    assert counter.view.numbers["dense"].get_text() == "14,455,392"
     counter.controls["channels"].value = 1  # the seed's slip: right for one channel only
     assert counter.conv == 156 and "6 × (1·5·5 + 1) = 156" in counter.formula
 
@@ -352,8 +418,8 @@ def test_counts_on_a_coarse_grid_of_every_slider(counter):
     for h, w, c, f, k in itertools.product(*grid.values()):
         set_sliders(counter, height=h, width=w, channels=c, filters=f, kernel=k)
         assert (counter.dense, counter.conv) == expected(h, w, c, f, k)
-        assert counter.numbers["dense"].get_text() == f"{counter.dense:,}"
-        lo, hi = counter.ax.get_xlim()
+        assert counter.view.numbers["dense"].get_text() == f"{counter.dense:,}"
+        lo, hi = counter.view.ax.get_xlim()
         assert lo <= 1 and 10 * counter.dense < hi  # the fixed scale fits every case
 
 

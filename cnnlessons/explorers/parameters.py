@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from .. import _checks
-from ..conv import output_size
-from ..counting import conv_params, dense_params
 from ..figures.matrices import WeightMatrixFigure, kind_label
+from ..figures.parameters import ParameterCountFigure
 from ..matrices import LAYER_KINDS
-from ..style import COLORS, FONT
 from .base import Explorer
 
 __all__ = ["WeightMatrixExplorer", "ParameterCountExplorer", "PRESETS", "SLIDER_RANGES"]
@@ -104,7 +102,6 @@ LECTURE = {"height": 32, "width": 32, "channels": 3, "filters": 6, "kernel": 5}
 D2L = {"height": 1000, "width": 1000, "channels": 1, "filters": 1, "kernel": 3, "padding": 1}
 SLIDER_RANGES = {"height": (7, 64), "width": (7, 64), "channels": (1, 4), "filters": (1, 16),
                  "kernel": (1, 7)}  # fmt: skip
-X_RANGE = (1, 1e14)  # fits every slider combination and the d2l preset: no rescaling
 
 
 class ParameterCountExplorer(Explorer):
@@ -119,9 +116,9 @@ class ParameterCountExplorer(Explorer):
     so the sliders are greyed out and the picture shows that case; moving any slider (or
     choosing "custom") returns to the sliders' values. The bars share a fixed log scale.
 
-    Arrays: ``dense``, ``conv`` (the parameter counts shown), ``dense_weights`` (without
-    biases), ``formula`` (the line explaining ``conv``), ``input_shape`` (H, W, C) and
-    ``output_shape`` (H', W', F).
+    The picture is ``view``, a ``ParameterCountFigure``. Numbers: ``dense``, ``conv`` (the
+    parameter counts shown), ``dense_weights`` (without biases), ``formula`` (the line
+    explaining ``conv``), ``input_shape`` (H, W, C) and ``output_shape`` (H', W', F).
     """
 
     figsize = (9.4, 3.4)
@@ -180,81 +177,45 @@ class ParameterCountExplorer(Explorer):
             preset.value = "custom"
 
     def build(self, fig) -> None:
-        ax, panel = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.3]})
-        self.ax, self.panel = ax, panel
-        bars = ax.barh([1, 0], [1, 1], left=1, height=0.6,
-                       color=[COLORS["input"], COLORS["kernel"]])  # fmt: skip
-        self.bars = {"dense": bars.patches[0], "conv": bars.patches[1]}
-        ax.set_xscale("log")
-        ax.set_xlim(*X_RANGE)
-        ax.set_ylim(-0.6, 1.6)
-        ax.set_yticks([1, 0], ["dense", "conv"])
-        for label, role in zip(ax.get_yticklabels(), ("input", "kernel"), strict=True):
-            label.set_color(COLORS[role])
-        ax.set_xticks([1, 1e3, 1e6, 1e9, 1e12], ["1", "10³", "10⁶", "10⁹", "10¹²"])
-        ax.set_xlabel("parameters (log scale)")
-        ax.grid(True, axis="x", alpha=0.3)
-        ax.set_title("parameters of one layer")
-        self.numbers = {
-            key: ax.text(1, y, "", va="center", fontsize=FONT["normal"], fontweight="bold")
-            for key, y in (("dense", 1), ("conv", 0))
-        }
-        panel.set_axis_off()
-        for spine in panel.spines.values():  # the engine draws the spines of owners
-            spine.set_visible(False)
-        # (key, static label, font size, colour, bold): labels stay in the background, only
-        # the values are redrawn (text is most of the cost of an update)
-        rows = [
-            ("input", "input", FONT["normal"], COLORS["input"], False),
-            ("output", "output", FONT["normal"], COLORS["output"], False),
-            ("size", "", FONT["small"], COLORS["muted"], False),
-            ("dense", "dense", FONT["normal"], COLORS["input"], False),
-            (None, "conv", FONT["normal"], COLORS["kernel"], True),
-            ("conv", "", FONT["normal"], COLORS["kernel"], True),
-            ("ratio", "ratio", FONT["normal"], COLORS["text"], False),
-        ]
-        self.lines = {}
-        for i, (key, label, size, color, bold) in enumerate(rows):
-            style = {"transform": panel.transAxes, "va": "top", "fontsize": size,
-                     "color": color, "fontweight": "bold" if bold else "normal"}  # fmt: skip
-            y = 1.0 - 0.145 * i
-            panel.text(0, y, label, **style)
-            if key is None:
-                panel.text(0.18, y, "F × (C·k·k + 1)", **style)
-            else:
-                self.lines[key] = panel.text(0.18, y, "", **style)
-        self.animate(*self.bars.values(), *self.numbers.values(), *self.lines.values())
+        self.view = ParameterCountFigure(fig, *self._layer(**self.values))
+        self.animate(*self.view.artists)
 
-    def update(self, height=32, width=32, channels=3, filters=6, kernel=5, preset="custom"):
+    @staticmethod
+    def _layer(height=32, width=32, channels=3, filters=6, kernel=5, preset="custom") -> tuple:
+        """(height, width, channels, filters, kernel, padding) the picture shows: the
+        sliders' values, or d2l's case."""
         if preset == "d2l":
-            h, w, c, f, k, p = (D2L[n] for n in ("height", "width", "channels", "filters",
-                                                 "kernel", "padding"))  # fmt: skip
-        else:
-            h, w, c, f, k, p = height, width, channels, filters, kernel, 0
-        oh, ow = output_size(h, k, padding=p), output_size(w, k, padding=p)
-        n_in, n_out = h * w * c, oh * ow * f
-        self.input_shape, self.output_shape = (h, w, c), (oh, ow, f)
-        self.dense = dense_params(n_in, n_out)
-        self.dense_weights = dense_params(n_in, n_out, bias=False)
-        self.conv = conv_params(c, f, k)
-        self.formula = f"F × (C·k·k + 1) = {f} × ({c}·{k}·{k} + 1) = {self.conv:,}"
-        for key, count in (("dense", self.dense), ("conv", self.conv)):
-            self.bars[key].set_width(count - X_RANGE[0])
-            text = self.numbers[key]
-            text.set_text(f"{count:,}")
-            inside = count >= 1e7
-            text.set_x(count / 1.4 if inside else count * 1.4)
-            text.set_horizontalalignment("right" if inside else "left")
-            text.set_color("white" if inside else COLORS["text"])
-        plural = {n: "" if n == 1 else "s" for n in (n_in, n_out)}
-        self.lines["input"].set_text(f"{h}×{w}×{c} = {n_in:,} value{plural[n_in]}")
-        self.lines["output"].set_text(f"{oh}×{ow}×{f} = {n_out:,} value{plural[n_out]}")
-        self.lines["size"].set_text(
-            f'"same" padding {p}: as big as the input'
-            if p
-            else f'"valid": {h} − {k} + 1 = {oh}' + ("" if w == h else f", {w} − {k} + 1 = {ow}")
-        )
-        self.lines["dense"].set_text(f"{n_in:,} × {n_out:,} + {n_out:,}")
-        self.lines["conv"].set_text(self.formula.split(")", 1)[1].lstrip())
-        self.lines["ratio"].set_text(f"dense / conv = {self.dense / self.conv:,.0f}×")
-        return [*self.bars.values(), *self.numbers.values(), *self.lines.values()]
+            return tuple(D2L[n] for n in ("height", "width", "channels", "filters", "kernel",
+                                          "padding"))  # fmt: skip
+        return (height, width, channels, filters, kernel, 0)
+
+    def update(self, **values) -> list:
+        return self.view.select(*self._layer(**values))
+
+    # the numbers behind the picture, for tests and for learners who want them
+    @property
+    def dense(self) -> int:
+        """The dense layer's parameters (weights and biases)."""
+        return self.view.dense
+
+    @property
+    def dense_weights(self) -> int:
+        return self.view.dense_weights
+
+    @property
+    def conv(self) -> int:
+        """The convolution's parameters (weights and biases)."""
+        return self.view.conv
+
+    @property
+    def formula(self) -> str:
+        """The line explaining ``conv``: "F × (C·k·k + 1) = 6 × (3·5·5 + 1) = 456"."""
+        return self.view.formula
+
+    @property
+    def input_shape(self) -> tuple:
+        return self.view.input_shape
+
+    @property
+    def output_shape(self) -> tuple:
+        return self.view.output_shape

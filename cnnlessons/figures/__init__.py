@@ -8,7 +8,7 @@ Shared primitives, then one module per topic of the lessons:
   of true convolution);
 - ``connections``: lesson 02 (connection diagrams, the dependency of one output, counts);
 - ``matrices``: lesson 03 (a layer as a weight matrix);
-- ``parameters``: lesson 03 (parameters as the image grows);
+- ``parameters``: lesson 03 (parameters as the image grows, dense against conv for one layer);
 - ``channels``: lesson 03 (a filter across the input's channels);
 - ``efficiency``: lesson 04 (counted and measured cost, real networks);
 - ``learning``: lesson 05 (learning a kernel, least squares, few examples);
@@ -44,7 +44,7 @@ from .matrices import (
     parameter_colors,
     weight_matrices_figure,
 )
-from .parameters import param_growth_plot
+from .parameters import ParameterCountFigure, param_growth_plot
 
 __all__ = [
     "CONNECTION_KINDS",
@@ -58,6 +58,7 @@ __all__ = [
     "DependencyFigure",
     "NumberGrid",
     "OutputSizeFigure",
+    "ParameterCountFigure",
     "PhotoFigure",
     "SlidingWindowFigure",
     "StaticFigure",
