@@ -16,7 +16,8 @@ from cnnlessons.explorers.parameters import (
     ParameterCountExplorer,
     WeightMatrixExplorer,
 )
-from cnnlessons.figures.matrices import parameter_image
+from cnnlessons.figures.matrices import CELL_PIXELS, WeightMatrixFigure, parameter_image
+from cnnlessons.figures.parameters import ParameterCountFigure
 from cnnlessons.matrices import LAYER_KINDS
 from cnnlessons.matrix_figures import (
     draw_weight_matrix,
@@ -124,6 +125,91 @@ def test_weight_matrices_figure_refuses_big_inputs():
         weight_matrices_figure(Figure(), (9, 9), 3)
 
 
+# -- WeightMatrixFigure -----------------------------------------------------------------------
+def entry_colours(figure):
+    """One RGBA colour per matrix entry: the centre pixel of each cell of the drawn image."""
+    rgba = np.asarray(figure.matrix.image.get_array())
+    half = CELL_PIXELS // 2
+    return rgba[half::CELL_PIXELS, half::CELL_PIXELS]
+
+
+@pytest.mark.parametrize(
+    ("kind", "shape", "n_parameters", "connections", "uses", "outputs"),
+    [
+        # worked by hand: (W - k + 1) outputs in 1-D, (H - k + 1)(W - k + 1) in 2-D, k = 3
+        ("conv", (6,), 3, 4 * 3, 4, 4),
+        ("locally_connected", (5,), 3 * 3, 3 * 3, 1, 3),
+        ("dense", (4,), 2 * 4, 2 * 4, 1, 2),
+        ("conv", (5, 5), 9, 9 * 9, 9, 9),
+    ],
+)
+def test_weight_matrix_figure_draws_the_weight_indices(
+    kind, shape, n_parameters, connections, uses, outputs
+):
+    f = WeightMatrixFigure(Figure(figsize=(9.4, 3.4)), (8,), 3)
+    f.select(kind, shape)
+    idx = cl.weight_indices(kind, shape, 3)
+    np.testing.assert_array_equal(f.indices, idx)
+    colours = entry_colours(f)
+    assert colours.shape[:2] == idx.shape == (outputs, int(np.prod(shape)))
+    white = np.all(colours == 1, axis=-1)
+    np.testing.assert_array_equal(white, idx < 0)  # blank exactly where not connected
+    # one colour per parameter, and (nine parameters or fewer) different ones apart
+    seen = {}
+    for p, colour in zip(idx[idx >= 0], colours[idx >= 0], strict=True):
+        assert tuple(seen.setdefault(p, tuple(colour))) == tuple(colour)
+    assert len(set(seen.values())) == len(seen) == n_parameters
+    assert (f.n_parameters, f.connections) == (n_parameters, connections)
+    assert (f.uses == uses).all()
+    assert f.count.get_text() == f"{n_parameters} parameters"
+    assert f.usage.get_text() == (
+        f"{connections} connections:\neach weight used {uses} time{'s' if uses > 1 else ''}"
+    )
+    assert f.note.get_text().startswith(f"{outputs} outputs × {int(np.prod(shape))} inputs")
+
+
+def test_weight_matrix_figure_places_square_cells_and_redraws_the_axes_on_a_new_shape():
+    fig = Figure(figsize=(9.4, 3.4), dpi=100)
+    f = WeightMatrixFigure(fig, (6,), 3)
+    for shape, new in (((6,), False), ((6, 6), True), ((6, 6), False), ((5,), True)):
+        changed = f.select("tiled", shape)
+        assert (f.ax in changed) == new
+        rows, cols = f.indices.shape
+        box = f.ax.get_position()  # figure fractions
+        cell_w, cell_h = box.width * 9.4 / cols, box.height * 3.4 / rows
+        assert cell_w == pytest.approx(cell_h)
+        x0, y0, x1, y1 = f.REGION
+        assert x0 - 1e-9 <= box.x0 * 9.4 and box.x1 * 9.4 <= x1 + 1e-9
+        assert y0 - 1e-9 <= box.y0 * 3.4 and box.y1 * 3.4 <= y1 + 1e-9
+    assert "Toeplitz" not in f.note.get_text()
+    f.select("conv", (6, 6))
+    assert "doubly block\nToeplitz" in f.note.get_text()
+
+
+@pytest.mark.parametrize(
+    ("args", "exc", "match"),
+    [
+        (((9, 9), 3), ValueError, "input_shape must have at most 64 units"),
+        (((1, 4), 1), ValueError, r"input_shape\[0\] must be an integer >= 2"),
+        (((4,), 5), ValueError, "kernel_size must fit the input"),
+        (((4,), 3, 0), ValueError, "tiles must be an integer >= 1"),
+        (((4,), 3, 2, "sparse"), ValueError, "kind must be one of"),
+        (("six", 3), TypeError, "input_shape must be a tuple"),
+    ],
+)
+def test_weight_matrix_figure_bad_arguments(args, exc, match):
+    with pytest.raises(exc, match=match):
+        WeightMatrixFigure(Figure(figsize=(9.4, 3.4)), *args)
+
+
+def test_weight_matrix_figure_select_checks_its_arguments():
+    f = WeightMatrixFigure(Figure(figsize=(9.4, 3.4)), (6,), 3)
+    with pytest.raises(ValueError, match="kernel_size must fit the input"):
+        f.select("conv", (2, 2))
+    with pytest.raises(ValueError, match="kind must be one of"):
+        f.select("Conv", (6,))
+
+
 # -- the weight-matrix explorer -----------------------------------------------------------
 @pytest.fixture(scope="module")
 def matrix_explorer():
@@ -144,7 +230,7 @@ def test_every_kind_and_dims_shows_weight_indices(matrix_explorer):
             assert e.connections == (idx >= 0).sum()
             n = uses.get((dims, kind), 1)
             assert (e.uses == n).all()
-            assert f"each weight used {n} time" in e.usage.get_text()
+            assert f"each weight used {n} time" in e.view.usage.get_text()
     # a frame for every kind x dims (keys by index: kind, dims)
     assert sorted(e.frame_keys) == [f"{k},{d}" for k, d in itertools.product(range(4), range(2))]
 
@@ -167,14 +253,14 @@ def test_the_tiled_note_counts_the_kernels_it_draws(matrix_explorer):
         e.controls["dims"].value = dims
         per_kernel = 3 if dims == "1-D" else 9
         assert e.n_parameters == kernels * per_kernel
-        assert e.note.get_text().split("\n")[1].startswith(f"{kernels} kernels")
+        assert e.view.note.get_text().split("\n")[1].startswith(f"{kernels} kernels")
 
 
 def test_uneven_tiling_says_so():
     e = WeightMatrixExplorer((7,), 3)  # 5 outputs, 2 kernels: used 3 and 2 times
     e.controls["kind"].value = "tiled"
     assert sorted(e.uses) == [2, 2, 2, 3, 3, 3]
-    assert "used 2–3 times" in e.usage.get_text()
+    assert "used 2–3 times" in e.view.usage.get_text()
 
 
 @pytest.mark.parametrize("renderer", ["frames", "blit"])
@@ -208,6 +294,71 @@ def test_matrix_explorer_bad_arguments(kwargs, exc, match):
         WeightMatrixExplorer(**kwargs)
 
 
+# -- ParameterCountFigure ----------------------------------------------------------------------
+def bar_end(bar):
+    return bar.get_x() + bar.get_width()
+
+
+def test_parameter_count_figure_lecture_case_by_hand():
+    """32x32x3 input, six 5x5 filters, "valid": 28x28x6 = 4,704 outputs. Dense: 3,072 x 4,704
+    weights + 4,704 biases = 14,455,392; convolution: 6 x (3·5·5 + 1) = 456."""
+    f = ParameterCountFigure(Figure(figsize=(9.4, 3.4)), 32, 32, 3, 6, 5)
+    assert bar_end(f.bars["dense"]) == 3_072 * 4_704 + 4_704 == 14_455_392
+    assert bar_end(f.bars["conv"]) == 6 * (3 * 5 * 5 + 1) == 456
+    assert f.bars["dense"].get_x() == f.bars["conv"].get_x() == 1  # the log scale's left end
+    assert f.numbers["dense"].get_text() == "14,455,392"
+    assert f.numbers["dense"].get_color() == "white"  # written inside its long bar
+    assert f.numbers["conv"].get_text() == "456"
+    assert (f.dense, f.conv, f.dense_weights) == (14_455_392, 456, 14_450_688)
+    assert (f.input_shape, f.output_shape) == ((32, 32, 3), (28, 28, 6))
+    assert f.formula == "F × (C·k·k + 1) = 6 × (3·5·5 + 1) = 456"
+    text = {key: t.get_text() for key, t in f.lines.items()}
+    assert text["input"] == "32×32×3 = 3,072 values"
+    assert text["output"] == "28×28×6 = 4,704 values"
+    assert text["size"] == '"valid": 32 − 5 + 1 = 28'
+    assert text["dense"] == "3,072 × 4,704 + 4,704"
+    assert text["conv"] == "= 6 × (3·5·5 + 1) = 456"
+    assert text["ratio"] == "dense / conv = 31,700×"  # 14,455,392 / 456 = 31,700.4
+
+
+def test_parameter_count_figure_padding_and_the_d2l_case():
+    f = ParameterCountFigure(Figure(figsize=(9.4, 3.4)))
+    changed = f.select(1000, 1000, 1, 1, 3, padding=1)  # "same": 10^6 outputs
+    assert changed == f.artists
+    assert bar_end(f.bars["dense"]) == 10**12 + 10**6 and bar_end(f.bars["conv"]) == 10
+    assert f.lines["size"].get_text() == '"same" padding 1: as big as the input'
+    f.select(10, 12, 1, 2, 5, padding=1)  # 10 + 2 − 5 + 1 = 8, 12 + 2 − 5 + 1 = 10
+    assert f.output_shape == (8, 10, 2)
+    assert f.lines["size"].get_text() == "padding 1: 10 + 2·1 − 5 + 1 = 8, 12 + 2·1 − 5 + 1 = 10"
+    assert f.numbers["conv"].get_color() == style.COLORS["text"]  # beside its short bar
+
+
+def test_parameter_count_figure_animates_only_values():
+    """Text is most of a redraw's cost: the labels stay static, only the values change."""
+    f = ParameterCountFigure(Figure(figsize=(9.4, 3.4)))
+    changing = {a.get_text() for a in f.artists if hasattr(a, "get_text")}
+    static = [t.get_text() for t in f.panel.texts if t not in f.artists]
+    assert static == ["input", "output", "", "dense", "conv", "F × (C·k·k + 1)", "", "ratio"]
+    assert not changing & {"input", "output", "dense", "conv", "ratio", "F × (C·k·k + 1)"}
+    assert len(f.artists) == 2 + 2 + 6  # two bars, two counts, six values
+
+
+@pytest.mark.parametrize(
+    ("args", "exc", "match"),
+    [
+        ((7, 7, 1, 1, 8), ValueError, "kernel must fit the padded input"),
+        ((7, 7, 0, 1, 3), ValueError, "channels must be an integer >= 1"),
+        ((7, 7.0, 1, 1, 3), TypeError, "width must be an integer"),
+        ((7, 7, 1, 1, 3, -1), ValueError, "padding must be an integer >= 0"),
+        ((1000, 1000, 16, 16, 3, 1), ValueError, "keep the dense count within"),
+    ],
+)
+def test_parameter_count_figure_bad_arguments(args, exc, match):
+    f = ParameterCountFigure(Figure(figsize=(9.4, 3.4)))
+    with pytest.raises(exc, match=match):
+        f.select(*args)
+
+
 # -- the parameter-count explorer ------------------------------------------------------------
 @pytest.fixture(scope="module")
 def counter():
@@ -231,8 +382,8 @@ def test_seed_numbers(counter):
     assert counter.dense_weights == 14_450_688
     assert counter.output_shape == (28, 28, 6)
     assert counter.formula == "F × (C·k·k + 1) = 6 × (3·5·5 + 1) = 456"
-    assert counter.numbers["conv"].get_text() == "456"
-    assert counter.numbers["dense"].get_text() == "14,455,392"
+    assert counter.view.numbers["conv"].get_text() == "456"
+    assert counter.view.numbers["dense"].get_text() == "14,455,392"
     counter.controls["channels"].value = 1  # the seed's slip: right for one channel only
     assert counter.conv == 156 and "6 × (1·5·5 + 1) = 156" in counter.formula
 
@@ -266,8 +417,8 @@ def test_counts_on_a_coarse_grid_of_every_slider(counter):
     for h, w, c, f, k in itertools.product(*grid.values()):
         set_sliders(counter, height=h, width=w, channels=c, filters=f, kernel=k)
         assert (counter.dense, counter.conv) == expected(h, w, c, f, k)
-        assert counter.numbers["dense"].get_text() == f"{counter.dense:,}"
-        lo, hi = counter.ax.get_xlim()
+        assert counter.view.numbers["dense"].get_text() == f"{counter.dense:,}"
+        lo, hi = counter.view.ax.get_xlim()
         assert lo <= 1 and 10 * counter.dense < hi  # the fixed scale fits every case
 
 

@@ -23,6 +23,7 @@ from cnnlessons.explorers.efficiency import (
     short_number,
 )
 from cnnlessons.figures.efficiency import (
+    EfficiencyFigure,
     Markdown,
     edge_map_figure,
     fit_all,
@@ -140,6 +141,59 @@ def test_formatting_helpers():
     assert short_number(4.83e11) == "4.8·10¹¹"
 
 
+# -- EfficiencyFigure ------------------------------------------------------------------------
+def test_efficiency_figure_shows_the_counts_worked_out_by_hand():
+    """A 28 x 28 grey image, one 3x3 filter, "same" padding: 784 inputs and 784 outputs."""
+    f = EfficiencyFigure(new_figure((9.4, 4.2)), side=28, kernel=3, channels=1, filters=1)
+    x = 28 * 28
+    dense, conv = x * x + x, 9 + 1  # 615,440 and 10 parameters, biases included
+    assert f.dots["dense_parameters"].get_data() == ([x], [dense])
+    assert f.dots["conv_parameters"].get_data() == ([x], [conv])
+    assert f.dots["conv_multiply_adds"].get_data() == ([x], [9 * x])  # 7,056
+    text = {key: t.get_text() for key, t in f.values_text.items()}
+    assert text[("dense", "parameters")] == "6.2·10⁵" and text[("conv", "parameters")] == "10"
+    assert text[("dense", "multiply_adds")] == "6.1·10⁵"  # 784 · 784 = 614,656
+    assert text[("conv", "multiply_adds")] == "7,056"
+    assert text[("ratio", "parameters")] == "61,544×"
+    assert f.shape_text.get_text().startswith("28×28×1 image → 28×28×1 output\n1 filter of")
+    assert f.memory_text.get_text() == (  # 4 bytes per value
+        "dense weights 2.46 MB, conv weights 40 B\nthe output itself: 3.14 kB"
+    )
+    # the lines, for every image size s² = n: dense n² + n, conv 10 parameters and 9n products
+    n, ys = f.lines["dense_parameters"].get_data()
+    np.testing.assert_array_equal(ys, n * n + n)
+    np.testing.assert_array_equal(f.lines["conv_parameters"].get_data()[1], np.full(len(n), 10))
+    np.testing.assert_array_equal(f.lines["conv_multiply_adds"].get_data()[1], 9 * n)
+    # the fixed markers: the book's 320 x 280 edge detector and d2l's trillion weights
+    book = np.asarray(f.markers["book"].get_data())
+    np.testing.assert_array_equal(book, [[89_600] * 2, [8_003_072_000, 2]])
+    np.testing.assert_array_equal(f.markers["d2l"].get_data(), [[1e6], [10**12 + 10**6]])
+
+
+def test_efficiency_figure_select_returns_what_changes():
+    f = EfficiencyFigure(new_figure((9.4, 4.2)))
+    changed = f.select(56, 5, 64, 128)
+    assert changed == f.artists and f.memory_text in changed
+    assert f.comparison == layer_comparison(56, 64, 5, 128)
+    assert f.lines["dense_parameters"] in changed and f.markers["book"] not in changed
+
+
+@pytest.mark.parametrize(
+    ("args", "exc", "match"),
+    [
+        ((28, 2), ValueError, "kernel must be odd"),
+        ((2, 1), ValueError, "side, channels and filters must keep the dots on the fixed axes"),
+        ((3000, 3, 512, 512), ValueError, "counts up to 1e\\+19"),
+        ((28.5, 3), TypeError, "side must be an integer"),
+        ((28, 3, 0), ValueError, "channels must be an integer >= 1"),
+    ],
+)
+def test_efficiency_figure_bad_arguments(args, exc, match):
+    f = EfficiencyFigure(new_figure((9.4, 4.2)))
+    with pytest.raises(exc, match=match):
+        f.select(*args)
+
+
 # -- explorer --------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def explorer():
@@ -151,17 +205,17 @@ def check_shown(e, side, kernel, channels, filters):
     assert e.comparison == c
     x = side * side
     for key in ("dense_parameters", "conv_parameters", "conv_multiply_adds"):
-        assert tuple(e.dots[key].get_data()) == ([x], [getattr(c, key)])
-        xs, ys = e.lines[key].get_data()
+        assert tuple(e.view.dots[key].get_data()) == ([x], [getattr(c, key)])
+        xs, ys = e.view.lines[key].get_data()
         i = int(np.flatnonzero(xs == x)[0]) if x in xs else None
         if i is not None:  # a curve passes through the dot where it has that side
             assert ys[i] == getattr(c, key)
-    assert e.values_text[("conv", "parameters")].get_text() == short_number(c.conv_parameters)
-    assert e.values_text[("dense", "multiply_adds")].get_text() == short_number(
+    assert e.view.values_text[("conv", "parameters")].get_text() == short_number(c.conv_parameters)
+    assert e.view.values_text[("dense", "multiply_adds")].get_text() == short_number(
         c.dense_multiply_adds
     )
-    assert f"{side}×{side}×{channels} image" in e.shape_text.get_text()
-    assert human_bytes(c.dense_weight_bytes) in e.memory_text.get_text()
+    assert f"{side}×{side}×{channels} image" in e.view.shape_text.get_text()
+    assert human_bytes(c.dense_weight_bytes) in e.view.memory_text.get_text()
 
 
 def test_controls_cover_the_options_within_the_frame_limit(explorer):
@@ -176,17 +230,17 @@ def test_every_combination(explorer):
         explorer.controls["kernel"].value = kernel
         explorer.controls["channels"].value = (channels, filters)
         check_shown(explorer, side, kernel, channels, filters)
-        for dot in explorer.dots.values():  # every dot inside the axes
+        for dot in explorer.view.dots.values():  # every dot inside the axes
             (y,) = dot.get_data()[1]
-            assert explorer.ax.get_ylim()[0] <= y <= explorer.ax.get_ylim()[1]
+            assert explorer.view.ax.get_ylim()[0] <= y <= explorer.view.ax.get_ylim()[1]
 
 
 def test_the_d2l_case_shows_a_trillion_weights_and_4_tb(explorer):
     for name, value in (("side", 1000), ("kernel", 3), ("channels", (1, 1))):
         explorer.controls[name].value = value
     assert explorer.comparison.dense_parameters == 10**12 + 10**6
-    assert "1.0·10¹²" in explorer.values_text[("dense", "parameters")].get_text()
-    assert "4 TB" in explorer.memory_text.get_text()
+    assert "1.0·10¹²" in explorer.view.values_text[("dense", "parameters")].get_text()
+    assert "4 TB" in explorer.view.memory_text.get_text()
 
 
 def test_frames_differ_between_combinations():

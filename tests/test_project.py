@@ -154,7 +154,19 @@ LAYERS = {
             "cnnlessons.explorers",
             "cnnlessons.exercises",
         )
-        for topic in ("channels", "efficiency", "learning", "receptive", "shift")
+        for topic in (
+            "grids",
+            "display",
+            "convolution",
+            "connections",
+            "matrices",
+            "parameters",
+            "channels",
+            "efficiency",
+            "learning",
+            "receptive",
+            "shift",
+        )
     },
 }
 

@@ -2,31 +2,16 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from .. import _checks
-from ..conv import output_size
-from ..counting import conv_params, dense_params
-from ..figures.matrices import draw_weight_matrix, kind_label, layer_blocks
-from ..matrices import LAYER_KINDS, weight_indices
-from ..style import COLORS, FONT
+from ..figures.matrices import WeightMatrixFigure, kind_label
+from ..figures.parameters import ParameterCountFigure
+from ..matrices import LAYER_KINDS
 from .base import Explorer
 
 __all__ = ["WeightMatrixExplorer", "ParameterCountExplorer", "PRESETS", "SLIDER_RANGES"]
 
 DIMS = ("1-D", "2-D")
-KIND_NOTES = {
-    "dense": "every entry is its own weight",
-    "locally_connected": "sparse: each output has its own\nweights, nothing is shared",
-    "tiled": "{n} kernels ({pattern}) taking\nturns over the output",
-    "conv": "sparse and shared: one kernel,\nthe same on every row",
-}
 MAX_SIDE = 8  # 2-D: 8x8 = 64 inputs, still one visible cell per entry
-
-
-def _times(n_min: int, n_max: int) -> str:
-    n = f"{n_min}" if n_min == n_max else f"{n_min}–{n_max}"
-    return f"{n} time{'' if n_max == 1 else 's'}"
 
 
 class WeightMatrixExplorer(Explorer):
@@ -39,8 +24,9 @@ class WeightMatrixExplorer(Explorer):
     (1-D) or square (2-D); "valid" zero padding, stride 1. The side panel gives the parameter
     count and how many times each weight is used.
 
-    Arrays: ``indices`` (the matrix shown, from ``weight_indices``), ``n_parameters``,
-    ``connections`` (its non-blank entries) and ``uses`` (how often each parameter is used).
+    The picture is ``view``, a ``WeightMatrixFigure``. Arrays: ``indices`` (the matrix shown,
+    from ``weight_indices``), ``n_parameters``, ``connections`` (its non-blank entries) and
+    ``uses`` (how often each parameter is used).
     """
 
     def __init__(
@@ -71,76 +57,37 @@ class WeightMatrixExplorer(Explorer):
             options=list(DIMS), value=DIMS[len(shp) - 1], description="input"
         )
         dims.style.button_width = "4em"
-        self._dims = None
         super().__init__(
             {"kind": kind, "dims": dims}, renderer=renderer, frame_control=("dims", "kind")
         )
 
-    # inches: where the matrix may go (left, bottom, right, top) and the side panel's left
-    _REGION = (0.85, 0.7, 6.1, 2.75)
-    _PANEL = 6.3
-
     def build(self, fig) -> None:
-        fig.set_layout_engine("none")  # placed by hand (``_place``): square cells in any shape
-        width, height = fig.get_size_inches()
-        self.ax = fig.add_axes((0.1, 0.2, 0.5, 0.6))
-        self.panel = fig.add_axes((self._PANEL / width, 0, 1 - self._PANEL / width, 1))
-        self.panel.set_axis_off()
-        for spine in self.panel.spines.values():  # the engine draws the spines of owners
-            spine.set_visible(False)
         shape = self.shapes[self.controls["dims"].value]
-        self.matrix = draw_weight_matrix(
-            self.ax, weight_indices("conv", shape, self.kernel_size, tiles=self.tiles)
-        )
-        text = {"transform": self.panel.transAxes, "ha": "left", "va": "top"}
-        self.count = self.panel.text(
-            0, 0.86, "", fontsize=FONT["title"], fontweight="bold", color=COLORS["kernel"], **text
-        )
-        self.usage = self.panel.text(0, 0.72, "", fontsize=FONT["normal"], **text)
-        self.note = self.panel.text(
-            0, 0.42, "", fontsize=FONT["small"], color=COLORS["text"], linespacing=1.4, **text
-        )
-        m = self.matrix
-        self.animate(m.image, m.grid, m.blocks, m.title, self.count, self.usage, self.note)
-
-    def _place(self, shape) -> None:
-        """Square cells, as large as the region allows, the matrix centred in it."""
-        width, height = self.fig.get_size_inches()
-        x0, y0, x1, y1 = self._REGION
-        rows, cols = shape
-        cell = min((x1 - x0) / cols, (y1 - y0) / rows)
-        w, h = cell * cols, cell * rows
-        left, bottom = x0 + (x1 - x0 - w) / 2, y0 + (y1 - y0 - h) / 2
-        self.ax.set_position((left / width, bottom / height, w / width, h / height))
+        self.view = WeightMatrixFigure(fig, shape, self.kernel_size, self.tiles)
+        self.animate(*self.view.artists)
 
     def update(self, kind="conv", dims="1-D") -> list:
-        shape = self.shapes[dims]
-        idx = weight_indices(kind, shape, self.kernel_size, tiles=self.tiles)
-        changed = self.matrix.set_indices(
-            idx, kind_label(kind, self.tiles), blocks=layer_blocks(shape, self.kernel_size)
-        )
-        if dims != self._dims:
-            self._place(idx.shape)
-            self._dims = dims
-            changed.append(self.ax)  # a new shape: laid out and drawn again
-        self.indices = self.matrix.indices
-        self.n_parameters = self.matrix.n_parameters
-        self.uses = np.bincount(np.unique(idx[idx >= 0], return_inverse=True)[1])
-        self.connections = int((idx >= 0).sum())
-        n = self.n_parameters
-        self.count.set_text(f"{n:,} parameter{'s' if n != 1 else ''}")
-        self.usage.set_text(
-            f"{self.connections:,} connections:\n"
-            f"each weight used {_times(self.uses.min(), self.uses.max())}"
-        )
-        t = self.tiles  # 1-D: t kernels in turn; 2-D: a t x t pattern of them
-        pattern = f"{t} in a row" if dims == "1-D" else f"a {t}×{t} pattern"
-        note = KIND_NOTES[kind].format(n=t if dims == "1-D" else t * t, pattern=pattern)
-        if kind == "conv":
-            toeplitz = "doubly block\nToeplitz" if dims == "2-D" else "Toeplitz"
-            note += f"\n(a banded, {toeplitz} matrix)"
-        self.note.set_text(f"{idx.shape[0]} outputs × {idx.shape[1]} inputs\n{note}")
-        return changed + [self.count, self.usage, self.note]
+        return self.view.select(kind, self.shapes[dims])
+
+    # the arrays behind the picture, for tests and for learners who want the numbers
+    @property
+    def indices(self):
+        """The weight-index matrix shown (``weight_indices``)."""
+        return self.view.indices
+
+    @property
+    def n_parameters(self) -> int:
+        return self.view.n_parameters
+
+    @property
+    def connections(self) -> int:
+        """The matrix's non-blank entries."""
+        return self.view.connections
+
+    @property
+    def uses(self):
+        """How often each parameter is used."""
+        return self.view.uses
 
 
 #: the presets of ``ParameterCountExplorer``: menu label -> key
@@ -155,7 +102,6 @@ LECTURE = {"height": 32, "width": 32, "channels": 3, "filters": 6, "kernel": 5}
 D2L = {"height": 1000, "width": 1000, "channels": 1, "filters": 1, "kernel": 3, "padding": 1}
 SLIDER_RANGES = {"height": (7, 64), "width": (7, 64), "channels": (1, 4), "filters": (1, 16),
                  "kernel": (1, 7)}  # fmt: skip
-X_RANGE = (1, 1e14)  # fits every slider combination and the d2l preset: no rescaling
 
 
 class ParameterCountExplorer(Explorer):
@@ -170,9 +116,9 @@ class ParameterCountExplorer(Explorer):
     so the sliders are greyed out and the picture shows that case; moving any slider (or
     choosing "custom") returns to the sliders' values. The bars share a fixed log scale.
 
-    Arrays: ``dense``, ``conv`` (the parameter counts shown), ``dense_weights`` (without
-    biases), ``formula`` (the line explaining ``conv``), ``input_shape`` (H, W, C) and
-    ``output_shape`` (H', W', F).
+    The picture is ``view``, a ``ParameterCountFigure``. Numbers: ``dense``, ``conv`` (the
+    parameter counts shown), ``dense_weights`` (without biases), ``formula`` (the line
+    explaining ``conv``), ``input_shape`` (H, W, C) and ``output_shape`` (H', W', F).
     """
 
     figsize = (9.4, 3.4)
@@ -231,81 +177,45 @@ class ParameterCountExplorer(Explorer):
             preset.value = "custom"
 
     def build(self, fig) -> None:
-        ax, panel = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.3]})
-        self.ax, self.panel = ax, panel
-        bars = ax.barh([1, 0], [1, 1], left=1, height=0.6,
-                       color=[COLORS["input"], COLORS["kernel"]])  # fmt: skip
-        self.bars = {"dense": bars.patches[0], "conv": bars.patches[1]}
-        ax.set_xscale("log")
-        ax.set_xlim(*X_RANGE)
-        ax.set_ylim(-0.6, 1.6)
-        ax.set_yticks([1, 0], ["dense", "conv"])
-        for label, role in zip(ax.get_yticklabels(), ("input", "kernel"), strict=True):
-            label.set_color(COLORS[role])
-        ax.set_xticks([1, 1e3, 1e6, 1e9, 1e12], ["1", "10³", "10⁶", "10⁹", "10¹²"])
-        ax.set_xlabel("parameters (log scale)")
-        ax.grid(True, axis="x", alpha=0.3)
-        ax.set_title("parameters of one layer")
-        self.numbers = {
-            key: ax.text(1, y, "", va="center", fontsize=FONT["normal"], fontweight="bold")
-            for key, y in (("dense", 1), ("conv", 0))
-        }
-        panel.set_axis_off()
-        for spine in panel.spines.values():  # the engine draws the spines of owners
-            spine.set_visible(False)
-        # (key, static label, font size, colour, bold): labels stay in the background, only
-        # the values are redrawn (text is most of the cost of an update)
-        rows = [
-            ("input", "input", FONT["normal"], COLORS["input"], False),
-            ("output", "output", FONT["normal"], COLORS["output"], False),
-            ("size", "", FONT["small"], COLORS["muted"], False),
-            ("dense", "dense", FONT["normal"], COLORS["input"], False),
-            (None, "conv", FONT["normal"], COLORS["kernel"], True),
-            ("conv", "", FONT["normal"], COLORS["kernel"], True),
-            ("ratio", "ratio", FONT["normal"], COLORS["text"], False),
-        ]
-        self.lines = {}
-        for i, (key, label, size, color, bold) in enumerate(rows):
-            style = {"transform": panel.transAxes, "va": "top", "fontsize": size,
-                     "color": color, "fontweight": "bold" if bold else "normal"}  # fmt: skip
-            y = 1.0 - 0.145 * i
-            panel.text(0, y, label, **style)
-            if key is None:
-                panel.text(0.18, y, "F × (C·k·k + 1)", **style)
-            else:
-                self.lines[key] = panel.text(0.18, y, "", **style)
-        self.animate(*self.bars.values(), *self.numbers.values(), *self.lines.values())
+        self.view = ParameterCountFigure(fig, *self._layer(**self.values))
+        self.animate(*self.view.artists)
 
-    def update(self, height=32, width=32, channels=3, filters=6, kernel=5, preset="custom"):
+    @staticmethod
+    def _layer(height=32, width=32, channels=3, filters=6, kernel=5, preset="custom") -> tuple:
+        """(height, width, channels, filters, kernel, padding) the picture shows: the
+        sliders' values, or d2l's case."""
         if preset == "d2l":
-            h, w, c, f, k, p = (D2L[n] for n in ("height", "width", "channels", "filters",
-                                                 "kernel", "padding"))  # fmt: skip
-        else:
-            h, w, c, f, k, p = height, width, channels, filters, kernel, 0
-        oh, ow = output_size(h, k, padding=p), output_size(w, k, padding=p)
-        n_in, n_out = h * w * c, oh * ow * f
-        self.input_shape, self.output_shape = (h, w, c), (oh, ow, f)
-        self.dense = dense_params(n_in, n_out)
-        self.dense_weights = dense_params(n_in, n_out, bias=False)
-        self.conv = conv_params(c, f, k)
-        self.formula = f"F × (C·k·k + 1) = {f} × ({c}·{k}·{k} + 1) = {self.conv:,}"
-        for key, count in (("dense", self.dense), ("conv", self.conv)):
-            self.bars[key].set_width(count - X_RANGE[0])
-            text = self.numbers[key]
-            text.set_text(f"{count:,}")
-            inside = count >= 1e7
-            text.set_x(count / 1.4 if inside else count * 1.4)
-            text.set_horizontalalignment("right" if inside else "left")
-            text.set_color("white" if inside else COLORS["text"])
-        plural = {n: "" if n == 1 else "s" for n in (n_in, n_out)}
-        self.lines["input"].set_text(f"{h}×{w}×{c} = {n_in:,} value{plural[n_in]}")
-        self.lines["output"].set_text(f"{oh}×{ow}×{f} = {n_out:,} value{plural[n_out]}")
-        self.lines["size"].set_text(
-            f'"same" padding {p}: as big as the input'
-            if p
-            else f'"valid": {h} − {k} + 1 = {oh}' + ("" if w == h else f", {w} − {k} + 1 = {ow}")
-        )
-        self.lines["dense"].set_text(f"{n_in:,} × {n_out:,} + {n_out:,}")
-        self.lines["conv"].set_text(self.formula.split(")", 1)[1].lstrip())
-        self.lines["ratio"].set_text(f"dense / conv = {self.dense / self.conv:,.0f}×")
-        return [*self.bars.values(), *self.numbers.values(), *self.lines.values()]
+            return tuple(D2L[n] for n in ("height", "width", "channels", "filters", "kernel",
+                                          "padding"))  # fmt: skip
+        return (height, width, channels, filters, kernel, 0)
+
+    def update(self, **values) -> list:
+        return self.view.select(*self._layer(**values))
+
+    # the numbers behind the picture, for tests and for learners who want them
+    @property
+    def dense(self) -> int:
+        """The dense layer's parameters (weights and biases)."""
+        return self.view.dense
+
+    @property
+    def dense_weights(self) -> int:
+        return self.view.dense_weights
+
+    @property
+    def conv(self) -> int:
+        """The convolution's parameters (weights and biases)."""
+        return self.view.conv
+
+    @property
+    def formula(self) -> str:
+        """The line explaining ``conv``: "F × (C·k·k + 1) = 6 × (3·5·5 + 1) = 456"."""
+        return self.view.formula
+
+    @property
+    def input_shape(self) -> tuple:
+        return self.view.input_shape
+
+    @property
+    def output_shape(self) -> tuple:
+        return self.view.output_shape

@@ -5,19 +5,28 @@
   dense product extrapolated to the book's 320 x 280 image.
 - ``network_costs_figure``: each layer's share of a network's parameters and of its
   multiply-adds (VGG-16, AlexNet, ...), conv layers and dense layers in two colours.
+- ``EfficiencyFigure``: one layer as a convolution and as a dense layer, parameters and
+  multiply-adds against the image's size, the numbers and memory beside them.
+- ``human_bytes``, ``short_number``: numbers as the figures write them.
 - ``Markdown`` text for tables and for the measured numbers in the lesson's prose
   (``slips_table``, ``timing_summary``).
 """
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
-from ..costs import NetworkCosts, book_summary_slips, edge_detection_counts
+from .. import _checks
+from ..costs import NetworkCosts, book_summary_slips, edge_detection_counts, layer_comparison
 from ..style import COLORS, FONT, GREY_CMAP, LINE, SIGNED_CMAP, signed_limits
 from ..timing import METHODS, Timings, dense_bytes, fit_slope
 
 __all__ = [
+    "EfficiencyFigure",
+    "human_bytes",
+    "short_number",
     "METHOD_STYLE",
     "Markdown",
     "edge_map_figure",
@@ -35,6 +44,173 @@ METHOD_STYLE = {
     "dense": {"color": COLORS["input"], "marker": "^", "label": "dense matrix"},
 }
 KIND_COLORS = {"conv": COLORS["kernel"], "dense": COLORS["input"]}
+
+
+#: the image sides the lines of ``EfficiencyFigure`` are drawn at, and its fixed axes
+CURVE_SIDES = np.unique(np.geomspace(5, 3000, 48).astype(int))
+X_RANGE = (10, 2e7)
+Y_RANGE = (1, 1e19)
+
+
+def human_bytes(n) -> str:
+    """Bytes in decimal units: 358,400 -> '358 kB', 4e12 -> '4 TB'."""
+    n = _checks.integer(n, "n", minimum=0)
+    for unit, scale in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n >= scale:
+            return f"{n / scale:.3g} {unit}" if n < 100 * scale else f"{n / scale:,.0f} {unit}"
+    return f"{n} B"
+
+
+_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def short_number(x) -> str:
+    """Up to 99,999 in full; beyond, two digits and a power of ten: 4.8·10¹¹."""
+    if x < 1e5:
+        return f"{x:,.0f}"
+    mantissa, exponent = f"{x:.1e}".split("e")
+    return f"{mantissa}·10{str(int(exponent)).translate(_SUPERSCRIPTS)}"
+
+
+@functools.lru_cache(maxsize=64)  # 12 combinations of (channels, kernel, filters)
+def _curves(channels: int, kernel: int, filters: int) -> dict:
+    """The lines of the plot (read-only arrays: they are cached and shared)."""
+    rows = [layer_comparison(s, channels, kernel, filters) for s in CURVE_SIDES if s >= kernel]
+    curves = {"x": np.array([r.input_shape[0] ** 2 for r in rows], dtype=float)}
+    for key in ("dense_parameters", "conv_parameters", "dense_multiply_adds",
+                "conv_multiply_adds"):  # fmt: skip
+        curves[key] = np.array([getattr(r, key) for r in rows], dtype=float)
+    for values in curves.values():
+        values.setflags(write=False)
+    return curves
+
+
+class EfficiencyFigure:
+    """A ``side`` x ``side`` x C image through F k x k filters ("same" padding, stride 1) or
+    through the dense layer with the same input and output sizes
+    (``costs.layer_comparison``): parameters (solid lines) and multiply-adds (dashed; for the
+    dense layer they are equal, every weight is used once) against the number of pixels, on
+    fixed log axes, with the current image as dots; the numbers, and the memory of the
+    weights and of the output (float32), beside them. Fixed markers: the book's 320 x 280
+    edge detector (8,003,072,000 matrix entries against 2 weights) and d2l's 1000 x 1000
+    image to a 1000 x 1000 layer (10^12 weights, 4 TB).
+
+    ``select(side, kernel, channels, filters)`` shows one layer and returns the artists that
+    changed. Arrays: ``comparison`` (the ``LayerComparison`` shown) and ``curves`` (the
+    lines' data).
+    """
+
+    def __init__(self, fig, side=224, kernel=3, channels=1, filters=1):
+        ax, panel = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.25, 1]})
+        self.ax, self.panel = ax, panel
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlim(*X_RANGE)
+        ax.set_ylim(*Y_RANGE)
+        ax.set_xlabel("pixels per channel (side × side)")
+        ax.set_ylabel("count (log scale)")
+        ax.set_yticks([1, 1e4, 1e8, 1e12, 1e16], ["1", "10⁴", "10⁸", "10¹²", "10¹⁶"])
+        ax.grid(True, alpha=0.3)
+        blue, orange = COLORS["input"], COLORS["kernel"]
+        self.lines = {}
+        for key, color, style, label in (
+            ("dense_parameters", blue, "-", "dense: parameters = multiply-adds"),
+            ("conv_parameters", orange, "-", "conv: parameters"),
+            ("conv_multiply_adds", orange, "--", "conv: multiply-adds"),
+        ):
+            (self.lines[key],) = ax.plot([], [], style, color=color, linewidth=2.5, label=label)
+        self.dots = {
+            key: ax.plot([], [], "o", color=line.get_color(), markeredgecolor="black",
+                         markersize=8, zorder=5)[0]
+            for key, line in self.lines.items()
+        }  # fmt: skip
+        book = edge_detection_counts()
+        h, w = book.input_shape
+        ax.plot([h * w] * 2, [book.dense_entries, book.kernel_weights], "*", color=COLORS["text"],
+                markersize=13, zorder=6)  # fmt: skip
+        book_label = (f"book: {w}×{h}, {short_number(book.dense_entries)} entries "
+                      f"vs {book.kernel_weights} weights")  # fmt: skip
+        self.markers = {"book": ax.lines[-1]}
+        self.markers["book"].set_label(book_label)
+        d2l = layer_comparison(1000, 1, 3, 1)
+        (self.markers["d2l"],) = ax.plot(
+            [1e6], [d2l.dense_parameters], "D", color=COLORS["text"], markersize=8, zorder=6,
+            label=f"d2l: 1000×1000 → 1000×1000, 10¹² weights "
+            f"({human_bytes(d2l.dense_weight_bytes)})",
+        )  # fmt: skip
+        panel.set_axis_off()
+        for spine in panel.spines.values():  # an explorer redraws the spines of owners
+            spine.set_visible(False)
+        text = {"transform": panel.transAxes, "va": "top", "ha": "left"}
+        self.shape_text = panel.text(0, 1.0, "", fontsize=FONT["normal"], **text)
+        # static labels; the values are animated text
+        self.values_text = {}
+        x_cols = (0.0, 0.25, 0.64)
+        for col, header in ((1, "parameters"), (2, "multiply-adds")):
+            panel.text(x_cols[col], 0.8, header, fontsize=FONT["small"], color=COLORS["text"],
+                       **text)  # fmt: skip
+        rows = [("dense", COLORS["input"]), ("conv", COLORS["kernel"]), ("ratio", COLORS["text"])]
+        for i, (key, color) in enumerate(rows):
+            y = 0.71 - 0.1 * i
+            panel.text(x_cols[0], y, key, fontsize=FONT["normal"], color=color,
+                       fontweight="bold", **text)  # fmt: skip
+            for col, what in ((1, "parameters"), (2, "multiply_adds")):
+                self.values_text[(key, what)] = panel.text(
+                    x_cols[col], y, "", fontsize=FONT["normal"], color=color, **text
+                )
+        panel.text(0, 0.38, "memory, float32", fontsize=FONT["small"], color=COLORS["text"],
+                   **text)  # fmt: skip
+        self.memory_text = panel.text(0, 0.31, "", fontsize=FONT["normal"], linespacing=1.3,
+                                      **text)  # fmt: skip
+        panel.legend(*ax.get_legend_handles_labels(), loc="lower left", ncols=1,
+                     bbox_to_anchor=(-0.02, -0.2), fontsize=FONT["small"],
+                     frameon=False)  # fmt: skip
+        self.select(side, kernel, channels, filters)
+
+    @property
+    def artists(self) -> list:
+        return [*self.lines.values(), *self.dots.values(), self.shape_text,
+                *self.values_text.values(), self.memory_text]  # fmt: skip
+
+    def select(self, side, kernel, channels=1, filters=1) -> list:
+        """Show a ``side`` x ``side`` x ``channels`` image through ``filters`` k x k filters
+        (``kernel`` odd, at most ``side``); return the artists that changed."""
+        c = layer_comparison(side, channels, kernel, filters)
+        x = float(side * side)
+        top = max(c.dense_parameters, c.dense_multiply_adds, c.conv_multiply_adds)
+        if not X_RANGE[0] <= x <= X_RANGE[1] or top > Y_RANGE[1]:
+            raise ValueError(
+                f"side, channels and filters must keep the dots on the fixed axes (side × side "
+                f"from {X_RANGE[0]:g} to {X_RANGE[1]:g} pixels, counts up to {Y_RANGE[1]:g}), "
+                f"got side={side}, channels={channels}, filters={filters}"
+            )
+        self.comparison = c
+        self.curves = _curves(channels, kernel, filters)
+        for key, line in self.lines.items():
+            line.set_data(self.curves["x"], self.curves[key])
+            self.dots[key].set_data([x], [getattr(c, key)])
+        (h, w, ch), (oh, ow, f) = c.input_shape, c.output_shape
+        self.shape_text.set_text(
+            f"{h}×{w}×{ch} image → {oh}×{ow}×{f} output\n"
+            f'{f} filter{"s" if f > 1 else ""} of {kernel}×{kernel}×{ch}, "same" padding'
+        )
+        v = self.values_text
+        v[("dense", "parameters")].set_text(short_number(c.dense_parameters))
+        v[("conv", "parameters")].set_text(short_number(c.conv_parameters))
+        v[("dense", "multiply_adds")].set_text(short_number(c.dense_multiply_adds))
+        v[("conv", "multiply_adds")].set_text(short_number(c.conv_multiply_adds))
+        v[("ratio", "parameters")].set_text(
+            short_number(c.dense_parameters / c.conv_parameters) + "×"
+        )
+        v[("ratio", "multiply_adds")].set_text(
+            short_number(c.dense_multiply_adds / c.conv_multiply_adds) + "×"
+        )
+        self.memory_text.set_text(
+            f"dense weights {human_bytes(c.dense_weight_bytes)}, "
+            f"conv weights {human_bytes(c.conv_weight_bytes)}\n"
+            f"the output itself: {human_bytes(c.output_bytes)}"
+        )
+        return self.artists
 
 
 class Markdown(str):

@@ -4,6 +4,8 @@
   per parameter, white where an output and an input are not connected.
 - ``weight_matrices_figure``: dense, locally connected, tiled and convolution side by side, for
   the same connections, each titled with its parameter count.
+- ``WeightMatrixFigure``: one layer's matrix, any of the four kinds in 1-D or 2-D, with a side
+  panel (parameters, connections, how often each weight is used, what the kind means).
 
 Colours: one scheme for "which parameter" in every panel (``style.param_style``): parameter
 number r (in index order) gets ``PARAM_COLORS[r % 9]``, and from the tenth on the colours repeat
@@ -33,6 +35,8 @@ __all__ = [
     "layer_blocks",
     "draw_weight_matrix",
     "weight_matrices_figure",
+    "WeightMatrixFigure",
+    "KIND_NOTES",
 ]
 
 #: the parameter colours (``style.PARAM_COLORS``), kept under the old name
@@ -275,3 +279,133 @@ def weight_matrices_figure(fig, input_shape, kernel_size, tiles=2) -> dict:
         if i < len(axes) - rows_cols[1]:
             ax.set_xlabel("")
     return out
+
+
+#: what each kind of layer's matrix shows (``tiled``: its number of kernels and their pattern)
+KIND_NOTES = {
+    "dense": "every entry is its own weight",
+    "locally_connected": "sparse: each output has its own\nweights, nothing is shared",
+    "tiled": "{n} kernels ({pattern}) taking\nturns over the output",
+    "conv": "sparse and shared: one kernel,\nthe same on every row",
+}
+
+
+def _times(n_min: int, n_max: int) -> str:
+    n = f"{n_min}" if n_min == n_max else f"{n_min}–{n_max}"
+    return f"{n} time{'' if n_max == 1 else 's'}"
+
+
+@draws_on_figure
+class WeightMatrixFigure:
+    """One layer's weight matrix, colour = which parameter sits in each entry, and a side
+    panel: the parameter count, the connections and how many times each weight is used, and
+    a note on what the kind of layer means.
+
+    ``select(kind, input_shape)`` shows the matrix of ``weight_indices(kind, input_shape,
+    kernel_size, tiles=tiles)`` ("valid" zero padding, stride 1; ``input_shape`` ``(W,)`` or
+    ``(H, W)``, at most 64 inputs, so every entry stays visible) and returns the artists that
+    changed. The matrix is placed by hand (the figure's layout engine is turned off): square
+    cells, as large as the region left of the panel allows, so a 4 x 6 and a 16 x 36 matrix
+    both fill it (made for a 9.4 x 3.4 in figure).
+
+    Arrays: ``indices`` (the matrix shown), ``n_parameters``, ``connections`` (its non-blank
+    entries) and ``uses`` (how often each parameter is used, in index order).
+    """
+
+    #: inches: where the matrix may go (left, bottom, right, top) and the side panel's left
+    REGION = (0.85, 0.7, 6.1, 2.75)
+    PANEL = 6.3
+    #: the most inputs a matrix may have (its columns), as in ``weight_matrices_figure``
+    MAX_INPUTS = 64
+
+    def __init__(self, fig, input_shape, kernel_size, tiles=2, kind: str = "conv"):
+        shape = self._input_shape(input_shape)
+        self.kernel_size = _checks.integer(kernel_size, "kernel_size", minimum=1)
+        self.tiles = _checks.integer(tiles, "tiles", minimum=1)
+        self._check_fits(shape)
+        self.fig = fig
+        fig.set_layout_engine("none")  # placed by hand (``_place``): square cells in any shape
+        width, height = fig.get_size_inches()
+        self.ax = fig.add_axes((0.1, 0.2, 0.5, 0.6))
+        self.panel = fig.add_axes((self.PANEL / width, 0, 1 - self.PANEL / width, 1))
+        self.panel.set_axis_off()
+        for spine in self.panel.spines.values():  # an explorer redraws the spines of owners
+            spine.set_visible(False)
+        self.matrix = draw_weight_matrix(
+            self.ax, weight_indices("conv", shape, self.kernel_size, tiles=self.tiles)
+        )
+        text = {"transform": self.panel.transAxes, "ha": "left", "va": "top"}
+        self.count = self.panel.text(
+            0, 0.86, "", fontsize=FONT["title"], fontweight="bold", color=COLORS["kernel"], **text
+        )
+        self.usage = self.panel.text(0, 0.72, "", fontsize=FONT["normal"], **text)
+        self.note = self.panel.text(
+            0, 0.42, "", fontsize=FONT["small"], color=COLORS["text"], linespacing=1.4, **text
+        )
+        self._placed = None  # the matrix shape the axes is placed for
+        self.select(kind, shape)
+
+    @classmethod
+    def _input_shape(cls, input_shape) -> tuple:
+        shape = _checks.shape(input_shape, "input_shape", lengths=(1, 2), minimum=2)
+        if np.prod(shape) > cls.MAX_INPUTS:
+            raise ValueError(
+                f"input_shape must have at most {cls.MAX_INPUTS} units so every entry stays "
+                f"visible, got {shape}"
+            )
+        return shape
+
+    def _check_fits(self, shape) -> None:
+        if self.kernel_size > min(shape):
+            raise ValueError(
+                f"kernel_size must fit the input (at most {min(shape)} for {shape}), "
+                f"got {self.kernel_size}"
+            )
+
+    @property
+    def artists(self) -> list:
+        return [*self.matrix.artists, self.count, self.usage, self.note]
+
+    def _place(self, shape) -> None:
+        """Square cells, as large as the region allows, the matrix centred in it."""
+        width, height = self.fig.get_size_inches()
+        x0, y0, x1, y1 = self.REGION
+        rows, cols = shape
+        cell = min((x1 - x0) / cols, (y1 - y0) / rows)
+        w, h = cell * cols, cell * rows
+        left, bottom = x0 + (x1 - x0 - w) / 2, y0 + (y1 - y0 - h) / 2
+        self.ax.set_position((left / width, bottom / height, w / width, h / height))
+
+    def select(self, kind: str, input_shape) -> list:
+        """Show the matrix of layer ``kind`` on an input of ``input_shape``; return the
+        artists that changed (the axes too when the matrix changes shape)."""
+        kind = _checks.choice(kind, "kind", LAYER_KINDS)
+        shape = self._input_shape(input_shape)
+        self._check_fits(shape)
+        idx = weight_indices(kind, shape, self.kernel_size, tiles=self.tiles)
+        changed = self.matrix.set_indices(
+            idx, kind_label(kind, self.tiles), blocks=layer_blocks(shape, self.kernel_size)
+        )
+        if idx.shape != self._placed:
+            self._place(idx.shape)
+            self._placed = idx.shape
+            changed.append(self.ax)  # a new shape: laid out and drawn again
+        self.indices = self.matrix.indices
+        self.n_parameters = self.matrix.n_parameters
+        self.uses = np.bincount(np.unique(idx[idx >= 0], return_inverse=True)[1])
+        self.connections = int((idx >= 0).sum())
+        n = self.n_parameters
+        self.count.set_text(f"{n:,} parameter{'s' if n != 1 else ''}")
+        self.usage.set_text(
+            f"{self.connections:,} connections:\n"
+            f"each weight used {_times(self.uses.min(), self.uses.max())}"
+        )
+        t = self.tiles  # 1-D: t kernels in turn; 2-D: a t x t pattern of them
+        one_d = len(shape) == 1
+        pattern = f"{t} in a row" if one_d else f"a {t}×{t} pattern"
+        note = KIND_NOTES[kind].format(n=t if one_d else t * t, pattern=pattern)
+        if kind == "conv":
+            toeplitz = "Toeplitz" if one_d else "doubly block\nToeplitz"
+            note += f"\n(a banded, {toeplitz} matrix)"
+        self.note.set_text(f"{idx.shape[0]} outputs × {idx.shape[1]} inputs\n{note}")
+        return changed + [self.count, self.usage, self.note]
