@@ -191,3 +191,18 @@ def test_binder_gives_the_same_lab_settings_as_make_lab(tmp_path):
     assert json.loads(written.read_text()) == json.loads(
         (ROOT / "tools" / "lab_overrides.json").read_text()
     )
+
+
+def test_the_readme_tree_names_every_module_of_the_package():
+    """The developer section's tree is the map of the package: a module it does not name is
+    one a new maintainer cannot find (lessons 04-08's numerics were missing once)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    tree = readme[readme.index("## For developers") :].split("```")[1]
+    missing = []
+    for path in sorted((ROOT / "cnnlessons").rglob("*.py")):
+        rel = path.relative_to(ROOT / "cnnlessons")
+        if rel.name == "__init__.py" or rel.parts[0] == "exercises":
+            continue  # exercises/ is named as a package, one module per lesson
+        if not re.search(rf"(^|[\s,]){re.escape(rel.name)}([\s,]|$)", tree, re.M):
+            missing.append(str(rel))
+    assert not missing, f"README's developer tree does not name {missing}"
