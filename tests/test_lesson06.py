@@ -132,7 +132,7 @@ def test_which_pixels_a_unit_sees_by_hand(growth, depth):
         if col:
             assert f"sees r = {2 * n + 1} input pixels" in text
         else:
-            assert f"reaches {n} past the edge: the top unit sees {n + 1} pixels" in text
+            assert f"r = {2 * n + 1}, {n} past the edge: it sees {n + 1} pixels" in text
 
 
 def test_a_stride_stack_by_hand(growth):

@@ -496,7 +496,7 @@ class GrowthFigure:
         if inside == r:
             sees = f"the top unit sees r = {r} input pixels"
         else:
-            sees = f"r = {r} reaches {r - inside} past the edge: the top unit sees {inside} pixels"
+            sees = f"r = {r}, {r - inside} past the edge: it sees {inside} pixels"
         self.span_text.set_text(f"{sees}; the {nb_word} one (dashed) starts S = {S} {nb_way}")
         # 2-D: the r x r square (its part off the photo is padding), the pixels it sees
         # filled, the neighbour dashed
