@@ -162,6 +162,7 @@ def test_place_at_maps_the_rings_and_nothing_else(growth):
     assert growth.nominal("middle") == (h // 2, w // 2)
     assert growth.place_at(round(h / g), round(w / g)) is None  # bottom-right: no ring
     assert growth.place_at(0, 4) is None  # top edge, middle: no ring
+    assert growth.place_at(-1, 0) is None  # centred in the padding around the photo
 
 
 def test_formula_text_by_hand():
@@ -311,7 +312,7 @@ def test_growth_explorer_picks_a_top_unit(growth_explorer):
 
 def test_a_click_on_a_ring_picks_its_unit(growth_explorer):
     e = growth_explorer
-    ax = e.view.ax_click
+    ax = e.click_grids[0]
     at = {u: e.view.nominal(u) for u in PLACES}
     g = CLICK_CELL
     for unit in ("left edge", "top-left corner", "middle", "left edge"):
@@ -337,8 +338,14 @@ def test_a_click_on_a_ring_picks_its_unit(growth_explorer):
     for unit, (row, col) in at.items():
         assert page_pick(round(row / g), round(col / g)) == unit
     assert page_pick(0, 5) is None
-    picked = {page_pick(r, col) for r in range(-1, 10) for col in range(-1, 9)}
+    picked = {page_pick(r, col) for r in range(-1, 11) for col in range(-1, 10)}
     assert picked == {None, *PLACES}
+    # every cell that answers is centred on the photo (a click there cannot miss the grid)
+    for region in regions:
+        for i, row in enumerate(region["table"]):
+            for j, values in enumerate(row):
+                r, col = i + region["rows"][0], j + region["cols"][0]
+                assert values is None or (0 <= r * g < 150 and 0 <= col * g < 128)
 
 
 def test_stride_explorer():

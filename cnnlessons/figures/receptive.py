@@ -256,13 +256,7 @@ class GrowthFigure:
         self.ax_photo.set_title(
             f"{h}x{w} photo,\npadding grey", fontsize=FONT["small"], color=COLORS["input"]
         )
-        # an invisible grid over the photo, CLICK_CELL photo pixels a cell: what clicks read
-        g = CLICK_CELL
-        self.ax_click = self.ax_photo.inset_axes([0, 0, 1, 1])
-        self.ax_click.set_xlim((-0.5 - m) / g, (w - 0.5 + m) / g)
-        self.ax_click.set_ylim((h - 0.5 + m) / g, (-0.5 - m) / g)
-        self.ax_click.set_axis_off()
-        self.ax_click.patch.set_visible(False)
+        self.ax_click = self.click_grid()
         self.text = fig.text(
             0.5, 0.01, "", ha="center", va="bottom", fontsize=FONT["small"], color=COLORS["text"]
         )
@@ -298,6 +292,18 @@ class GrowthFigure:
             self.text,
         ]
 
+    def click_grid(self):
+        """A new invisible axes over the photo, ``CLICK_CELL`` photo pixels a cell: what
+        clicks read (make it before the figure's first draw, which places it)."""
+        h, w = self.photo.shape
+        g, m = CLICK_CELL, PAD_MARGIN
+        ax = self.ax_photo.inset_axes([0, 0, 1, 1])
+        ax.set_xlim((-0.5 - m) / g, (w - 0.5 + m) / g)
+        ax.set_ylim((h - 0.5 + m) / g, (-0.5 - m) / g)
+        ax.set_axis_off()
+        ax.patch.set_visible(False)
+        return ax
+
     def nominal(self, unit: str) -> tuple[int, int]:
         """(row, col) of the photo where top unit ``unit`` (one of ``PLACES``) sits."""
         h, w = self.photo.shape
@@ -307,8 +313,13 @@ class GrowthFigure:
 
     def place_at(self, row: int, col: int):
         """The place whose top unit is near cell (row, col) of ``ax_click`` (at most one
-        cell, ``CLICK_CELL`` photo pixels, away along each axis), or None."""
+        cell, ``CLICK_CELL`` photo pixels, away along each axis), or None. Only cells
+        centred on the photo answer: a cell centred in the padding around it is cut by the
+        picture's edge, and a click there could miss it."""
+        h, w = self.photo.shape
         y, x = row * CLICK_CELL, col * CLICK_CELL
+        if not (0 <= y <= h - 1 and 0 <= x <= w - 1):
+            return None
         for place in PLACES[::-1]:  # the corner first: it is nearest the edge
             r, c = self.nominal(place)
             if abs(y - r) <= CLICK_CELL and abs(x - c) <= CLICK_CELL:
