@@ -179,6 +179,10 @@ def test_growth_figure_bad_arguments(growth):
         growth.select([(3, 1, 1)] * 17)
     with pytest.raises(ValueError, match="photo must have 2 dimensions"):
         GrowthFigure(new_figure(), np.ones(5))
+    with pytest.raises(ValueError, match="at least one unit of the 150x128 photo"):
+        growth.select([(64, 1, 0)] * 3)
+    with pytest.raises(TypeError, match="row"):
+        growth.place_at(1.5, 0)
 
 
 # -- ERFFigure -----------------------------------------------------------------------------------

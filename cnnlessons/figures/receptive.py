@@ -316,6 +316,7 @@ class GrowthFigure:
         cell, ``CLICK_CELL`` photo pixels, away along each axis), or None. Only cells
         centred on the photo answer: a cell centred in the padding around it is cut by the
         picture's edge, and a click there could miss it."""
+        row, col = _checks.integer(row, "row"), _checks.integer(col, "col")
         h, w = self.photo.shape
         y, x = row * CLICK_CELL, col * CLICK_CELL
         if not (0 <= y <= h - 1 and 0 <= x <= w - 1):
@@ -340,6 +341,11 @@ class GrowthFigure:
         S = top.effective_stride
         h, w = self.photo.shape
         rows, cols = _level_sizes(specs, h), _level_sizes(specs, w)
+        if min(rows + cols) < 1:
+            raise ValueError(
+                f"layers must leave at least one unit of the {h}x{w} photo in every layer; "
+                f"these leave {rows[1:]} rows and {cols[1:]} columns"
+            )
         at = {p: self.nominal(p) for p in PLACES}
         units2d = {
             p: (self._unit_near(top.field, y, rows[-1]), self._unit_near(top.field, x, cols[-1]))
