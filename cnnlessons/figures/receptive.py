@@ -137,7 +137,7 @@ class GrowthFigure:
     edge) or the top-left unit. The 1-D drawing is the photo's row through that unit: units
     outside the image are zero padding (grey squares), which a unit reads but which depends
     on nothing below. The right-hand neighbour (the left-hand one when there is none) is
-    drawn dashed: its field starts S pixels later. The measured size
+    drawn dashed: its field starts S pixels later (earlier). The measured size
     (``measured_receptive_field``) is printed next to the closed form. With ``pickable``,
     rings on the photo mark the units of ``PLACES``, the picked one ringed in black;
     ``place_at(row, col)`` is the place near cell (row, col) of ``ax_click``, the photo's
