@@ -23,6 +23,8 @@ from cnnlessons.explorers import (
 )
 from cnnlessons.explorers.receptive import SPOTS
 from cnnlessons.figures.receptive import (
+    CLICK_CELL,
+    PLACES,
     ERFFigure,
     FeatureFigure,
     GrowthFigure,
@@ -49,27 +51,118 @@ def growth():
     return GrowthFigure(new_figure(), cl.grace_hopper(step=4))
 
 
+def reads_by_impulses(layers, n: int, unit: int) -> list[int]:
+    """The input pixels (of ``n``) that top unit ``unit`` depends on, found without the
+    figure: an impulse at every pixel pushed through the stack (all-ones kernels, zero
+    padding, max pooling), and the pixels whose impulse reaches the unit. Also the top
+    layer's size."""
+    x = np.eye(n)  # row i: an impulse at pixel i
+    for spec in layers:
+        k, s, p, d = spec["kernel"], spec["stride"], spec["padding"], spec["dilation"]
+        xp = np.pad(x, ((0, 0), (p, p)))
+        m = (xp.shape[1] - d * (k - 1) - 1) // s + 1
+        taps = np.stack([xp[:, t * d : t * d + s * (m - 1) + 1 : s] for t in range(k)])
+        x = taps.max(axis=0) if spec["op"] == "max" else taps.sum(axis=0)
+    return [int(i) for i in np.flatnonzero(x[:, unit] > 0)], x.shape[1]
+
+
 @pytest.mark.parametrize("name", list(rl.PRESETS))
 @pytest.mark.parametrize("depth", [1, 2, 4, 6])
 def test_the_cone_is_the_receptive_field(growth, name, depth):
     layers = rl.preset_stack(name, depth)
-    growth.select(layers)
+    h, w = growth.photo.shape
     rf = cl.receptive_field(layers)
-    first, last = growth.cone_units[0]  # the cone's base, in input pixels
-    assert last - first + 1 == rf.size
-    assert growth.field == rf
-    # every level of the cone is the field of the layers above it, measured
-    for level in range(len(layers)):
-        a, b = growth.cone_units[level]
-        size = cl.receptive_field(layers[level:]).size
-        assert b - a + 1 == cl.measured_receptive_field(layers[level:], 4 * size + 16).size
-    # the box on the photo is r x r, the neighbour's S pixels to the right
-    assert growth.box.get_width() == growth.box.get_height() == rf.size
-    assert growth.next_box.get_x() - growth.box.get_x() == rf.stride
-    text = growth.text.get_text()
-    assert f"= {rf.size}" in text and f"S = {rf.stride}" in text and "(agrees)" in text
-    labels = [t.get_text() for t in growth.labels if t.get_text()]
-    assert len(labels) == len(layers) + 1 and labels[0] == "input"
+    for unit in PLACES:
+        growth.select(layers, unit)
+        assert growth.field == rf
+        (r0, r1), (c0, c1) = growth.seen
+        row, col = growth.top_unit
+        # the photo pixels the unit reads, along each axis, are the impulses that reach it
+        cols, top_w = reads_by_impulses(layers, w, col)
+        rows, top_h = reads_by_impulses(layers, h, row)
+        assert 0 <= col < top_w and 0 <= row < top_h
+        # (a dilated layer reads every other pixel: the span has gaps, the extent is r)
+        assert growth.reads[0][0] == cols and (c0, c1) == (cols[0], cols[-1])
+        assert (r0, r1) == (rows[0], rows[-1])
+        # inside the photo it is the closed form's span; near an edge, its part in the photo
+        a, b = rf.span(col)
+        assert (c0, c1) == (max(a, 0), min(b, w - 1))
+        # every level of the cone: what the unit reads of it, measured the same way
+        first, last = growth.cone_units[0]
+        if 0 <= a and b < w:
+            assert (first, last) == (a, b) and last - first + 1 == rf.size
+        # the box on the photo is r x r at the span, the neighbour's S pixels away; the
+        # filled part is what the unit sees
+        assert growth.box.get_width() == growth.box.get_height() == rf.size
+        assert growth.box.get_x() == a - 0.5 and growth.box.get_y() == rf.span(row)[0] - 0.5
+        assert abs(growth.next_box.get_x() - growth.box.get_x()) == rf.stride
+        fill = growth.box_fill
+        assert (fill.get_x(), fill.get_width()) == (c0 - 0.5, c1 - c0 + 1)
+        assert (fill.get_y(), fill.get_height()) == (r0 - 0.5, r1 - r0 + 1)
+        text = growth.text.get_text()
+        assert f"= {rf.size}" in text and f"S = {rf.stride}" in text and "(agrees)" in text
+        if (r1 - r0 + 1, c1 - c0 + 1) != (rf.size, rf.size):
+            assert f"this unit: {r1 - r0 + 1}x{c1 - c0 + 1} pixels of the photo" in text
+        labels = [t.get_text() for t in growth.labels if t.get_text()]
+        assert len(labels) == len(layers) + 1 and labels[0] == "input"
+
+
+@pytest.mark.parametrize("depth", [1, 2, 3, 6])
+def test_which_pixels_a_unit_sees_by_hand(growth, depth):
+    """3x3 'same' layers, stride 1: top unit j of depth n sees pixels j − n … j + n, clipped
+    to the photo (150 x 128): padding is zeros, and nothing below padding is read."""
+    layers = rl.preset_stack("3x3", depth)
+    n = depth
+    expected = {
+        "middle": ((75, (75 - n, 75 + n)), (64, (64 - n, 64 + n))),
+        "left edge": ((75, (75 - n, 75 + n)), (0, (0, n))),
+        "top-left corner": ((0, (0, n)), (0, (0, n))),
+    }
+    for unit, ((row, rows), (col, cols)) in expected.items():
+        growth.select(layers, unit)
+        assert growth.top_unit == (row, col)
+        assert growth.seen == (rows, cols)
+        # the input row of the 1-D drawing: one pink dot per pixel seen, one pink square per
+        # padding position read (1 on the edge: the first layer pads by one), none elsewhere
+        inputs = growth.hot.get_offsets()
+        assert (inputs[:, 1] == 0).sum() == cols[1] - cols[0] + 1
+        pads = growth.hot_pads.get_offsets()
+        assert (pads[:, 1] == 0).sum() == (0 if col else 1)
+        text = growth.span_text.get_text()
+        if col:
+            assert f"sees r = {2 * n + 1} input pixels" in text
+        else:
+            assert f"r = {2 * n + 1}, {n} past the edge: it sees {n + 1} pixels" in text
+
+
+def test_a_stride_stack_by_hand(growth):
+    """3x3 'same', stride 2 in layer 1, then two stride-1 layers: r = 1 + 2 + 2·2 + 2·2 = 11,
+    S = 2, P = 1 + 1·2 + 1·2 = 5, so unit j sees 2j − 5 … 2j + 5. The middle unit of the 128
+    columns is j = 32 (centre 64): 59 … 69. Of the 150 rows, j = 38 (centre 76, 75/2 = 37.5
+    rounded up): 71 … 81. The edge unit j = 0: −5 … 5, of which 0 … 5 are in the photo (it
+    reads layer-2 units 0, 1, layer-1 units 0 … 2, pixels −1 … 5: one of padding)."""
+    layers = rl.preset_stack("3x3, stride 2 in layer 1", 3)
+    growth.select(layers, "middle")
+    assert growth.top_unit == (38, 32) and growth.seen == ((71, 81), (59, 69))
+    growth.select(layers, "left edge")
+    assert growth.top_unit == (38, 0) and growth.seen == ((71, 81), (0, 5))
+    assert growth.reads[0] == (list(range(0, 6)), [-1])
+    assert growth.reads[1] == ([0, 1, 2], [-1])
+    assert growth.reads[2] == ([0, 1], [-1])
+    growth.select(layers, "top-left corner")
+    assert growth.top_unit == (0, 0) and growth.seen == ((0, 5), (0, 5))
+
+
+def test_place_at_maps_the_rings_and_nothing_else(growth):
+    h, w = growth.photo.shape
+    g = CLICK_CELL
+    for unit in PLACES:
+        row, col = growth.nominal(unit)
+        assert growth.place_at(round(row / g), round(col / g)) == unit
+    assert growth.nominal("middle") == (h // 2, w // 2)
+    assert growth.place_at(round(h / g), round(w / g)) is None  # bottom-right: no ring
+    assert growth.place_at(0, 4) is None  # top edge, middle: no ring
+    assert growth.place_at(-1, 0) is None  # centred in the padding around the photo
 
 
 def test_formula_text_by_hand():
@@ -80,12 +173,16 @@ def test_formula_text_by_hand():
 
 
 def test_growth_figure_bad_arguments(growth):
-    with pytest.raises(ValueError, match="unit must be -1, 0 or 1"):
+    with pytest.raises(ValueError, match="unit must be one of"):
         growth.select([(3, 1, 1)], unit=2)
     with pytest.raises(ValueError, match="at most 16 layers"):
         growth.select([(3, 1, 1)] * 17)
     with pytest.raises(ValueError, match="photo must have 2 dimensions"):
         GrowthFigure(new_figure(), np.ones(5))
+    with pytest.raises(ValueError, match="at least one unit of the 150x128 photo"):
+        growth.select([(64, 1, 0)] * 3)
+    with pytest.raises(TypeError, match="row"):
+        growth.place_at(1.5, 0)
 
 
 # -- ERFFigure -----------------------------------------------------------------------------------
@@ -168,9 +265,22 @@ def test_feature_maps_figure():
 # -- explorers -----------------------------------------------------------------------------------
 
 
-def test_growth_explorer_every_frame():
-    e = GrowthExplorer()
-    assert len(e.frame_keys) == 6 * len(rl.PRESETS) <= MAX_FRAMES
+@pytest.fixture(scope="module")
+def explorer():
+    """One growth explorer (its 144 frames take seconds to draw), set back for each test."""
+    return GrowthExplorer()
+
+
+@pytest.fixture
+def growth_explorer(explorer):
+    c = explorer.controls
+    c["stack"].value, c["depth"].value, c["unit"].value = "3x3", 3, "middle"
+    return explorer
+
+
+def test_growth_explorer_every_frame(growth_explorer):
+    e = growth_explorer
+    assert len(e.frame_keys) == 6 * len(rl.PRESETS) * len(PLACES) <= MAX_FRAMES
     c = e.controls
     for name, depth in itertools.product(c["stack"].options, c["depth"].options):
         c["stack"].value, c["depth"].value = name, depth
@@ -181,6 +291,65 @@ def test_growth_explorer_every_frame():
     one = e.frame()
     c["depth"].value = 6
     assert np.abs(e.frame() - one).max() > 0.5
+
+
+def test_growth_explorer_picks_a_top_unit(growth_explorer):
+    e = growth_explorer
+    c = e.controls
+    assert c["unit"].value == "middle" and e.top_unit == (75, 64)
+    assert e.seen == ((72, 78), (61, 67))
+    middle = e.frame()
+    c["unit"].value = "left edge"
+    assert e.top_unit == (75, 0) and e.seen == ((72, 78), (0, 3))
+    assert np.abs(e.frame() - middle).max() > 0.5
+    c["unit"].value = "top-left corner"
+    assert e.top_unit == (0, 0) and e.seen == ((0, 3), (0, 3))
+    # a stride stack: the edge unit of "stride 2 in every layer", 6 layers (r = 127, S = 64)
+    # reads pixels 0 … 63 of each axis: its field −63 … 63, the rest zero padding
+    c["stack"].value, c["depth"].value = "3x3, stride 2 in every layer", 6
+    assert e.top_unit == (0, 0) and e.seen == ((0, 63), (0, 63))
+    c["unit"].value = "middle"
+    assert e.top_unit == (1, 1) and e.seen == ((1, 127), (1, 127))
+    with pytest.raises(ValueError, match="unit must be one of"):
+        GrowthExplorer(unit="right edge")
+
+
+def test_a_click_on_a_ring_picks_its_unit(growth_explorer):
+    e = growth_explorer
+    ax = e.click_grids[0]
+    at = {u: e.view.nominal(u) for u in PLACES}
+    g = CLICK_CELL
+    for unit in ("left edge", "top-left corner", "middle", "left edge"):
+        row, col = at[unit]
+        e.click(ax, round(row / g), round(col / g))
+        assert e.controls["unit"].value == unit
+    e.click(ax, 0, 5)  # the photo's top edge, away from every ring: nothing happens
+    assert e.controls["unit"].value == "left edge"
+    # the page's tables: the first region with an answer for a cell wins; each ring's cells
+    # pick its unit, whichever is picked now, and a cell far from every ring picks nothing
+    regions = e.picture.clicks
+    assert len(regions) == 2
+    unit_at = e._names.index("unit")
+    options = list(e.controls["unit"].options)
+
+    def page_pick(row, col):
+        for region in regions:
+            values = region["table"][row - region["rows"][0]][col - region["cols"][0]]
+            if values:
+                return options[values[unit_at]]
+        return None
+
+    for unit, (row, col) in at.items():
+        assert page_pick(round(row / g), round(col / g)) == unit
+    assert page_pick(0, 5) is None
+    picked = {page_pick(r, col) for r in range(-1, 11) for col in range(-1, 10)}
+    assert picked == {None, *PLACES}
+    # every cell that answers is centred on the photo (a click there cannot miss the grid)
+    for region in regions:
+        for i, row in enumerate(region["table"]):
+            for j, values in enumerate(row):
+                r, col = i + region["rows"][0], j + region["cols"][0]
+                assert values is None or (0 <= r * g < 150 and 0 <= col * g < 128)
 
 
 def test_stride_explorer():

@@ -15,7 +15,7 @@ import numpy as np
 from .. import _checks
 from .. import features as feat
 from .. import receptive_layers as rl
-from ..figures.receptive import ERFFigure, FeatureFigure, GrowthFigure
+from ..figures.receptive import PLACES, ERFFigure, FeatureFigure, GrowthFigure
 from ..images import grace_hopper
 from .base import Explorer
 
@@ -36,17 +36,21 @@ def _photo(step: int = 4, levels: int = 16):
 class GrowthExplorer(Explorer):
     """Watch a top unit's receptive field grow with depth.
 
-    Controls: ``depth`` (1 to 6 convolutions) and ``stack`` (one of
-    ``receptive_layers.PRESETS``: 3x3, 5x5, dilation, stride or pooling): 6 x 8 = 48 frames.
-    The top unit's right-hand neighbour is drawn dashed: its field starts S pixels later.
+    Controls: ``depth`` (1 to 6 convolutions), ``stack`` (one of ``receptive_layers.PRESETS``:
+    3x3, 5x5, dilation, stride or pooling) and ``unit`` (which top unit: the one in the
+    photo's middle, at its left edge or in its top-left corner, ``figures.receptive.PLACES``;
+    a click on its ring on the photo picks it too): 6 x 8 x 3 = 144 frames. The top unit's
+    neighbour is drawn dashed: its field starts S pixels away. Near an edge part of the field
+    is zero padding: the unit sees fewer pixels of the photo than r.
     """
 
     figsize = (9.4, 4.4)
 
-    def __init__(self, stack: str = "3x3", depth: int = 3):
+    def __init__(self, stack: str = "3x3", depth: int = 3, unit: str = "middle"):
         import ipywidgets as widgets
 
         _checks.choice(stack, "stack", tuple(rl.PRESETS))
+        _checks.choice(unit, "unit", PLACES)
         depth = _checks.integer(depth, "depth", minimum=1)
         if depth not in DEPTHS:
             raise ValueError(f"depth must be between 1 and {DEPTHS[-1]}, got {depth}")
@@ -63,21 +67,54 @@ class GrowthExplorer(Explorer):
                 description="stack",
                 layout={"width": "370px"},
             ),
+            "unit": widgets.ToggleButtons(
+                options=list(PLACES),
+                value=unit,
+                description="top unit",
+                style={"button_width": "110px"},
+            ),
         }
-        super().__init__(controls, frame_control=("depth", "stack"))
+        super().__init__(controls, frame_control=("depth", "unit", "stack"))
+        # a click on a ring picks its unit. A click table records what a click changes, so
+        # a unit's cells are empty while it is the one picked: a second table (on a second
+        # grid over the photo), recorded with another unit picked, answers those (the page
+        # reads the first table that has an answer)
+        first, second = self.click_grids
+        self.on_click(first, self._pick)
+        control = self.controls["unit"]
+        control.value = next(p for p in PLACES if p != unit)
+        self.on_click(second, self._pick)
+        control.value = unit
 
     def build(self, fig) -> None:
         self.view = GrowthFigure(fig, _photo())
+        self.click_grids = (self.view.ax_click, self.view.click_grid())
         self.animate(*self.view.artists)
 
-    def update(self, depth=3, stack="3x3") -> list:
+    def update(self, depth=3, stack="3x3", unit="middle") -> list:
         self.layers = rl.preset_stack(stack, int(depth))
-        return self.view.select(self.layers)
+        return self.view.select(self.layers, unit)
+
+    def _pick(self, row: int, col: int) -> None:
+        """A click on cell (row, col) of the photo's click grid: the unit there, if any."""
+        place = self.view.place_at(row, col)
+        if place is not None:
+            self.controls["unit"].value = place
 
     @property
     def field(self):
-        """The receptive field of the top unit drawn (``ReceptiveField``)."""
+        """The receptive field of the top units (``ReceptiveField``)."""
         return self.view.field
+
+    @property
+    def top_unit(self) -> tuple[int, int]:
+        """(row, col) of the top unit drawn, in the top layer's map of the photo."""
+        return self.view.top_unit
+
+    @property
+    def seen(self):
+        """((first, last) row, (first, last) column) of the photo pixels that unit reads."""
+        return self.view.seen
 
 
 class StridePlacementExplorer(Explorer):
@@ -111,7 +148,7 @@ class StridePlacementExplorer(Explorer):
         return [(3, 2 if i == stride_at else 1, 1) for i in range(1, n_layers + 1)]
 
     def build(self, fig) -> None:
-        self.view = GrowthFigure(fig, _photo())
+        self.view = GrowthFigure(fig, _photo(), pickable=False)  # its middle unit only
         self.animate(*self.view.artists)
 
     def update(self, stride_at=1) -> list:
