@@ -83,8 +83,8 @@ def test_a_click_on_a_ring_shows_that_units_frame(page, request):
         rings = state["rings"]
         assert state["unit"] == "middle"
         assert shown_key(page, picture) == rings["middle"]["key"]
-        # the edge, the corner, then back to the middle: the unit picked when the tables
-        # were recorded (its cells answered by the second table)
+        # the edge, the corner, then back to the middle: the unit picked when the click
+        # table was recorded (a click there sets the value the control held then)
         for place in ("left edge", "top-left corner", "middle", "left edge"):
             before = shown_key(page, picture)
             h.click_cell(page, dom_id, rings[place])

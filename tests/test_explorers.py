@@ -148,7 +148,10 @@ def test_the_page_gets_a_click_table_that_does_what_the_handler_does():
     assert output["table"][2][3][at] == 11
     # input region: the 6x6 input; its corner (5, 5) is the last window that fits, (3, 3)
     assert inputs["rows"] == [0, 5] and inputs["table"][5][5][at] == 15
-    assert inputs["table"][0][0] is None  # already at position 0: nothing to set
+    # the window's corner at (0, 0) is position 0, the one shown when the table was made:
+    # still in the table (a click there, after the learner moved away, brings it back), and
+    # the kernel menu, which no click sets, left alone
+    assert inputs["table"][0][0] == [0, None]
     # the table was worked out without a redraw and left the controls alone
     assert e.updates == updates and e.controls["position"].value == position
     # its box is where the output axes are on the canvas (canvas pixels from the top left)
@@ -423,3 +426,35 @@ def test_documented_arguments_work_or_name_the_learners_argument():
 def test_bad_arguments(kwargs, exc, match):
     with pytest.raises(exc, match=match):
         SlidingWindowExplorer(**kwargs)
+
+
+def test_the_state_gets_the_frames_at_finish_not_after_each_background_batch():
+    """In a running kernel, frames drawn in the background reach the page by message; the
+    widget's state (what an export saves) is filled by ``finish_frames`` only, so no frame
+    is sent twice while the learner works. A blit picture's state then holds only the frame
+    its controls select (a static page cannot move it); a frames picture's, every frame."""
+    import cnnlessons.explorers.base as base
+    from cnnlessons.explorers import OutputSizeExplorer
+
+    async def run():
+        budget, base.SYNC_BUDGET = base.SYNC_BUDGET, 0.0
+        try:
+            frames = SlidingWindowExplorer(kernel="blur")
+        finally:
+            base.SYNC_BUDGET = budget
+        blit = OutputSizeExplorer()
+        blit.controls["i"].value = 8
+        for _ in range(3000):
+            if not (frames.frames_pending or blit.frames_pending):
+                break
+            await asyncio.sleep(0.01)
+        return frames, blit
+
+    frames, blit = asyncio.run(run())
+    assert len(frames.frame_keys) == 80 and list(frames.picture.frames) == ["0,2"]
+    frames.finish_frames()
+    assert set(frames.picture.frames) == set(frames.frame_keys)
+    assert len(blit.frame_keys) > 10
+    blit.finish_frames()
+    (key,) = blit.picture.frames
+    assert key == blit._key() and set(blit.picture.tiles) == set(map(str, blit._frames[key]))

@@ -164,6 +164,7 @@ class Explorer:
         self._queue: list = []  # keys of frames still to draw, next first
         self._tiles: dict = {}  # tile id -> PNG bytes
         self._tile_counter = itertools.count()
+        self._sent: set = set()  # tiles the page has (in the state, or sent by message)
         self._boxes: dict = {}  # tile id -> [x, y], canvas pixels from the top left
         self._tile_ids: dict = {}  # digest of pixels and box -> tile id
         self._frames: dict = {}  # key -> [tile ids]
@@ -400,15 +401,17 @@ class Explorer:
             buffers=[self._tiles[t] for t in new],
         )
 
-    def _sync(self) -> None:
-        """Put every frame drawn so far in the widget's state (what a new view, or a static
-        HTML export, starts from)."""
-        self._unsynced = False
-        self._sent = set(self._tiles)
+    def _sync(self, only: str | None = None) -> None:
+        """Put every frame drawn so far (or ``only`` that one) in the widget's state: what a
+        new view, or a static HTML export, starts from."""
+        frames = dict(self._frames) if only is None else {only: self._frames[only]}
+        tiles = sorted({t for ids in frames.values() for t in ids})
+        self._unsynced = only is not None and len(self._frames) > 1
+        self._sent.update(tiles)
         with self.picture.hold_sync():
-            self.picture.tiles = {str(t): b for t, b in self._tiles.items()}
-            self.picture.boxes = {str(t): b for t, b in self._boxes.items()}
-            self.picture.frames = dict(self._frames)
+            self.picture.tiles = {str(t): self._tiles[t] for t in tiles}
+            self.picture.boxes = {str(t): self._boxes[t] for t in tiles}
+            self.picture.frames = frames
 
     def _plan(self) -> None:
         """Queue the frames to draw: the frames renderer, every combination of the frame
@@ -490,11 +493,8 @@ class Explorer:
         if self._queue:
             self._scheduled = True
             loop.call_later(0.002, self._background, loop)
-        elif self._unsynced and self.renderer == "frames":
-            # the frames renderer's set is finite: put it all in the state once, for new
-            # views; "blit" draws ahead again after every move, and its state is brought up
-            # to date by ``finish_frames`` (before an export), not after every move
-            self._sync()
+        # the frames went to the page by message; the state is brought up to date only by
+        # ``finish_frames`` (before an export): syncing it here would send every tile again
 
     @property
     def frames_pending(self) -> int:
@@ -503,10 +503,13 @@ class Explorer:
 
     @_locked
     def finish_frames(self) -> None:
-        """Draw every frame still pending, now, and put them in the widget's state."""
-        if self._draw_queue():
-            self._sync()
-        elif self._unsynced:
+        """Draw every frame still pending, now, and put them in the widget's state (what a
+        static export shows). For "blit", whose frames are never all drawn (so a static page
+        cannot move its controls), the state gets the frame the controls select, no more."""
+        if self.renderer == "blit":
+            self._queue = []
+            self._sync(only=self._key())
+        elif self._draw_queue() or self._unsynced:
             self._sync()
 
     # -- changes -------------------------------------------------------------------------
@@ -627,25 +630,47 @@ class Explorer:
 
     def _record(self, handler, row: int, col: int):
         """What ``handler(row, col)`` sets: a raw value per control (None: unchanged), or
-        None when it sets nothing; the controls are left as they were."""
+        None when it sets nothing; the controls are left as they were. A control the handler
+        sets to the value it holds now counts as set (the page must set it back after the
+        learner moved it): such a control is moved away first and the handler run again."""
+        before = {n: self._raw(n) for n in self._names}
+        after = self._run_handler(handler, row, col, {})
+        same = [n for n in self._names if after[n] == before[n]]
+        away = {}
+        for n in same:  # another value it can take
+            values = self._raw_values(n)
+            if len(values) > 1:
+                away[n] = values[1] if values[0] == before[n] else values[0]
+        again = self._run_handler(handler, row, col, away) if away else {}
+        setting = {n for n in away if again[n] == before[n]}
+        changed = [after[n] if after[n] != before[n] or n in setting else None for n in self._names]
+        return changed if any(v is not None for v in changed) else None
+
+    def _run_handler(self, handler, row: int, col: int, start: dict) -> dict:
+        """Run ``handler(row, col)`` from the controls' values changed by ``start`` (name ->
+        raw value), with nothing redrawn or sent; the raw values it leaves; the controls are
+        then put back."""
         before = {n: self._raw(n) for n in self._names}
         with ExitStack() as stack:
             for control in self.controls.values():
                 stack.enter_context(control.hold_sync())
             self._recording = True
             try:
+                for n, raw in start.items():
+                    self._set_raw(n, raw)
                 handler(row, col)
-                after = {n: self._raw(n) for n in self._names}
+                return {n: self._raw(n) for n in self._names}
             finally:
                 for n, raw in before.items():
-                    control = self.controls[n]
-                    if hasattr(control, "options"):
-                        control.index = raw
-                    else:
-                        control.value = raw
+                    self._set_raw(n, raw)
                 self._recording = False
-        changed = [after[n] if after[n] != before[n] else None for n in self._names]
-        return changed if any(v is not None for v in changed) else None
+
+    def _set_raw(self, name: str, raw) -> None:
+        control = self.controls[name]
+        if hasattr(control, "options"):
+            control.index = raw
+        else:
+            control.value = raw
 
     def click(self, axes, row: int, col: int) -> None:
         """Act as if the learner clicked cell (row, col) of ``axes``."""

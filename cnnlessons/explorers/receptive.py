@@ -75,20 +75,10 @@ class GrowthExplorer(Explorer):
             ),
         }
         super().__init__(controls, frame_control=("depth", "unit", "stack"))
-        # a click on a ring picks its unit. A click table records what a click changes, so
-        # a unit's cells are empty while it is the one picked: a second table (on a second
-        # grid over the photo), recorded with another unit picked, answers those (the page
-        # reads the first table that has an answer)
-        first, second = self.click_grids
-        self.on_click(first, self._pick)
-        control = self.controls["unit"]
-        control.value = next(p for p in PLACES if p != unit)
-        self.on_click(second, self._pick)
-        control.value = unit
+        self.on_click(self.view.ax_click, self._pick)  # a click on a ring picks its unit
 
     def build(self, fig) -> None:
         self.view = GrowthFigure(fig, _photo())
-        self.click_grids = (self.view.ax_click, self.view.click_grid())
         self.animate(*self.view.artists)
 
     def update(self, depth=3, stack="3x3", unit="middle") -> list:
