@@ -327,9 +327,8 @@ class Explorer:
             height, width
         )
         tiles = [self._background_tile]
-        for c0, c1 in _runs(differs.any(axis=0)):
-            for r0, r1 in _runs(differs[:, c0:c1].any(axis=1)):
-                tiles.append(self._tile(rgba[r0:r1, c0:c1, :3], c0, r0))
+        for r0, r1, c0, c1 in _cut(differs):
+            tiles.append(self._tile(rgba[r0:r1, c0:c1, :3], c0, r0))
         return tiles
 
     def _draw(self, values: dict) -> list:
@@ -691,6 +690,23 @@ def _runs(mask: np.ndarray, gap: int = 24) -> list:
     starts = np.concatenate([[at[0]], at[breaks + 1]])
     stops = np.concatenate([at[breaks], [at[-1]]]) + 1
     return [(int(a), int(b)) for a, b in zip(starts, stops, strict=True)]
+
+
+def _cut(mask: np.ndarray, top: int = 0, left: int = 0, depth: int = 0) -> list:
+    """Boxes (row0, row1, col0, col1) that hold every True of ``mask`` and few Falses: cut
+    at the columns with no True, then each band at its rows with no True, and each piece
+    again while that splits it (a formula under two panels: three boxes, not one around
+    all three, so a frame paints and sends only what changed)."""
+    boxes = []
+    columns = _runs(mask.any(axis=0))
+    for c0, c1 in columns:
+        rows = _runs(mask[:, c0:c1].any(axis=1))
+        for r0, r1 in rows:
+            if depth < 4 and (len(columns) > 1 or len(rows) > 1):
+                boxes += _cut(mask[r0:r1, c0:c1], top + r0, left + c0, depth + 1)
+            else:
+                boxes.append((top + r0, top + r1, left + c0, left + c1))
+    return boxes
 
 
 def _round(v: float) -> int:

@@ -156,18 +156,39 @@ async function render({ model, el }) {
   el.dataset.frame = "";
 
   let onCanvas = new Set(); // tiles of the painted frame
+  let baseOnCanvas = null; // its background tile
+  let boxesOnCanvas = new Map(); // its other tiles: id -> [x, y, width, height]
+
+  function inside([x, y, w, h], [bx, by, bw, bh]) {
+    return bx <= x && by <= y && bx + bw >= x + w && by + bh >= y + h;
+  }
 
   function draw(key, bitmaps) {
-    // the first tile is the background, the others only the pixels that differ from it:
-    // paint them all over the background (unless the frame's tiles are the ones shown)
+    // the first tile is the background, the others only the boxes of pixels that differ
+    // from it (boxes of one frame never overlap). Over the same background, only what
+    // changes is painted: the last frame's boxes go back to the background (unless a box of
+    // this frame covers one), then this frame's boxes that are not there already
     const ids = s.frames.get(key);
     if (bitmaps.some((b) => !b || !b.width)) return false; // not (or no longer) decoded
     const same = ids.length === onCanvas.size && ids.every((id) => onCanvas.has(id));
     if (!same) {
-      ids.forEach((id, i) => {
-        const [x, y] = s.boxes.get(id);
-        ctx.drawImage(bitmaps[i], x, y);
-      });
+      const boxes = ids.map((id, i) => [...s.boxes.get(id), bitmaps[i].width, bitmaps[i].height]);
+      const base = ids[0];
+      if (base !== baseOnCanvas) {
+        ids.forEach((id, i) => ctx.drawImage(bitmaps[i], boxes[i][0], boxes[i][1]));
+      } else {
+        const kept = new Set(ids.slice(1).filter((id) => boxesOnCanvas.has(id)));
+        for (const [id, box] of boxesOnCanvas) {
+          if (kept.has(id) || boxes.slice(1).some((b) => inside(box, b))) continue;
+          const [x, y, w, h] = box;
+          ctx.drawImage(bitmaps[0], x, y, w, h, x, y, w, h);
+        }
+        ids.forEach((id, i) => {
+          if (i > 0 && !kept.has(id)) ctx.drawImage(bitmaps[i], boxes[i][0], boxes[i][1]);
+        });
+      }
+      baseOnCanvas = base;
+      boxesOnCanvas = new Map(ids.slice(1).map((id, i) => [id, boxes[i + 1]]));
     }
     onCanvas = new Set(ids);
     painted = key;
