@@ -10,21 +10,12 @@ import sys
 
 import numpy as np
 import pytest
+from pictures import pixels, redrawn
 
 import cnnlessons as cl
 from cnnlessons.explorers import SlidingWindowExplorer
 
 RENDERERS = ["frames", "blit"]
-
-
-def pixels(explorer):
-    """What the page shows now, as RGB floats in [0, 1]."""
-    return explorer.frame()[..., :3]
-
-def redrawn(explorer):
-    """The canvas after a full draw of the explorer's current state, as ``pixels`` gives it."""
-    explorer.canvas.draw()
-    return np.asarray(explorer.canvas.buffer_rgba())[..., :3].astype(np.float32) / 255
 
 
 @pytest.fixture(params=RENDERERS)

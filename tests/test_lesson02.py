@@ -11,6 +11,7 @@ import matplotlib as mpl
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
+from pictures import pixels, redrawn
 
 import cnnlessons as cl
 from cnnlessons import style
@@ -31,17 +32,6 @@ def shown(explorer):
     if explorer.renderer == "blit":
         explorer.canvas.draw()
     return explorer
-
-
-def pixels(explorer):
-    """What the page shows now, as RGB floats in [0, 1] (a copy)."""
-    return explorer.frame()[..., :3].copy()
-
-
-def redrawn(explorer):
-    """The canvas after a full draw of the explorer's current state, as ``pixels`` gives it."""
-    explorer.canvas.draw()
-    return np.asarray(explorer.canvas.buffer_rgba())[..., :3].astype(np.float32) / 255
 
 
 def diagram(n=7, **kwargs):

@@ -8,6 +8,7 @@ import matplotlib as mpl
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
+from pictures import pixels, redrawn
 
 import cnnlessons as cl
 from cnnlessons import style
@@ -25,15 +26,6 @@ from cnnlessons.matrix_figures import (
     parameter_colors,
     weight_matrices_figure,
 )
-
-
-def pixels(explorer):
-    return explorer.frame()[..., :3]
-
-def redrawn(explorer):
-    """The canvas after a full draw of the explorer's current state, as ``pixels`` gives it."""
-    explorer.canvas.draw()
-    return np.asarray(explorer.canvas.buffer_rgba())[..., :3].astype(np.float32) / 255
 
 
 def new_axes():
