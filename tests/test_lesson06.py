@@ -330,7 +330,7 @@ def test_a_click_on_a_ring_picks_its_unit(growth_explorer):
     # from every ring picks nothing
     regions = e.picture.clicks
     assert len(regions) == 1
-    unit_at = e._names.index("unit")
+    unit_at = list(e.raws).index("unit")
     options = list(e.controls["unit"].options)
 
     def page_pick(row, col):

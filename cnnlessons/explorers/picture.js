@@ -129,6 +129,7 @@ function storeOf(model) {
           s.pixels -= b.width * b.height;
         }
       }
+      for (const f of s.listeners) f(); // a frame wanted may be gone: asked for again
       return;
     }
     if (!msg || msg.type !== "frames") return;
@@ -304,6 +305,7 @@ async function render({ model, el }) {
     const key = keyOf(values);
     wanted = key;
     el.dataset.wanted = key; // the frame the page's controls select
+    el.dataset.asking = s.asking === null ? "" : s.asking; // the request not answered yet
     if (!s.has(key)) {
       // ask the kernel (the store keeps one request out at a time: while the controls move,
       // the kernel is asked for the frame they select when its last answer comes)
@@ -323,7 +325,10 @@ async function render({ model, el }) {
         if (wanted === key) draw(key, bitmaps);
         prefetch(values);
       })
-      .catch(() => {});
+      .catch(() => {
+        // a tile forgotten meanwhile: the frame is asked for again
+        if (wanted === key && !s.has(key)) paint();
+      });
   }
 
   const onChange = () => paint();
