@@ -29,7 +29,13 @@ const parseKey = (key) => key.split(",").map(Number);
 const MAX_DECODED_PIXELS = 24e6; // decoded tiles kept (~96 MB), least recently used dropped
 
 function storeOf(model) {
-  let s = stores.get(model);
+  // One store per picture model, whatever proxy of it is given: anywidget hands
+  // `initialize` and each `render` a proxy object of their own, and drops the listeners a
+  // view's proxy registered when that view goes. The store is made by `initialize`, whose
+  // listeners last as long as the model, and found by every view through an object the
+  // model holds for good (its `controls` list, never changed).
+  const id = model.get("controls") || model;
+  let s = stores.get(id);
   if (s) return s;
   s = {
     tiles: new Map(), // id -> Blob of PNG bytes
@@ -144,7 +150,7 @@ function storeOf(model) {
     s.merge(msg.frames, msg.boxes, tiles);
     for (const key of Object.keys(msg.frames || {})) if (s.has(key)) s.tries.delete(key);
   });
-  stores.set(model, s);
+  stores.set(id, s);
   return s;
 }
 
@@ -159,7 +165,9 @@ async function controlsOf(model) {
 }
 
 function initialize({ model }) {
-  storeOf(model); // tiles that arrive before the picture is shown are kept (not decoded)
+  // the store and its listeners, for the model's lifetime: tiles that arrive before (or
+  // between) the picture's views are kept (not decoded)
+  storeOf(model);
 }
 
 async function render({ model, el }) {
