@@ -83,6 +83,9 @@ class Explorer(Inspection):
             if depth == 0:
                 self._start()
 
+        # what introspection reads of the subclass's own signature (wraps copies the rest)
+        __init__.__defaults__ = init.__defaults__
+        __init__.__kwdefaults__ = init.__kwdefaults__
         cls.__init__ = __init__
 
     def __init__(
