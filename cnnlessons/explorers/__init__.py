@@ -1,7 +1,8 @@
 """Explorers: widgets wired to one figure each, for the notebooks.
 
-The engine is ``base`` (``Explorer``: frames of tiles, clicks), ``blitting`` (redraw only what
-changed) and ``picture`` (the anywidget that paints frames in the page, ``picture.js``).
+The engine is ``cnnlessons.engine`` (``Explorer``: frames of tiles, clicks; see its modules),
+with ``blitting`` (redraw only what changed) and ``picture`` (the anywidget that paints frames
+in the page, ``picture.js``).
 """
 
 from .base import MAX_FRAMES, RENDERERS, Explorer, finish_all
