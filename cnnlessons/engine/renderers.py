@@ -21,7 +21,7 @@ from __future__ import annotations
 import itertools
 import math
 
-__all__ = ["AHEAD", "KEEP", "MAX_FRAMES", "RENDERERS", "SYNC_BUDGET", "renderer"]
+__all__ = ["AHEAD", "KEEP", "MAX_FRAMES", "RENDERERS", "STREAK", "SYNC_BUDGET", "renderer"]
 
 #: most combinations the frames renderer draws for one explorer (the largest documented
 #: explorer, a 10x10 sliding window, has 64 positions x 5 kernels = 320)
@@ -30,6 +30,9 @@ MAX_FRAMES = 400
 SYNC_BUDGET = 0.6
 #: "blit": most frames planned ahead after a move
 AHEAD = 240
+#: "blit": after a move, this many next values of the control moved, in the direction it
+#: moved, are planned before the values around every control
+STREAK = 8
 #: "blit": most frames kept; beyond, those farthest from the controls' values are forgotten
 KEEP = 600
 
@@ -102,14 +105,24 @@ class BlitRenderer:
         return True
 
     def plan(self, space, frame_controls, have, moved=None, direction=1) -> list:
-        """Keys along each control, nearest first; the control moved last first (a drag goes
-        on along it), and its next values in the direction it moved; at most ``AHEAD``."""
+        """Keys along each control, nearest first; first the next ``STREAK`` values of the
+        control moved last in the direction it moved (a drag goes on along it), then around
+        every control, the one moved first; at most ``AHEAD``."""
         names = space.names
         now = [space.raw(n) for n in names]
         order = sorted(range(len(names)), key=lambda i: names[i] != moved)
         at = [space.position(n, r) for n, r in zip(names, now, strict=True)]
         longest = max(len(space.raw_values(n)) for n in names)
         keys = []
+        if moved in names:  # a drag goes on: the next values of the control moved come first
+            i = names.index(moved)
+            values = space.raw_values(moved)
+            for step in range(1, STREAK + 1):
+                j = at[i] + direction * step
+                if 0 <= j < len(values):
+                    raws = list(now)
+                    raws[i] = values[j]
+                    keys.append(space.join(raws))
         for step in range(1, longest):
             for i in order:
                 values = space.raw_values(names[i])
