@@ -79,7 +79,7 @@ OUTPUT_IMAGE = ".jp-OutputArea-output img"
 KERNEL_FRAME = (
     "def _frame_now():  # one statement: nothing can change the controls half way\n"
     "    import hashlib, json, numpy as np\n"
-    "    from cnnlessons.explorers.base import _alive\n"
+    "    from cnnlessons.engine.base import _alive\n"
     "    e = next(x for x in list(_alive) if x.dom_id == {dom_id!r})\n"
     "    with e._lock:  # widget messages may be handled on another thread\n"
     "        key = e._key()\n"
@@ -93,7 +93,7 @@ KERNEL_FRAME = (
 KERNEL_FRAME_OF = (
     "def _frame_of():\n"
     "    import hashlib, numpy as np\n"
-    "    from cnnlessons.explorers.base import _alive\n"
+    "    from cnnlessons.engine.base import _alive\n"
     "    e = next(x for x in list(_alive) if x.dom_id == {dom_id!r})\n"
     "    f = (e.frame(key={key!r}) * 255).round().astype(np.uint8)\n"
     "    return hashlib.sha1(f.tobytes()).hexdigest()\n"
@@ -102,7 +102,7 @@ KERNEL_FRAME_OF = (
 # Kernel code: per click region of explorer ``dom_id``, a cell whose click changes a control.
 KERNEL_CLICKS = (
     "import json as _j\n"
-    "from cnnlessons.explorers.base import _alive as _a\n"
+    "from cnnlessons.engine.base import _alive as _a\n"
     "_e = next(x for x in list(_a) if x.dom_id == {dom_id!r})\n"
     "_now = [_e._raw(n) for n in _e._names]\n"
     "_out = []\n"
@@ -119,7 +119,7 @@ KERNEL_CLICKS = (
 # distinct effect), in table order, with the region's geometry.
 KERNEL_CLICK_CELLS = (
     "import json as _j\n"
-    "from cnnlessons.explorers.base import _alive as _a\n"
+    "from cnnlessons.engine.base import _alive as _a\n"
     "_e = next(x for x in list(_a) if x.dom_id == {dom_id!r})\n"
     "_out = []\n"
     "for _i, _r in enumerate(_e.picture.clicks):\n"
@@ -135,7 +135,7 @@ KERNEL_CLICK_CELLS = (
 )
 # Kernel code: how many frames explorer ``dom_id`` still has to draw.
 KERNEL_PENDING = (
-    "from cnnlessons.explorers.base import _alive as _a\n"
+    "from cnnlessons.engine.base import _alive as _a\n"
     "print(next(x for x in list(_a) if x.dom_id == {dom_id!r}).frames_pending)"
 )
 
@@ -687,7 +687,7 @@ def frame_difference(page, dom_id: str, folder) -> dict:
     code = (
         "import base64 as _b, io as _i, numpy as _np\n"
         "from PIL import Image as _I\n"
-        "from cnnlessons.explorers.base import _alive as _a\n"
+        "from cnnlessons.engine.base import _alive as _a\n"
         f"_e = next(x for x in list(_a) if x.dom_id == {dom_id!r})\n"
         "_o = _i.BytesIO(); _I.fromarray((_e.frame() * 255).round().astype(_np.uint8))"
         ".save(_o, format='png'); print(_b.b64encode(_o.getvalue()).decode())"

@@ -66,7 +66,7 @@ NOTE = "Run this lesson in JupyterLab or on Binder to move this."
 BINDER_FALLBACK = "https://mybinder.org/v2/gh/why-convolutions/why-convolutions/HEAD"
 
 # Run after a lesson's own cells, and removed before export: explorers that draw their frames
-# in the background while the learner reads (cnnlessons.explorers.base) finish them now;
+# in the background while the learner reads (cnnlessons.engine) finish them now;
 # every ipympl canvas stores its current picture in the widget state (`_data_url`), which is
 # what the static page shows in its place; and every widget sends its whole state again.
 # The last step matters: the executing client keeps only messages answering the cell it is
@@ -207,7 +207,7 @@ def is_control(model: dict) -> bool:
 def frames_complete(model: dict) -> bool:
     """Whether a custom picture holds a frame for every combination of its controls.
 
-    The anywidget engine (cnnlessons.explorers.picture) keeps ``controls`` (each with the
+    The anywidget engine (cnnlessons.engine.picture) keeps ``controls`` (each with the
     ``values`` it can take) and ``frames`` (one per combination drawn) in its state; a page
     without a kernel cannot ask for a frame that is missing. Other custom widgets: True."""
     state = model["state"]
