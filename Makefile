@@ -42,6 +42,7 @@ site: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check cnnlessons tests benchmarks tools
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env tests notebooks
 
 $(VENV)/bin/python:

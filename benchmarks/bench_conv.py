@@ -17,7 +17,7 @@ import time
 import numpy as np
 import scipy.ndimage as ndi
 
-from cnnlessons import conv2d
+from cnnlessons.numerics.conv import conv2d
 
 CASES = [((64, 64), (3, 3)), ((256, 256), (5, 5)), ((512, 512), (3, 3))]
 

@@ -46,14 +46,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 import browser_harness as h  # noqa: E402
 
-SETUP = "from cnnlessons.explorers import *"
+#: what a case's kernel runs first: every lesson's explorers
+SETUP = "\n".join(f"from cnnlessons.lesson{n:02d}.explorers import *" for n in range(1, 9))
 BASELINE_CODE = """\
 %matplotlib inline
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import cnnlessons as cl
-from cnnlessons import style
-from cnnlessons.figures import SlidingWindowFigure
+from cnnlessons.figures import style
+from cnnlessons.lesson01.figures import SlidingWindowFigure
 
 def show(position=0):
     with plt.rc_context(style.RC):
@@ -96,10 +97,10 @@ def notebook_explorers() -> list[tuple[str, str]]:
 def make_explorer(make: str):
     """The explorer a case makes: a notebook's expression, or (when it uses the notebook's
     own variables) the notebook's cells before it, then ``e = <expression>``."""
-    import cnnlessons.explorers as explorers
-
     if "\n" not in make:
-        return eval(make, vars(explorers))  # noqa: S307 - the notebooks' own expressions
+        namespace: dict = {}
+        exec(SETUP, namespace)  # noqa: S102 - every lesson's explorers
+        return eval(make, namespace)  # noqa: S307 - the notebooks' own expressions
     namespace: dict = {}
     exec(make.rsplit("\n", 1)[0], namespace)  # noqa: S102 - the notebook's own code
     return namespace["e"]
@@ -145,8 +146,8 @@ def kernel_side(case: Case, repeats: int = 30) -> tuple[float, float, int]:
         import matplotlib.pyplot as plt
 
         import cnnlessons as cl
-        from cnnlessons import style
-        from cnnlessons.figures import SlidingWindowFigure
+        from cnnlessons.figures import style
+        from cnnlessons.lesson01.figures import SlidingWindowFigure
 
         times, size = [], 0
         for i in range(repeats // 2):

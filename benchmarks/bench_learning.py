@@ -17,8 +17,10 @@ import time
 
 import numpy as np
 
-from cnnlessons import fewshot, tasks
-from cnnlessons import learning as L
+from cnnlessons.lesson05 import numerics as fewshot
+from cnnlessons.numerics import layers as L
+from cnnlessons.numerics import tasks
+from cnnlessons.numerics import training as T
 
 STEPS, BATCH, RUNS = 100, 32, 5
 
@@ -31,7 +33,7 @@ def models():
             rng = np.random.default_rng(seed)
             conv = L.Conv2d(1, 8, 3, padding=1, padding_mode="circular", rng=rng)
             side = 8
-            return L.Network(
+            return T.Network(
                 [conv, L.ReLU(), pool(), L.Flatten(), L.Dense(8 * side * side, 2, rng=rng)],
                 (1, 16, 16), 2,
             )  # fmt: skip
@@ -39,8 +41,8 @@ def models():
         return make
 
     return {
-        "conv net (6 filters, global max)": lambda s: L.conv_net(filters=6, seed=s),
-        "dense net (32 hidden)": lambda s: L.dense_net(hidden=32, seed=s),
+        "conv net (6 filters, global max)": lambda s: T.conv_net(filters=6, seed=s),
+        "dense net (32 hidden)": lambda s: T.dense_net(hidden=32, seed=s),
         "conv + max pool 2 (lesson 08)": strided(lambda: L.MaxPool2d(2)),
         "conv + max 2/1 + blur pool (08)": strided(
             lambda: _Chain(L.MaxPool2d(2, stride=1, padding=0), L.BlurPool2d(2))
@@ -68,10 +70,10 @@ class _Chain(L.Layer):
 def train_once(make, x, y, seed, threads_one=True):
     net = make(seed)
     if threads_one:
-        h = net.fit(x, y, steps=STEPS, batch_size=BATCH, optimizer=L.Adam(0.05), seed=seed)
+        h = net.fit(x, y, steps=STEPS, batch_size=BATCH, optimizer=T.Adam(0.05), seed=seed)
         return h["seconds"]
     # the same loop without limiting BLAS to one thread
-    opt, rng = L.Adam(0.05), np.random.default_rng(seed)
+    opt, rng = T.Adam(0.05), np.random.default_rng(seed)
     t0 = time.perf_counter()
     for _ in range(STEPS):
         idx = rng.integers(0, len(x), BATCH)
@@ -81,11 +83,11 @@ def train_once(make, x, y, seed, threads_one=True):
 
 def layer_profile(make, x, y, steps=200):
     """Median milliseconds per step spent in each layer (forward + backward)."""
-    net, opt = make(0), L.Adam(0.05)
+    net, opt = make(0), T.Adam(0.05)
     rng = np.random.default_rng(0)
     spent = {i: [] for i in range(len(net.layers))}
     spent["loss + update"] = []
-    with L.single_threaded():
+    with T.single_threaded():
         for _ in range(steps):
             idx = rng.integers(0, len(x), BATCH)
             h, times = x[idx], {}
@@ -94,7 +96,7 @@ def layer_profile(make, x, y, steps=200):
                 h = layer.forward(h)
                 times[i] = time.perf_counter() - t0
             t0 = time.perf_counter()
-            _, g = L.softmax_cross_entropy(h, y[idx])
+            _, g = T.softmax_cross_entropy(h, y[idx])
             rest = time.perf_counter() - t0
             for i in reversed(range(len(net.layers))):
                 t0 = time.perf_counter()

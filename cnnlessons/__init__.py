@@ -1,17 +1,21 @@
 """cnnlessons: the helper package of the "Why convolutions?" notebook series.
 
-Layers, lowest first (nothing lower imports anything higher):
+The tree reads as the curriculum. Shared layers, lowest first:
 
-- numerics, numpy in and out, never plotting: ``geometry`` (span, output size, padding,
-  shared by every sliding window), ``conv`` (conv2d, shifts), ``pooling`` (max, average,
-  global and blur pooling), ``counting`` (parameters, connections, operations),
-  ``matrices`` (a layer as a matrix), ``receptive`` (receptive fields), ``images`` (example
-  inputs and kernels);
-- ``style`` and ``figures`` (a package: shared primitives, one module per topic): draw
-  numerics on matplotlib axes;
-- ``explorers``: widgets wired to figures, for the notebooks.
+- ``numerics``: numpy in and out, never plotting (``geometry``, ``conv``, ``pooling``,
+  ``counting``, ``matrices``, ``receptive``, ``images``, ``architectures``, ``tasks``, and the
+  small trainable network: ``layers`` and ``training``);
+- ``figures``: the shared figure primitives and the series' ``style``;
+- ``engine``: the explorer engine (controls wired to a picture that answers within a frame);
+- ``checking``: exercises that answer back.
 
-The numerics are importable straight from the package: ``from cnnlessons import conv2d``.
+Then one package per lesson, ``lesson01`` ... ``lesson08``, each with the layers it needs:
+``numerics``, ``figures``, ``explorers`` and ``exercises`` (a module, or a package when one
+module would be too long). Nothing lower imports anything higher, and exercises use numerics
+only: ``lint-imports`` checks it (the contracts are in ``pyproject.toml``).
+
+The numerics a learner calls are importable straight from the package:
+``import cnnlessons as cl; cl.conv2d(...)``.
 
 Bad arguments get a ``ValueError`` or ``TypeError`` naming the argument, before anything
 large is allocated: arrays the numerics make hold at most ``MAX_ELEMENTS`` values, matrices
@@ -19,15 +23,15 @@ large is allocated: arrays the numerics make hold at most ``MAX_ELEMENTS`` value
 receptive fields an input of ``MAX_MEASURED_INPUT`` pixels. NaN and inf in an input
 propagate to every output that depends on them, as in PyTorch.
 
-The higher layers load on first use, so ``import cnnlessons as cl; cl.figures.show`` works
-without importing matplotlib's figures (or ipywidgets) for a learner who only computes.
+The other packages load on first use, so ``import cnnlessons as cl`` imports neither
+matplotlib's figures nor ipywidgets for a learner who only computes.
 """
 
 import importlib as _importlib
 
-from ._checks import MAX_ELEMENTS
-from .conv import conv2d, convolve2d, shift
-from .counting import (
+from cnnlessons._checks import MAX_ELEMENTS
+from cnnlessons.numerics.conv import conv2d, convolve2d, shift
+from cnnlessons.numerics.counting import (
     OpCount,
     conv_connections,
     conv_ops,
@@ -38,10 +42,22 @@ from .counting import (
     locally_connected_params,
     tiled_params,
 )
-from .geometry import fits_evenly, output_size, span
-from .images import KERNELS, checkerboard, edge_example, grace_hopper, kernel, step_edge
-from .matrices import MAX_MATRIX_ENTRIES, conv_matrix, count_parameters, weight_indices
-from .pooling import (
+from cnnlessons.numerics.geometry import fits_evenly, output_size, span
+from cnnlessons.numerics.images import (
+    KERNELS,
+    checkerboard,
+    edge_example,
+    grace_hopper,
+    kernel,
+    step_edge,
+)
+from cnnlessons.numerics.matrices import (
+    MAX_MATRIX_ENTRIES,
+    conv_matrix,
+    count_parameters,
+    weight_indices,
+)
+from cnnlessons.numerics.pooling import (
     MAX_BINOMIAL_SIZE,
     avg_pool2d,
     binomial_filter,
@@ -50,7 +66,7 @@ from .pooling import (
     global_max_pool,
     max_pool2d,
 )
-from .receptive import (
+from cnnlessons.numerics.receptive import (
     MAX_MEASURED_INPUT,
     ReceptiveField,
     measured_receptive_field,
@@ -100,29 +116,18 @@ __all__ = [
 ]
 
 
-#: lesson numerics with names of their own (``cl.networks.vgg16()``), and the higher layers
-_SUBMODULES = (
-    "costs",
-    "networks",
-    "timing",
-    "learning",
-    "tasks",
-    "fewshot",
-    "receptive_layers",
-    "features",
-    "equivariance",
-    "invariance",
+#: the packages beside the learner's numerics, imported on first use (``cl.lesson06``)
+_SUBPACKAGES = (
+    "numerics",
     "figures",
-    "explorers",
-    "exercises",
-    "style",
-    "diagrams",
-    "matrix_figures",
+    "engine",
+    "checking",
+    *(f"lesson{n:02d}" for n in range(1, 9)),
 )
 
 
 def __getattr__(name):
-    """``cl.figures``, ``cl.explorers``, ...: import the layer on first use."""
-    if name in _SUBMODULES:
+    """``cl.figures``, ``cl.lesson06``, ...: import the package on first use."""
+    if name in _SUBPACKAGES:
         return _importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -191,7 +191,7 @@ def is_control(model: dict) -> bool:
 def frames_complete(model: dict) -> bool:
     """Whether a custom picture holds a frame for every combination of its controls.
 
-    The anywidget engine (cnnlessons.explorers.picture) keeps ``controls`` (each with the
+    The anywidget engine (cnnlessons.engine.picture) keeps ``controls`` (each with the
     ``values`` it can take) and ``frames`` (one per combination drawn) in its state; a page
     without a kernel cannot ask for a frame that is missing. Other custom widgets: True."""
     state = model["state"]

@@ -25,7 +25,7 @@ class Drawing:
     and first drawn inside ``matplotlib.rc_context(style.RC)`` (the caller's)."""
 
     def __init__(self, figsize, dpi: float, store, update, animated: list):
-        from ..explorers.blitting import Blitter
+        from .blitting import Blitter
 
         self.store = store
         self.update = update

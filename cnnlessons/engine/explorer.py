@@ -24,7 +24,7 @@ import functools
 
 import matplotlib as mpl
 
-from .. import style
+from ..figures import style
 from . import live
 from .clicks import ClickTables
 from .controls import ControlSpace
@@ -127,7 +127,7 @@ class Explorer(Inspection):
     # -- construction --------------------------------------------------------------------
     def _build(self) -> None:
         """Build the figure, draw it once, and the frames the renderer wants before display."""
-        from ..explorers.picture import Picture
+        from .picture import Picture
 
         self._building = True
         try:

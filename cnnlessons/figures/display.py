@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from ..style import RC
+from cnnlessons.figures.style import RC
 
 __all__ = ["DRAWS_ON", "StaticFigure", "draws_on_figure", "new_figure", "show"]
 

@@ -10,8 +10,8 @@ import numpy as np
 from matplotlib.colors import Normalize
 from matplotlib.patches import Rectangle
 
-from .. import _checks
-from ..style import COLORS, FONT, HIGHLIGHT, LINE, UNSIGNED_CMAP, halo_effects
+from cnnlessons import _checks
+from cnnlessons.figures.style import COLORS, FONT, HIGHLIGHT, LINE, UNSIGNED_CMAP, halo_effects
 
 __all__ = ["ROLES", "NumberGrid", "frame_axes", "highlight", "move_highlight", "fmt_number"]
 

@@ -1,0 +1,1 @@
+"""Lesson 01, convolution by hand: figures, explorers and exercises."""

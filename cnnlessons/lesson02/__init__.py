@@ -1,0 +1,1 @@
+"""Lesson 02, sparse interactions: figures, explorers and exercises."""

@@ -1,0 +1,1 @@
+"""Lesson 03, parameter sharing: figures, explorers and exercises."""

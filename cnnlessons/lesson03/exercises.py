@@ -1,0 +1,115 @@
+"""Exercises of lesson 03, parameter sharing.
+
+Each asks about a layer the lesson has not shown: a 3x3 convolution from 64 to 128 channels,
+the dense layer matching a "same" convolution on a 64x64x3 image, the general formula as a
+function, and a 1x1 convolution. Notation: a conv layer has F·(k·k·C + 1) parameters.
+"""
+
+from cnnlessons.checking import FunctionExercise, NumberExercise
+from cnnlessons.numerics.counting import conv_params, dense_params
+
+q1 = NumberExercise(
+    prompt="A 3x3 convolution from C = 64 to F = 128 channels, one bias per filter (as in "
+    "VGG's second block). How many parameters?",
+    answer=conv_params(64, 128, 3),
+    mistakes={
+        conv_params(64, 128, 3, bias=False): "almost: you forgot the biases, one per filter "
+        "(F = 128 of them).",
+        conv_params(1, 128, 3): "you forgot the input channels: each filter is 3x3x**64**, a "
+        "3x3 slice for every one of the C = 64 input channels.",
+        conv_params(1, 128, 3, bias=False): "you forgot the input channels (each filter is "
+        "3x3x64) and the biases.",
+        conv_params(64, 1, 3): "that is one filter (k·k·C + 1); there are F = 128 of them.",
+        conv_params(64, 1, 3, bias=False): "that is the weights of one filter; there are "
+        "F = 128 filters, each with a bias.",
+        128 * 64 * (9 + 1): "that gives every 3x3 slice its own bias; a filter has one bias for "
+        "all its C slices together: F·(k·k·C + 1).",
+        conv_params(64, 128, 3, bias=False) + 1: "one bias per *filter*, not one for the layer.",
+    },
+    hint_text="One filter: k·k·C weights (a 3x3 slice per input channel) + 1 bias. Then "
+    "multiply by the F filters.",
+    solution_text="F·(k·k·C + 1) = 128 · (3·3·64 + 1) = 128 · 577 = **73,856**. "
+    "`cl.conv_params(64, 128, 3)`.",
+    code="cl.conv_params(64, 128, 3)",
+)
+
+_m, _n = 64 * 64 * 3, 64 * 64 * 16  # "same" padding: the output keeps the 64x64 size
+q2 = NumberExercise(
+    prompt='A 64x64x3 image, a 3x3 convolution with "same" padding and F = 16 filters (output '
+    "64x64x16). The dense layer with the same input and output sizes: how many parameters, "
+    "weights **and** biases? (Compare like with like.)",
+    answer=dense_params(_m, _n),
+    mistakes={
+        dense_params(_m, _n, bias=False): "that is the weights only; add one bias per output "
+        "unit (n = 65,536 of them).",
+        dense_params(_m, _m): "that uses the input's size for the output's: the output is "
+        "64x64x**16** = 65,536 units, not 64x64x3.",
+        _m + _n: "you added m and n; a dense layer has one weight per (input, output) *pair*: "
+        "multiply, then add the n biases.",
+        dense_params(_m, 62 * 62 * 16): 'that is the output without padding (62x62); "same" '
+        "padding keeps it at 64x64.",
+        dense_params(64 * 64, _n): "that leaves out the input's 3 channels: m = 64·64·3.",
+        conv_params(3, 16, 3): "that is the convolution (448 parameters); the question asks for "
+        "the dense layer with the same sizes.",
+    },
+    hint_text="m = 64·64·3 inputs, n = 64·64·16 outputs: m·n weights plus n biases.",
+    solution_text="m·n + n = 12,288 · 65,536 + 65,536 = **805,371,904**, against the "
+    "convolution's 16 · (3·3·3 + 1) = 448: about 1.8 million times more. "
+    "`cl.dense_params(64 * 64 * 3, 64 * 64 * 16)`.",
+    code="cl.dense_params(64 * 64 * 3, 64 * 64 * 16)",
+)
+
+
+def _conv_params(c, f, k):
+    return conv_params(c, f, k)
+
+
+q3 = FunctionExercise(
+    prompt="Write `n_conv_params(C, F, k)`: the number of parameters of a conv layer with C "
+    "input channels and F filters of size k x k, one bias per filter. It is checked on six "
+    "layers, from a 1x1 convolution to a 7x7 one.",
+    reference=_conv_params,
+    cases=[(3, 6, 5), (1, 1, 3), (64, 128, 3), (3, 16, 1), (1, 6, 5), (3, 64, 7)],
+    mistakes=[
+        (
+            lambda c, f, k: f * (k * k + 1),
+            "your count ignores the input channels: each filter has a k x k slice for "
+            "*every* one of the C input channels.",
+        ),
+        (lambda c, f, k: f * c * k * k, "almost: you forgot the bias of each filter."),
+        (lambda c, f, k: c * k * k + 1, "that is one filter; there are F of them."),
+        (
+            lambda c, f, k: f * c * (k * k + 1),
+            "that gives every k x k slice its own bias; a filter has one bias: F·(k·k·C + 1).",
+        ),
+        (lambda c, f, k: f * c * k * k + 1, "one bias per *filter*, not one for the layer."),
+        (lambda c, f, k: f * (c * k + 1), "a k x k kernel has k·k weights per channel, not k."),
+    ],
+    hint_text="One filter: `C * k * k` weights + 1 bias. Then multiply by the number F of filters.",
+    solution_text="`def n_conv_params(C, F, k): return F * (k * k * C + 1)`",
+    code="def n_conv_params(C, F, k):\n    return F * (k * k * C + 1)",
+)
+
+q4 = NumberExercise(
+    prompt="A 14x14x256 feature map goes through a **1x1** convolution with F = 64 filters "
+    "(output 14x14x64). How many parameters does the layer have?",
+    answer=conv_params(256, 64, 1),
+    mistakes={
+        conv_params(256, 64, 1, bias=False): "almost: add one bias per filter.",
+        conv_params(1, 64, 1): "a 1x1 filter still has one weight per input channel: it is "
+        "1x1x256.",
+        conv_params(256, 1, 1): "that is one filter; there are 64.",
+        dense_params(14 * 14 * 256, 14 * 14 * 64): "that is a dense layer over the whole map. "
+        "A 1x1 convolution is a dense layer from 256 to 64 channels *shared* by every pixel.",
+        dense_params(14 * 14 * 256, 14 * 14 * 64, bias=False): "that is a dense layer over "
+        "the whole map (without biases). A 1x1 convolution is a 256-to-64 dense layer "
+        "shared by every pixel.",
+        14 * 14 * conv_params(256, 64, 1): "that gives every pixel its own weights (locally "
+        "connected); a convolution shares one set across all 14x14 pixels.",
+    },
+    hint_text="k = 1, C = 256, F = 64 in F·(k·k·C + 1). It is the dense layer from 256 "
+    "channels to 64, applied at every pixel with the same weights.",
+    solution_text="64 · (1·1·256 + 1) = **16,448**: exactly a dense layer from 256 inputs to "
+    "64 outputs (256·64 + 64), used at each of the 14·14 pixels. `cl.conv_params(256, 64, 1)`.",
+    code="cl.conv_params(256, 64, 1)",
+)

@@ -1,0 +1,1 @@
+"""Lesson 04, computational efficiency: numerics, figures, explorers and exercises."""

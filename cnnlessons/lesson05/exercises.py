@@ -1,0 +1,204 @@
+"""Exercises of lesson 05, learning from few examples."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from cnnlessons.checking import Feedback, FunctionExercise, NumberExercise, _Exercise
+
+__all__ = ["ChoiceExercise", "q1", "q2", "q3", "q4", "q5", "correlate1d", "loss_1d", "grad_1d"]
+
+
+@dataclass
+class ChoiceExercise(_Exercise):
+    """Pick one of ``options`` (a dict letter -> text); ``mistakes`` maps a wrong letter to
+    what it probably means."""
+
+    options: dict = field(default_factory=dict)
+    answer: str = ""
+    mistakes: dict = field(default_factory=dict)
+
+    def _check(self, answer) -> Feedback:
+        if not isinstance(answer, str):
+            return Feedback(
+                False, f"give the letter of your choice as text, e.g. `'a'`, not {answer!r}."
+            )
+        letter = answer.strip().lower().strip("()")
+        if letter not in self.options:
+            allowed = ", ".join(f"`'{k}'`" for k in self.options)
+            return Feedback(False, f"choose one of {allowed}, got {answer!r}.")
+        if letter == self.answer:
+            return Feedback(True, f"({letter}) {self.options[letter]}")
+        return Feedback(False, self.mistakes.get(letter, "not this one. Try `.hint()`."))
+
+    def _repr_markdown_(self) -> str:
+        lines = [self.prompt, ""] + [f"- **({k})** {v}" for k, v in self.options.items()]
+        return "\n".join(lines)
+
+
+# -- how many examples determine a layer -------------------------------------------------------
+q1 = NumberExercise(
+    prompt="A layer maps 10x10 inputs to 8x8 outputs (m = 100, n = 64), with no bias. Learned "
+    "as a **dense** layer by least squares from noise-free pairs, what is the smallest number "
+    "of pairs N that determines it exactly (one answer, whatever the random inputs)?",
+    answer=100,
+    mistakes={
+        6400: "that is the number of weights, m·n. But one pair gives n = 64 equations at once, "
+        "one per output, and each output row has its own m unknowns.",
+        64: "that is n, the number of outputs. Each output's row of the matrix has m = 100 "
+        "unknowns, and each pair gives that row one equation.",
+        101: "with a bias each row would have m + 1 unknowns; this layer has none.",
+        9: "9 is the convolution's number of unknowns. The dense layer has m·n of them.",
+        1: "one pair is enough for the convolution (64 equations, 9 unknowns), not for the "
+        "dense layer.",
+    },
+    hint_text="Look at one output: its row of the matrix has m unknowns. One pair gives that "
+    "row one equation. How many equations does it need?",
+    solution_text="Each of the n rows is its own least-squares problem with **m = 100** "
+    "unknowns, and each pair gives it one equation: N = 100 pairs (with noise, a good fit needs "
+    "many more: the error is σ²·m/(N − m − 1)).",
+    code="10 * 10",
+)
+
+q2 = NumberExercise(
+    prompt="The same map learned as a 3x3 **convolution** (9 unknowns). Smallest number of "
+    "noise-free pairs that determines the kernel (for random inputs)?",
+    answer=1,
+    mistakes={
+        9: "9 unknowns, yes, but one pair already gives 64 equations (one per output), all "
+        "about the same 9 weights.",
+        100: "that is the dense layer's answer; the convolution shares its 9 weights across "
+        "all 64 outputs.",
+        64: "64 is how many equations *one* pair gives.",
+    },
+    hint_text="How many equations does a single pair give, and about how many unknowns?",
+    solution_text="**1**: one pair gives 64 equations in the same 9 weights. That is sharing "
+    "at work: every output is a new example for the same kernel.",
+    code="int(np.ceil(3 * 3 / (8 * 8)))",
+)
+
+# -- shuffled pixels ---------------------------------------------------------------------------
+q3 = ChoiceExercise(
+    prompt="You scramble the pixels of every image (train and test) with **one fixed** "
+    "permutation and train the dense net again, from the same starting weights permuted the "
+    "same way and with the same minibatches. Its test accuracy...",
+    options={
+        "a": "goes up: fewer misleading neighbours",
+        "b": "goes down: the picture is destroyed",
+        "c": "stays the same: the dense net has no idea which pixels are neighbours",
+        "d": "drops to chance: nothing can be learned any more",
+    },
+    answer="c",
+    mistakes={
+        "a": "a dense layer gives every pixel its own weight; it does not know or use which "
+        "pixels are neighbours, so nothing changes for it.",
+        "b": "the picture is destroyed *for you* and for a convolution; the dense net never "
+        "used the arrangement of the pixels.",
+        "d": "that happens when each image gets its *own* permutation. One fixed permutation "
+        "keeps all the information: pixel j always comes from the same place.",
+    },
+    hint_text="Write the first dense layer as h = x @ W. What happens to x @ W if you permute "
+    "the entries of x and the rows of W the same way?",
+    solution_text="**(c)**: permuting the inputs and the first layer's rows the same way "
+    "leaves every product sum, so every gradient step, the same: the dense net is exactly "
+    "unchanged (up to the order of floating-point additions). The conv net loses its "
+    "advantage, because neighbours are no longer neighbours.",
+    code="'c'",
+)
+
+q4 = ChoiceExercise(
+    prompt="A table of 40 measurements per patient (age, weight, blood pressure, ...) in a "
+    "fixed column order, 500 patients. Which model's prior fits, and why?",
+    options={
+        "a": "a 1-D convolution along the columns: fewer parameters, so fewer examples needed",
+        "b": "a dense layer: column 3 and column 4 mean different things, so sharing weights "
+        "between neighbouring columns (and ignoring far ones) has no reason to be right",
+        "c": "either: the column order is fixed, so both priors fit",
+    },
+    answer="b",
+    mistakes={
+        "a": "fewer parameters help only if the prior is right. A convolution assumes that the "
+        "same pattern means the same thing at every position and that neighbours matter most: "
+        "the shuffled-pixels experiment shows what happens when neither is true.",
+        "c": "a fixed order is what shuffled pixels have too, and there the conv net lost its "
+        "advantage: the order must also *mean* something (neighbours related, the same "
+        "feature anywhere).",
+    },
+    hint_text="Would you expect the relation between age and blood pressure to be the same "
+    "'pattern' as between blood pressure and the next column?",
+    solution_text="**(b)**: the columns have no neighbourhood structure, no translation to be "
+    "equivariant to. A dense layer (or a model made for tables) fits that prior; a convolution "
+    "would impose a wrong one.",
+    code="'b'",
+)
+
+
+# -- the gradient of a 1-D kernel ------------------------------------------------------------
+def correlate1d(x, w):
+    """Valid 1-D cross-correlation: ``out[i] = sum_j w[j] * x[i + j]``."""
+    x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
+    n = len(x) - len(w) + 1
+    return np.array([w @ x[i : i + len(w)] for i in range(n)])
+
+
+def loss_1d(x, w, y) -> float:
+    """Mean squared error of ``correlate1d(x, w)`` against ``y``."""
+    return float(((correlate1d(x, w) - np.asarray(y, dtype=float)) ** 2).mean())
+
+
+def grad_1d(x, w, y):
+    """The exact gradient of ``loss_1d`` with respect to ``w``: ``2/n · correlate1d(x, r)``,
+    with ``r`` the residual (``n`` outputs). The tests check it against finite differences."""
+    r = correlate1d(x, w) - np.asarray(y, dtype=float)
+    return 2 / len(r) * correlate1d(x, r)
+
+
+def _cases():
+    rng = np.random.default_rng(5)
+    cases = []
+    for n, k in ((8, 3), (10, 2), (6, 1), (12, 5)):
+        x = rng.normal(size=n)
+        cases.append((x, rng.normal(size=k), rng.normal(size=n - k + 1)))
+    return cases
+
+
+q5 = FunctionExercise(
+    prompt="Write `grad_w(x, w, y)`: the gradient of L(w) = mean((correlate1d(x, w) − y)²) "
+    "with respect to the kernel `w` (a 1-D array of k weights; `correlate1d(x, w)[i] = "
+    "sum_j w[j]·x[i + j]`, n = len(x) − k + 1 outputs). It is checked on four random cases; "
+    "check it yourself first against finite differences.",
+    reference=grad_1d,
+    cases=_cases(),
+    mistakes=[
+        (lambda x, w, y: grad_1d(x, w, y) / 2, "off by a factor 2: the derivative of r² is 2r."),
+        (
+            lambda x, w, y: grad_1d(x, w, y) * len(y) / 2,
+            "this is the gradient of half the *sum* of squares; L is the mean: divide by n "
+            "and keep the 2.",
+        ),
+        (
+            lambda x, w, y: grad_1d(x, w, y) * len(y),
+            "this is the gradient of the *sum* of squares; L is the mean: divide by n.",
+        ),
+        (
+            lambda x, w, y: -grad_1d(x, w, y),
+            "the sign is flipped: r = prediction − y, not y − "
+            "prediction (or you wrote the step −lr·grad instead of the gradient).",
+        ),  # fmt: skip
+        (
+            lambda x, w, y: grad_1d(x, w, y)[::-1],
+            "your gradient is reversed: weight j meets x[i + j], so dL/dw[j] sums "
+            "r[i]·x[i + j]. That is a correlation of x with r, not a convolution.",
+        ),
+    ],
+    hint_text="dL/dw[j] = 2/n · sum_i r[i] · x[i + j], with r = correlate1d(x, w) − y: the "
+    "same sliding dot product, with r in the role of the kernel.",
+    solution_text="`def grad_w(x, w, y): r = ex.correlate1d(x, w) - y; return 2 / len(r) * "
+    "ex.correlate1d(x, r)`. The gradient of a correlation's kernel is itself a correlation, "
+    "of the input with the residual: the backward pass of a conv layer is a convolution too.",
+    code="def grad_w(x, w, y):\n"
+    "    r = ex.correlate1d(x, w) - y\n"
+    "    return 2 / len(r) * ex.correlate1d(x, r)",
+)

@@ -1,0 +1,1 @@
+"""Lesson 06, receptive fields: numerics, figures, explorers and exercises."""

@@ -1,0 +1,1 @@
+"""Lesson 07, translation equivariance: numerics, figures, explorers and exercises."""

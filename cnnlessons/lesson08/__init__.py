@@ -1,0 +1,1 @@
+"""Lesson 08, pooling and invariance: numerics, figures, explorers and exercises."""

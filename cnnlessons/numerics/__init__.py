@@ -1,0 +1,1 @@
+"""Numerics every lesson shares: numpy in and out, never plotting."""
