@@ -79,12 +79,12 @@ OUTPUT_IMAGE = ".jp-OutputArea-output img"
 KERNEL_FRAME = (
     "def _frame_now():  # one statement: nothing can change the controls half way\n"
     "    import hashlib, json, numpy as np\n"
-    "    from cnnlessons.engine.base import _alive\n"
-    "    e = next(x for x in list(_alive) if x.dom_id == {dom_id!r})\n"
-    "    with e._lock:  # widget messages may be handled on another thread\n"
-    "        key = e._key()\n"
+    "    from cnnlessons.engine import explorers\n"
+    "    e = next(x for x in explorers() if x.dom_id == {dom_id!r})\n"
+    "    with e.lock:  # widget messages may be handled on another thread\n"
+    "        key = e.key\n"
     "        f = (e.frame() * 255).round().astype(np.uint8)\n"
-    "        tiles = ' '.join(map(str, e._frames[key]))\n"
+    "        tiles = ' '.join(map(str, e.frame_tiles(key)))\n"
     "    return json.dumps({{'key': key, 'sha1': hashlib.sha1(f.tobytes()).hexdigest(),\n"
     "                       'tiles': tiles}})\n"
     "print(_frame_now())"
@@ -93,8 +93,8 @@ KERNEL_FRAME = (
 KERNEL_FRAME_OF = (
     "def _frame_of():\n"
     "    import hashlib, numpy as np\n"
-    "    from cnnlessons.engine.base import _alive\n"
-    "    e = next(x for x in list(_alive) if x.dom_id == {dom_id!r})\n"
+    "    from cnnlessons.engine import explorers\n"
+    "    e = next(x for x in explorers() if x.dom_id == {dom_id!r})\n"
     "    f = (e.frame(key={key!r}) * 255).round().astype(np.uint8)\n"
     "    return hashlib.sha1(f.tobytes()).hexdigest()\n"
     "print(_frame_of())"
@@ -102,11 +102,11 @@ KERNEL_FRAME_OF = (
 # Kernel code: per click region of explorer ``dom_id``, a cell whose click changes a control.
 KERNEL_CLICKS = (
     "import json as _j\n"
-    "from cnnlessons.engine.base import _alive as _a\n"
-    "_e = next(x for x in list(_a) if x.dom_id == {dom_id!r})\n"
-    "_now = [_e._raw(n) for n in _e._names]\n"
+    "from cnnlessons.engine import explorers as _x\n"
+    "_e = next(x for x in _x() if x.dom_id == {dom_id!r})\n"
+    "_now = list(_e.raws.values())\n"
     "_out = []\n"
-    "for _i, _r in enumerate(_e.picture.clicks):\n"
+    "for _i, _r in enumerate(_e.click_regions):\n"
     "    _cells = [(r, c) for r, row in enumerate(_r['table']) for c, v in enumerate(row)\n"
     "              if v and any(x is not None and x != n for x, n in zip(v, _now))]\n"
     "    if _cells:\n"
@@ -119,10 +119,10 @@ KERNEL_CLICKS = (
 # distinct effect), in table order, with the region's geometry.
 KERNEL_CLICK_CELLS = (
     "import json as _j\n"
-    "from cnnlessons.engine.base import _alive as _a\n"
-    "_e = next(x for x in list(_a) if x.dom_id == {dom_id!r})\n"
+    "from cnnlessons.engine import explorers as _x\n"
+    "_e = next(x for x in _x() if x.dom_id == {dom_id!r})\n"
     "_out = []\n"
-    "for _i, _r in enumerate(_e.picture.clicks):\n"
+    "for _i, _r in enumerate(_e.click_regions):\n"
     "    _seen = set()\n"
     "    for _r0, _row in enumerate(_r['table']):\n"
     "        for _c0, _v in enumerate(_row):\n"
@@ -135,8 +135,8 @@ KERNEL_CLICK_CELLS = (
 )
 # Kernel code: how many frames explorer ``dom_id`` still has to draw.
 KERNEL_PENDING = (
-    "from cnnlessons.engine.base import _alive as _a\n"
-    "print(next(x for x in list(_a) if x.dom_id == {dom_id!r}).frames_pending)"
+    "from cnnlessons.engine import explorers as _x\n"
+    "print(next(x for x in _x() if x.dom_id == {dom_id!r}).frames_pending)"
 )
 
 
@@ -418,17 +418,47 @@ _PAGE_JS = r"""
     return -1;
   };
 
-  // Continuous drag: a new slider value every animation frame for durationMs
-  // (sweeping back and forth), counting distinct pictures shown meanwhile.
-  H.drag = async (sliderSel, pictureSel, durationMs, lo, hi, step = 1) => {
+  // A menu or a row of buttons flicked: the next entry every animation frame for durationMs.
+  H.flick = async (controlSel, durationMs) => {
+    const root = document.querySelector(controlSel);
+    if (!root) throw new Error('no control ' + controlSel);
+    let sets = 0;
+    const t0 = performance.now();
+    while (performance.now() - t0 < durationMs) {
+      const select = root.querySelector('select');
+      if (select) {
+        select.selectedIndex = (select.selectedIndex + 1) % select.options.length;
+        select.dispatchEvent(new Event('change', {bubbles: true}));
+      } else {
+        const buttons = [...root.querySelectorAll('button')];
+        const active = buttons.findIndex(b => b.classList.contains('mod-active'));
+        buttons[(active + 1) % buttons.length].click();
+      }
+      sets++;
+      await H.frame();
+    }
+    return sets;
+  };
+
+  // Continuous drag: a new slider value every animation frame for durationMs, counting
+  // distinct pictures shown meanwhile. By default one step per animation frame, back and
+  // forth; with sweepMs > 0, the value a fast hand gives: the whole range from lo to hi in
+  // sweepMs, then back (a triangle wave in time, the value rounded to the step).
+  H.drag = async (sliderSel, pictureSel, durationMs, lo, hi, step = 1, sweepMs = 0) => {
     const slider = H.slider(sliderSel);
     let v = Math.round(Number(slider.get())), dir = 1, sets = 0, frames = 0, changes = 0;
     let exact = 0; // of the changes, pictures of the very frame the slider selected then
     let last = H.sig(pictureSel);
     const t0 = performance.now();
     while (performance.now() - t0 < durationMs) {
-      v += dir * step;
-      if (v >= hi || v <= lo) { dir = -dir; v = Math.min(hi, Math.max(lo, v)); }
+      if (sweepMs > 0) {
+        const phase = ((performance.now() - t0) / sweepMs) % 2;
+        const along = phase < 1 ? phase : 2 - phase;
+        v = lo + Math.round((along * (hi - lo)) / step) * step;
+      } else {
+        v += dir * step;
+        if (v >= hi || v <= lo) { dir = -dir; v = Math.min(hi, Math.max(lo, v)); }
+      }
       slider.set(v); sets++;
       await H.frame(); frames++;
       const s = H.sig(pictureSel);
@@ -687,8 +717,8 @@ def frame_difference(page, dom_id: str, folder) -> dict:
     code = (
         "import base64 as _b, io as _i, numpy as _np\n"
         "from PIL import Image as _I\n"
-        "from cnnlessons.engine.base import _alive as _a\n"
-        f"_e = next(x for x in list(_a) if x.dom_id == {dom_id!r})\n"
+        "from cnnlessons.engine import explorers as _x\n"
+        f"_e = next(x for x in _x() if x.dom_id == {dom_id!r})\n"
         "_o = _i.BytesIO(); _I.fromarray((_e.frame() * 255).round().astype(_np.uint8))"
         ".save(_o, format='png'); print(_b.b64encode(_o.getvalue()).decode())"
     )
@@ -831,11 +861,44 @@ def measure_step_latency(
     return StepResult(samples, timeouts, extra, summarize(samples))
 
 
+def notebook_explorers(notebooks) -> list[tuple[str, str]]:
+    """(lesson, code) for every cell of the notebooks in folder ``notebooks`` that ends by
+    making an explorer: the cell's last line, or, when it uses the notebook's own variables,
+    the notebook's cells before it, then ``e = <last line>`` and ``e``."""
+    import ast
+
+    import nbformat
+
+    found = []
+    for path in sorted(Path(notebooks).glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        before = []  # the notebook's code up to here: what an expression's names come from
+        for cell in nb.cells:
+            if cell.cell_type != "code" or not cell.source.strip():
+                continue
+            last = cell.source.strip().splitlines()[-1].strip()
+            try:
+                node = ast.parse(last, mode="eval").body
+            except SyntaxError:
+                node = None
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "").endswith("Explorer"):
+                names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+                if names <= {node.func.id, "True", "False", "None"}:
+                    found.append((path.name[:2], last))
+                else:  # made from the notebook's own variables: run its cells before it
+                    found.append((path.name[:2], "\n".join([*before, f"e = {last}", "e"])))
+            before.append(cell.source)
+    return found
+
+
 def measure_drag(
-    page, slider_sel: str, picture_sel: str, *, duration_ms=2000, lo=0, hi=63, step=1
+    page, slider_sel: str, picture_sel: str, *, duration_ms=2000, lo=0, hi=63, step=1,
+    sweep_ms=0,
 ) -> dict:
-    """Drive the slider every animation frame for duration_ms; count new pictures."""
+    """Drive the slider every animation frame for duration_ms; count new pictures. One step
+    per animation frame, or (``sweep_ms`` > 0) the whole range from lo to hi every
+    ``sweep_ms``, back and forth, as a fast hand drags."""
     return page.evaluate(
-        "([a, b, d, lo, hi, st]) => window.__cnn.drag(a, b, d, lo, hi, st)",
-        [slider_sel, picture_sel, duration_ms, lo, hi, step],
+        "([a, b, d, lo, hi, st, sw]) => window.__cnn.drag(a, b, d, lo, hi, st, sw)",
+        [slider_sel, picture_sel, duration_ms, lo, hi, step, sweep_ms],
     )

@@ -2,13 +2,13 @@
 
 Every lesson is executed once in a fresh kernel (as ``jupyter nbconvert --to html --execute``
 does) and exported to HTML with its widget state, so the explorers whose controls only swap
-pictures in the browser keep working with no kernel: the frames renderer (a slider
-``jslink``-ed to nested ``Stack``s of frames), and a custom picture that reads the controls
-itself and holds every frame in its state (the anywidget engine). Anything that would need
-the kernel to move (an ipympl canvas, a control nothing in the page listens to, a picture
-missing frames) is shown as its current picture, its controls disabled, with a one-line note:
-"run this lesson in JupyterLab or on Binder to move this". ``index.html`` is the lesson map,
-with a picture of each lesson.
+pictures in the browser keep working with no kernel: the explorer engine's picture
+(``cnnlessons.engine``) reads the controls itself and holds every frame in its state. Anything
+that would need the kernel to move (a control nothing in the page listens to, a picture
+missing frames: the blit renderer's) is shown as its current picture, its controls disabled,
+with a one-line note: "run this lesson in JupyterLab or on Binder to move this".
+``index.html`` is the lesson map (``tools/site/site_index.html.j2``), with a picture of each
+lesson.
 
 The pages need nothing from the network: require.js, the widget manager
 (``@jupyter-widgets/html-manager``'s ``embed-amd.js`` with its icon fonts), MathJax and the
@@ -39,6 +39,8 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import markupsafe
+
 ROOT = Path(__file__).resolve().parents[1]
 NPM_DIR = ROOT / "tools" / "site"  # package.json, package-lock.json
 NODE_MODULES = NPM_DIR / "node_modules"
@@ -59,35 +61,17 @@ WIDGET_MODULES = {
     "anywidget": "anywidget/dist/index.js",
 }
 
-# Models that need a kernel and are replaced by their current picture (an Image model).
-KERNEL_PICTURES = {("jupyter-matplotlib", "MPLCanvasModel")}
-
 NOTE = "Run this lesson in JupyterLab or on Binder to move this."
 BINDER_FALLBACK = "https://mybinder.org/v2/gh/why-convolutions/why-convolutions/HEAD"
 
 # Run after a lesson's own cells, and removed before export: explorers that draw their frames
-# in the background while the learner reads (cnnlessons.engine) finish them now;
-# every ipympl canvas stores its current picture in the widget state (`_data_url`), which is
-# what the static page shows in its place; and every widget sends its whole state again.
-# The last step matters: the executing client keeps only messages answering the cell it is
-# running, so whatever a kernel sent between cells (frames drawn in the background) is lost
-# from the saved widget state unless it is sent again here.
+# in the background while the learner reads finish them now (``finish_all``), and every
+# widget sends its whole state again. The last step matters: the executing client keeps only
+# messages answering the cell it is running, so whatever a kernel sent between cells (frames
+# drawn in the background) is lost from the saved widget state unless it is sent again here.
 FINISH_CELL = """\
-import base64 as _b64, gc as _gc, io as _io
-for _obj in _gc.get_objects():
-    _finish = getattr(type(_obj), "finish_frames", None)
-    if callable(_finish) and type(_obj).__module__.startswith("cnnlessons."):
-        _obj.finish_frames()
-try:
-    from ipympl.backend_nbagg import Canvas as _Canvas
-except ImportError:
-    _Canvas = None
-for _obj in _gc.get_objects() if _Canvas else ():
-    if isinstance(_obj, _Canvas):
-        _obj.draw()
-        _buf = _io.BytesIO()
-        _obj.print_png(_buf)
-        _obj._data_url = "data:image/png;base64," + _b64.b64encode(_buf.getvalue()).decode()
+from cnnlessons.engine import finish_all as _finish_all
+_finish_all()
 try:
     from ipywidgets.widgets.widget import _instances as _widgets
 except ImportError:
@@ -239,57 +223,13 @@ def live_controls(state: dict) -> set[str]:
     return live
 
 
-def _image_model(layout_ref: str | None, png: bytes, dom_classes) -> dict:
-    state = {
-        "_dom_classes": list(dom_classes),
-        "_model_module": "@jupyter-widgets/controls",
-        "_model_module_version": "2.0.0",
-        "_model_name": "ImageModel",
-        "_view_module": "@jupyter-widgets/controls",
-        "_view_module_version": "2.0.0",
-        "_view_name": "ImageView",
-        "format": "png",
-        "height": "",
-        "width": "",
-    }
-    if layout_ref:
-        state["layout"] = layout_ref
-    return {
-        "model_module": "@jupyter-widgets/controls",
-        "model_module_version": "2.0.0",
-        "model_name": "ImageModel",
-        "state": state,
-        "buffers": [
-            {"path": ["value"], "encoding": "base64", "data": base64.b64encode(png).decode()}
-        ],
-    }
-
-
 def make_static(state: dict) -> tuple[dict, set[str]]:
-    """The widget state a page without a kernel can show.
-
-    Pictures that need a kernel (an ipympl canvas) become an Image of their current picture;
-    controls nothing in the page listens to are disabled; models only such pictures used
-    (ipympl's toolbar) are dropped. Returns the new state and the ids of every model that
-    was frozen (replaced or disabled). A model from a module the page cannot load offline
-    is an error: add its front end to ``WIDGET_MODULES``."""
+    """The widget state a page without a kernel can show: controls nothing in the page
+    listens to are disabled. Returns the new state and the ids of every model that was
+    frozen (disabled). A model from a module the page cannot load offline is an error: add
+    its front end to ``WIDGET_MODULES``."""
     state = copy.deepcopy(state)
     frozen = set()
-    for mid, model in list(state.items()):
-        if (model["model_module"], model["model_name"]) in KERNEL_PICTURES:
-            url = model["state"].get("_data_url") or ""
-            if not url.startswith("data:image/png;base64,"):
-                raise RuntimeError(f"canvas {mid} has no picture in the widget state")
-            png = base64.b64decode(url.split(",", 1)[1])
-            state[mid] = _image_model(
-                model["state"].get("layout"), png, model["state"].get("_dom_classes", [])
-            )
-            frozen.add(mid)
-    # drop what nothing refers to any more and the page could not load (ipympl's toolbar)
-    referenced = {r for m in state.values() for r in references(m["state"])}
-    for mid, model in list(state.items()):
-        if model["model_module"] not in WIDGET_MODULES and mid not in referenced:
-            del state[mid]
     unknown = {m["model_module"] for m in state.values()} - set(WIDGET_MODULES)
     if unknown:
         raise RuntimeError(
@@ -324,9 +264,9 @@ def check_front_end_versions(state: dict) -> None:
 
 
 def _picture_frame(model: dict) -> bytes | None:
-    """A frame of the anywidget engine's picture as one PNG: its tiles (PNG buffers at
-    ``tiles/<id>``) pasted at their ``boxes`` on a ``width`` x ``height`` canvas."""
-    from PIL import Image
+    """The first frame of the explorer engine's picture as one PNG: its tiles (PNG buffers
+    at ``tiles/<id>``) composed by the engine's one compositor."""
+    from cnnlessons.engine import compose, png_bytes
 
     state = model["state"]
     tiles = {
@@ -338,46 +278,21 @@ def _picture_frame(model: dict) -> bytes | None:
     if not frames or not tiles:
         return None
     ids = next(iter(frames.values()))
-    canvas = Image.new("RGB", (int(state["width"]), int(state["height"])), "white")
-    for tid in ids:
-        data = tiles.get(str(tid))
-        if data is None:
-            return None
-        x, y = state["boxes"][str(tid)]
-        with Image.open(io.BytesIO(data)) as tile:
-            canvas.paste(tile.convert("RGB"), (int(x), int(y)))
-    with io.BytesIO() as buf:
-        canvas.save(buf, format="png")
-        return buf.getvalue()
-
-
-def frame_images_missing(state: dict) -> list[str]:
-    """Image models with no picture (a frame never drawn)."""
-    return [
-        mid
-        for mid, m in state.items()
-        if m["model_name"] == "ImageModel"
-        and not any(b["path"] == ["value"] and b["data"] for b in m.get("buffers", []))
-    ]
+    if any(str(t) not in tiles for t in ids):
+        return None
+    size = (int(state["height"]), int(state["width"]))
+    return png_bytes(compose(ids, tiles, state["boxes"], size=size))
 
 
 def shown_picture(state: dict, root: str) -> bytes | None:
-    """The bytes of the first picture a widget view shows (a Stack: its selected child)."""
+    """The PNG bytes of the first picture a widget view shows (an explorer's: the first
+    frame of its picture), or None."""
     model = state.get(root)
     if model is None:
         return None
-    if model["model_name"] == "ImageModel":
-        for b in model.get("buffers", []):
-            if b["path"] == ["value"]:
-                return base64.b64decode(b["data"])
-        return None
     if "frames" in model["state"] and "tiles" in model["state"]:
         return _picture_frame(model)
-    children = references(model["state"].get("children", []))
-    if model["model_name"] == "StackModel":
-        index = model["state"].get("selected_index")
-        children = [children[index]] if index is not None and index < len(children) else []
-    for child in children:
+    for child in references(model["state"].get("children", [])):
         found = shown_picture(state, child)
         if found:
             return found
@@ -446,9 +361,6 @@ def freeze_notebook(nb, binder_url: str) -> dict:
     the lesson's pictures in order (figures and what each widget view shows, as bytes)}."""
     widgets = nb.metadata.get("widgets", {}).get(WIDGET_STATE)
     state = widgets["state"] if widgets else {}
-    missing = frame_images_missing(state)
-    if missing:
-        raise RuntimeError(f"{len(missing)} frames were never drawn (e.g. model {missing[0]})")
     check_front_end_versions(state)
     static, frozen = make_static(state)
     if widgets:
@@ -523,53 +435,27 @@ def nav_bar(number: str, title: str, binder_url: str) -> str:
 
 
 def index_page(lessons: list[dict], table: dict) -> str:
+    """The lesson map (``tools/site/site_index.html.j2``): a card per lesson of ``table``
+    (the README's) or of ``lessons`` (those built), in order."""
+    import jinja2
+
     made = {lesson["number"]: lesson for lesson in lessons}
     cards = []
     for number in sorted(set(table) | set(made)):
-        lesson, row = made.get(number), table.get(number, {})
+        row = table.get(number, {})
         question = re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(row.get("question", "")))
-        if lesson:
-            status = f"{lesson['live']} live explorer{'s' * (lesson['live'] != 1)}" + (
-                f", {lesson['frozen']} to run in JupyterLab" if lesson["frozen"] else ""
-            )
-            picture = (
-                f'<img src="pictures/{number}.png" alt="A picture from lesson {number}">'
-                if lesson["picture"]
-                else ""
-            )
-            cards.append(
-                f'<li class="cnnl-card"><a href="{lesson["page"]}">{picture}'
-                f"<h2>{number} &middot; {html.escape(lesson['title'])}</h2></a>"
-                f'<p>{question}</p><p class="cnnl-status">{status}</p></li>'
-            )
-        else:
-            topic = html.escape(row.get("topic", ""))
-            cards.append(
-                f'<li class="cnnl-card cnnl-to-come"><h2>{number} &middot; {topic}</h2>'
-                f'<p>{question}</p><p class="cnnl-status">to come</p></li>'
-            )
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>Why convolutions? The lessons</title>
-<link rel="stylesheet" href="assets/site.css">
-</head>
-<body class="cnnl-index">
-<header>
-<h1>Why convolutions?</h1>
-<p>An interactive series on why convolutional layers work so well on images. These pages are
-the static edition: read every lesson, and drag the explorers' sliders and menus with no
-Python behind the page. To run the code, change it and do the exercises, open the lessons in
-JupyterLab (<code>make lab</code>) or on <a href="{html.escape(binder_base())}">Binder</a>.</p>
-</header>
-<ol class="cnnl-map">
-{chr(10).join(cards)}
-</ol>
-</body>
-</html>
-"""
+        cards.append(
+            {
+                "number": number,
+                "lesson": made.get(number),
+                "topic": row.get("topic", ""),
+                "question": markupsafe.Markup(question),
+            }
+        )
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(NPM_DIR)), autoescape=True, keep_trailing_newline=True
+    )
+    return env.get_template("site_index.html.j2").render(cards=cards, binder=binder_base())
 
 
 # ----------------------------------------------------------------------------- main

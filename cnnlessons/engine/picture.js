@@ -4,21 +4,38 @@
 // `scale` x the CSS size (2 = sharp at 2x device pixel ratio). A frame is a list of tile ids
 // painted in order (a background, then the parts that change), one frame per combination of
 // the controls' values, keyed "v0,v1,..." with each control's `value` (sliders) or `index`
-// (menus, buttons). This module reads the controls' models itself (references
-// "IPY_MODEL_<id>", resolved through the widget manager, so it also works in a static HTML
-// export with no kernel), paints the frame they select, and maps clicks on declared regions of
-// the picture to control values in the browser: no kernel round trip for anything already
-// drawn. A frame not drawn yet is asked for (`{type: "need"}`, one at a time) while the
-// nearest frame drawn is shown, marked as being drawn.
+// (menus, buttons): `keyOf` and `parseKey` below, the one place the key is made and read here
+// (the kernel's is cnnlessons/engine/controls.py). This module reads the controls' models
+// itself (references "IPY_MODEL_<id>", resolved through the widget manager, so it also works
+// in a static HTML export with no kernel), paints the frame they select, and maps clicks on
+// declared regions of the picture to control values in the browser: no kernel round trip for
+// anything already drawn.
 //
-// Tiles arrive in the model's state (binary buffers: `tiles`, `boxes`, `frames`) and, while
-// the kernel draws in the background, in custom messages with the same fields.
+// One requester (cnnlessons/engine/protocol.py): the page decides which frame it shows and
+// asks the kernel for a frame it lacks (`{type: "need", key}`), one request at a time per
+// picture, while the nearest frame it has is shown, marked "drawing…". The kernel answers
+// every request (`{type: "frames", answer: key, ...}`); an answer that is not the frame the
+// controls select now (they moved meanwhile), or leaves a tile missing, is followed by the
+// next request. No timer: every request is answered, every answer looked at.
+//
+// Tiles arrive in the model's state (binary buffers: `tiles`, `boxes`, `frames`) and in
+// custom messages with the same fields (answers, and frames the kernel drew ahead).
 
 const stores = new WeakMap();
+
+// the key of the frame for the controls' raw values, and the raw values of a key
+const keyOf = (values) => values.map(String).join(",");
+const parseKey = (key) => key.split(",").map(Number);
 const MAX_DECODED_PIXELS = 24e6; // decoded tiles kept (~96 MB), least recently used dropped
 
 function storeOf(model) {
-  let s = stores.get(model);
+  // One store per picture model, whatever proxy of it is given: anywidget hands
+  // `initialize` and each `render` a proxy object of their own, and drops the listeners a
+  // view's proxy registered when that view goes. The store is made by `initialize`, whose
+  // listeners last as long as the model, and found by every view through an object the
+  // model holds for good (its `controls` list, never changed).
+  const id = model.get("controls") || model;
+  let s = stores.get(id);
   if (s) return s;
   s = {
     tiles: new Map(), // id -> Blob of PNG bytes
@@ -28,6 +45,31 @@ function storeOf(model) {
     decoding: new Map(), // id -> Promise<ImageBitmap>
     pixels: 0,
     listeners: new Set(),
+    asking: null, // the key of the one request not answered yet
+    tries: new Map(), // key -> requests answered without making it paintable
+  };
+  s.missing = (key) => {
+    // the tiles of frame `key` the page lacks (null: no such frame here)
+    const ids = s.frames.get(key);
+    return ids ? ids.filter((id) => !s.tiles.has(id)) : null;
+  };
+  s.has = (key) => {
+    const missing = s.missing(key);
+    return missing !== null && missing.length === 0;
+  };
+  s.ask = (key) => {
+    // ask for `key` unless a request is out (its answer asks for what is wanted then) or
+    // two answers for it did not make it paintable (a key the kernel does not know)
+    if (s.asking !== null || (s.tries.get(key) || 0) >= 2) return;
+    const missing = s.missing(key);
+    const msg = { type: "need", key };
+    if (missing && missing.length) msg.tiles = missing;
+    s.asking = key;
+    try {
+      model.send(msg);
+    } catch (e) {
+      s.asking = null; // a static page has no kernel to ask
+    }
   };
   s.merge = (frames, boxes, tiles) => {
     // each tile kept as an immutable Blob of its own (a view may share a message's buffer)
@@ -80,7 +122,10 @@ function storeOf(model) {
   model.on("msg:custom", (msg, buffers) => {
     if (msg && msg.type === "forget") {
       // frames far from the controls' values, and the tiles only they used
-      for (const key of msg.frames) s.frames.delete(key);
+      for (const key of msg.frames) {
+        s.frames.delete(key);
+        s.tries.delete(key);
+      }
       for (const id of msg.ids) {
         s.tiles.delete(id);
         s.boxes.delete(id);
@@ -90,6 +135,7 @@ function storeOf(model) {
           s.pixels -= b.width * b.height;
         }
       }
+      for (const f of s.listeners) f(); // a frame wanted may be gone: asked for again
       return;
     }
     if (!msg || msg.type !== "frames") return;
@@ -97,9 +143,14 @@ function storeOf(model) {
     msg.ids.forEach((id, i) => {
       tiles[id] = buffers[i];
     });
+    if ("answer" in msg && msg.answer === s.asking) {
+      s.asking = null; // answered: the listeners (paint) ask for what is wanted now
+      s.tries.set(msg.answer, (s.tries.get(msg.answer) || 0) + 1);
+    }
     s.merge(msg.frames, msg.boxes, tiles);
+    for (const key of Object.keys(msg.frames || {})) if (s.has(key)) s.tries.delete(key);
   });
-  stores.set(model, s);
+  stores.set(id, s);
   return s;
 }
 
@@ -114,7 +165,9 @@ async function controlsOf(model) {
 }
 
 function initialize({ model }) {
-  storeOf(model); // tiles that arrive before the picture is shown are kept (not decoded)
+  // the store and its listeners, for the model's lifetime: tiles that arrive before (or
+  // between) the picture's views are kept (not decoded)
+  storeOf(model);
 }
 
 async function render({ model, el }) {
@@ -147,11 +200,7 @@ async function render({ model, el }) {
   const controls = await controlsOf(model);
   let painted = null; // key of the frame on the canvas
   let wanted = null;
-  // the one frame asked for and not come yet: asking for every value a drag passes would
-  // keep the kernel drawing frames nobody wants any more; asked again after a second
-  let asking = null; // {key, at}
 
-  const keyOf = (values) => values.map(String).join(",");
   const current = () => controls.map((c) => c.model.get(c.trait));
   el.dataset.frame = "";
 
@@ -225,12 +274,12 @@ async function render({ model, el }) {
   function distance(a, b) {
     // steps between two frames' keys, summed over the controls (a menu's options count one
     // step apart, in order)
-    const x = a.split(",");
-    const y = b.split(",");
+    const x = parseKey(a);
+    const y = parseKey(b);
     let d = 0;
     controls.forEach((c, k) => {
-      const i = c.values.indexOf(Number(x[k]));
-      const j = c.values.indexOf(Number(y[k]));
+      const i = c.values.indexOf(x[k]);
+      const j = c.values.indexOf(y[k]);
       d += i < 0 || j < 0 ? 1e6 : Math.abs(i - j);
     });
     return d;
@@ -243,6 +292,7 @@ async function render({ model, el }) {
     let best = null;
     let bestDistance = painted === null ? Infinity : distance(painted, key);
     for (const other of s.frames.keys()) {
+      if (!s.has(other)) continue;
       const d = distance(other, key);
       if (d < bestDistance) [best, bestDistance] = [other, d];
     }
@@ -263,23 +313,16 @@ async function render({ model, el }) {
     const key = keyOf(values);
     wanted = key;
     el.dataset.wanted = key; // the frame the page's controls select
-    const ids = s.frames.get(key);
-    if (!ids) {
-      // ask the kernel (one frame at a time; again after a second: an answer lost must not
-      // leave the picture stuck)
-      if (asking && s.frames.has(asking.key)) asking = null;
-      if (!asking || performance.now() - asking.at > 1000) {
-        asking = { key, at: performance.now() };
-        try {
-          model.send({ type: "need", key });
-        } catch (e) {
-          // a static page has no kernel to ask
-        }
-      }
+    el.dataset.asking = s.asking === null ? "" : s.asking; // the request not answered yet
+    if (!s.has(key)) {
+      // ask the kernel (the store keeps one request out at a time: while the controls move,
+      // the kernel is asked for the frame they select when its last answer comes)
+      s.ask(key);
       if (painted !== key) badge.style.display = "block";
       paintNearest(key);
       return;
     }
+    const ids = s.frames.get(key);
     const ready = ids.map((id) => s.bitmap(id));
     if (ready.every(Boolean) && (painted === key || draw(key, ready))) {
       prefetch(values); // drawn in the same task as the change: no frame lost
@@ -290,16 +333,15 @@ async function render({ model, el }) {
         if (wanted === key) draw(key, bitmaps);
         prefetch(values);
       })
-      .catch(() => {});
+      .catch(() => {
+        // a tile forgotten meanwhile: the frame is asked for again
+        if (wanted === key && !s.has(key)) paint();
+      });
   }
 
   const onChange = () => paint();
   for (const c of controls) c.model.on(`change:${c.trait}`, onChange);
   s.listeners.add(onChange);
-  // while a frame is missing, look again now and then (it is asked for again after 1 s)
-  const retry = setInterval(() => {
-    if (wanted !== painted) paint();
-  }, 500);
 
   // clicks on declared regions set controls, in the browser
   const regions = model.get("clicks") || [];
@@ -349,7 +391,6 @@ async function render({ model, el }) {
   return () => {
     for (const c of controls) c.model.off(`change:${c.trait}`, onChange);
     s.listeners.delete(onChange);
-    clearInterval(retry);
   };
 }
 

@@ -5,7 +5,8 @@ A frame is a list of tiles (PNG images at pixel boxes of the canvas, drawn at ``
 the CSS size): the figure's background, then the boxes where its changing artists paint. Tiles
 are shared between frames (a box that looks the same in two frames is one tile), so a frame
 costs only what changes. Everything lives in the widget's state as binary buffers (``tiles``),
-so a static HTML export with the widget state shows every frame drawn, without a kernel.
+so a static HTML export with the widget state shows every frame drawn, without a kernel. The
+messages between the kernel and the page: ``cnnlessons.engine.protocol``.
 """
 
 from __future__ import annotations

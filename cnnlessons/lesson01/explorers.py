@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnnlessons import _checks
-from cnnlessons.engine.base import Explorer
+from cnnlessons.engine import Explorer
 from cnnlessons.lesson01.figures import OutputSizeFigure, PhotoFigure, SlidingWindowFigure
 from cnnlessons.numerics.conv import conv2d
 from cnnlessons.numerics.images import KERNELS, edge_example, grace_hopper

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnnlessons import _checks
-from cnnlessons.engine.base import Explorer
+from cnnlessons.engine import Explorer
 from cnnlessons.lesson02.figures import CONNECTION_KINDS, SIDES, ConnectionDiagram, DependencyFigure
 from cnnlessons.numerics.images import KERNELS
 

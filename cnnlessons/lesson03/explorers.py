@@ -4,7 +4,7 @@ filters of k x k x C on a colour image."""
 from __future__ import annotations
 
 from cnnlessons import _checks
-from cnnlessons.engine.base import Explorer
+from cnnlessons.engine import Explorer
 from cnnlessons.lesson03.figures.channels import KERNEL_SIDES, MAX_FILTERS, ChannelsFigure
 from cnnlessons.lesson03.figures.matrices import WeightMatrixFigure, kind_label
 from cnnlessons.lesson03.figures.parameters import ParameterCountFigure

@@ -3,7 +3,7 @@ memory, as a dense layer and as a convolution, as the image grows."""
 
 from __future__ import annotations
 
-from cnnlessons.engine.base import Explorer
+from cnnlessons.engine import Explorer
 from cnnlessons.lesson04.figures import EfficiencyFigure, human_bytes, short_number
 
 __all__ = [

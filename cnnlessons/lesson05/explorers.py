@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnnlessons import _checks
-from cnnlessons.engine.base import MAX_FRAMES, Explorer
+from cnnlessons.engine import MAX_FRAMES, Explorer
 from cnnlessons.lesson05.figures import DenseMatrixFigure, KernelLearningFigure
 from cnnlessons.lesson05.numerics import (
     KernelRun,

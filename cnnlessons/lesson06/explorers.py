@@ -13,7 +13,7 @@ from functools import lru_cache
 import numpy as np
 
 from cnnlessons import _checks
-from cnnlessons.engine.base import Explorer
+from cnnlessons.engine import Explorer
 from cnnlessons.lesson06.figures.erf import ERFFigure
 from cnnlessons.lesson06.figures.features import FeatureFigure
 from cnnlessons.lesson06.figures.growth import PLACES, GrowthFigure

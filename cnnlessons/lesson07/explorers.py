@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnnlessons import _checks
-from cnnlessons.engine.base import Explorer
+from cnnlessons.engine import Explorer
 from cnnlessons.lesson07.figures import SHIFT_KERNELS, ShiftFigure, StrideFigure, shift_scene
 
 __all__ = ["ShiftExplorer", "StrideShiftExplorer", "shift_slider"]

@@ -9,7 +9,7 @@ numbers that change (counts, outputs) are written in the figure.
 from __future__ import annotations
 
 from cnnlessons import _checks
-from cnnlessons.engine.base import Explorer
+from cnnlessons.engine import Explorer
 from cnnlessons.lesson07.explorers import shift_slider
 from cnnlessons.lesson08.figures import AliasingFigure, PoolingShiftFigure
 

@@ -25,17 +25,14 @@ if h.CHROMIUM is None:
 # frame key for each unit (the other controls as they are), and the unit picked now.
 KERNEL_RINGS = (
     "import json as _j\n"
-    "from cnnlessons.engine.base import _alive as _a\n"
+    "from cnnlessons.engine import explorers as _x\n"
     "from cnnlessons.lesson06.figures.growth import CLICK_CELL as _g, PLACES as _p\n"
-    "_e = next(x for x in list(_a) if x.dom_id == {dom_id!r})\n"
-    "_r = _e.picture.clicks[0]\n"
-    "_u = _e._names.index('unit')\n"
+    "_e = next(x for x in _x() if x.dom_id == {dom_id!r})\n"
+    "_r = _e.click_regions[0]\n"
     "_out = {{}}\n"
     "for _i, _place in enumerate(_p):\n"
     "    _y, _x = _e.view.nominal(_place)\n"
-    "    _raws = [_e._raw(n) for n in _e._names]\n"
-    "    _raws[_u] = _i\n"
-    "    _out[_place] = {{'cell': [round(_y / _g), round(_x / _g)], 'key': _e._join(_raws),\n"
+    "    _out[_place] = {{'cell': [round(_y / _g), round(_x / _g)], 'key': _e.key_of(unit=_i),\n"
     "                    'box': _r['box'], 'xlim': _r['xlim'], 'ylim': _r['ylim']}}\n"
     "print(_j.dumps({{'rings': _out, 'unit': _e.controls['unit'].value}}))"
 )

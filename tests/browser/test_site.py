@@ -129,37 +129,7 @@ def test_a_custom_widget_whose_front_end_version_differs_stops_the_build(tmp_pat
         build_site.check_front_end_versions(state("~0.12.*"))
 
 
-def test_a_canvas_becomes_its_picture_and_its_toolbar_goes():
-    picture = png_of((200, 30, 30))
-    url = "data:image/png;base64," + base64.b64encode(picture).decode()
-    state = {
-        "c1": model(
-            "jupyter-matplotlib",
-            "MPLCanvasModel",
-            _data_url=url,
-            layout=ref("l1"),
-            toolbar=ref("t1"),
-            _dom_classes=["cnnl-picture"],
-        ),
-        "t1": model("jupyter-matplotlib", "ToolbarModel"),
-        "l1": model("@jupyter-widgets/base", "LayoutModel"),
-        "v1": model("@jupyter-widgets/controls", "VBoxModel", children=[ref("c1")]),
-    }
-    static, frozen = build_site.make_static(state)
-    assert "t1" not in static
-    image = static["c1"]
-    assert image["model_name"] == "ImageModel"
-    assert image["state"]["layout"] == ref("l1")
-    assert image["state"]["_dom_classes"] == ["cnnl-picture"]
-    assert base64.b64decode(image["buffers"][0]["data"]) == picture
-    assert frozen == {"c1"}
-    assert build_site.shown_picture(static, "v1") == picture
-
-
-def test_a_canvas_without_a_picture_or_an_unknown_widget_stops_the_build():
-    no_picture = {"c1": model("jupyter-matplotlib", "MPLCanvasModel", _data_url=None)}
-    with pytest.raises(RuntimeError, match="no picture"):
-        build_site.make_static(no_picture)
+def test_an_unknown_widget_stops_the_build():
     unknown = {
         "x1": model("some-widget-lib", "FancyModel"),
         "v1": model("@jupyter-widgets/controls", "VBoxModel", children=[ref("x1")]),
@@ -168,26 +138,54 @@ def test_a_canvas_without_a_picture_or_an_unknown_widget_stops_the_build():
         build_site.make_static(unknown)
 
 
-def test_the_picture_of_a_stack_is_its_selected_frame():
-    frames = [png_of((i * 60, 0, 0)) for i in range(3)]
-    state = {
-        f"i{i}": {
-            **model("@jupyter-widgets/controls", "ImageModel"),
+def test_the_picture_of_an_explorer_is_its_first_frame_as_the_kernel_composes_it():
+    """The map's picture of a lesson: the first frame of an explorer's picture in the saved
+    widget state (tiles as base64 buffers), composed by the engine's compositor: the same
+    pixels as the explorer's own ``frame`` of that key."""
+    import numpy as np
+    from ipywidgets.widgets.widget import _remove_buffers
+    from PIL import Image
+
+    from cnnlessons.lesson01.explorers import SlidingWindowExplorer
+
+    e = SlidingWindowExplorer(renderer="blit")
+    e.controls["position"].value = 6
+    e.finish_frames()  # the state holds the frame the controls select
+    state, paths, buffers = _remove_buffers(e.picture.get_state())
+    saved = {
+        "p1": {
+            **model("anywidget", "AnyModel", **state),
             "buffers": [
-                {"path": ["value"], "encoding": "base64", "data": base64.b64encode(f).decode()}
+                {"path": path, "encoding": "base64", "data": base64.b64encode(buf).decode()}
+                for path, buf in zip(paths, buffers, strict=True)
             ],
-        }
-        for i, f in enumerate(frames)
+        },
+        "v1": model("@jupyter-widgets/controls", "VBoxModel", children=[ref("p1")]),
     }
-    state["s1"] = model(
-        "@jupyter-widgets/controls",
-        "StackModel",
-        selected_index=2,
-        children=[ref(f"i{i}") for i in range(3)],
-    )
-    assert build_site.shown_picture(state, "s1") == frames[2]
-    state["i0"]["buffers"][0]["data"] = ""
-    assert build_site.frame_images_missing(state) == ["i0"]
+    png = build_site.shown_picture(saved, "v1")
+    with Image.open(io.BytesIO(png)) as im:
+        shown = np.asarray(im.convert("RGBA"))
+    np.testing.assert_array_equal(shown, (e.frame(key=e.key) * 255).round().astype(np.uint8))
+    del saved["p1"]["buffers"][0]  # a tile missing: no picture, rather than a wrong one
+    assert build_site.shown_picture(saved, "v1") is None
+
+
+def test_the_lesson_map_has_a_card_per_lesson_and_per_lesson_to_come():
+    lessons = [{"number": "00", "title": "Start <here>", "page": "00_start.html", "live": 1,
+                "frozen": 0, "picture": True},
+               {"number": "01", "title": "By hand", "page": "01_hand.html", "live": 2,
+                "frozen": 1, "picture": False}]  # fmt: skip
+    table = {"00": {"topic": "start", "question": "Why `a<b`?"},
+             "02": {"topic": "sparse", "question": "What & how?"}}  # fmt: skip
+    page = build_site.index_page(lessons, table)
+    cards = re.findall(r'<li class="cnnl-card[^"]*">.*?</li>', page, re.S)
+    assert len(cards) == 3
+    assert 'href="00_start.html"' in cards[0] and "Start &lt;here&gt;" in cards[0]
+    assert "<code>a&lt;b</code>" in cards[0] and 'src="pictures/00.png"' in cards[0]
+    assert "1 live explorer</p>" in cards[0].replace("\n", "")
+    assert "<img" not in cards[1] and "2 live explorers, 1 to run in JupyterLab" in cards[1]
+    assert "cnnl-to-come" in cards[2] and "What &amp; how?" in cards[2]
+    assert "to come" in cards[2]
 
 
 # ----------------------------------------------------------------------------- the build
@@ -248,7 +246,6 @@ def test_every_frame_is_in_the_page_and_what_needs_a_kernel_is_marked(site):
     out, lessons = site
     for page, lesson in lessons.items():
         state = widget_state(out / page)
-        assert build_site.frame_images_missing(state) == [], page
         modules = {m["model_module"] for m in state.values()}
         assert modules <= set(build_site.WIDGET_MODULES), page
         text = (out / page).read_text()

@@ -95,19 +95,26 @@ def test_first_blit_after_construction_equals_a_full_redraw():
 
 
 @pytest.mark.parametrize("renderer", ["frames", "blit"])
-def test_an_echoed_value_or_the_play_button_does_not_redraw(renderer):
-    """The browser echoes values back (Play is jslink-ed to the slider): each must not cost
-    a second redraw; on the page, a second image in quick succession used to cancel the
-    first one's load."""
+def test_a_move_draws_nothing_until_the_page_asks_and_an_echo_nothing_at_all(renderer):
+    """One requester: a control's move reaches the kernel, which lets the arrays follow but
+    neither draws nor sends the frame the page will ask for; the page's request draws it
+    (blit) or finds it drawn (frames). The browser echoes values back (Play is jslink-ed to
+    the slider): an echo costs nothing at all."""
     e = SlidingWindowExplorer(renderer=renderer)
+    sent = []
+    e.picture.send = lambda content, buffers=None: sent.append(content)
     e.controls["position"].value = 11
-    updates = e.updates
+    e.request(e.key)
+    updates, messages = e.updates, len(sent)
     e.controls["play"].value = 11  # what the jslink does in the browser
     e.controls["position"].value = 11
-    assert e.updates == updates
+    assert e.updates == updates and len(sent) == messages
     e.controls["position"].value = 12
+    assert e.window == (3, 0)  # the arrays follow at once
+    assert e.updates == updates and len(sent) == messages  # nothing drawn nor sent
+    answer = e.request(e.key)
     assert e.updates == updates + (renderer == "blit")
-
+    assert answer["answer"] == e.key and list(answer["frames"]) == [e.key]
 
 def test_the_picture_changes_with_the_slider(explorer):
     before = pixels(explorer).copy()
@@ -133,7 +140,7 @@ def test_the_page_gets_a_click_table_that_does_what_the_handler_does():
     regions = e.picture.clicks
     assert len(regions) == 2  # the output and the input
     output, inputs = regions
-    at = e._names.index("position")
+    at = list(e.raws).index("position")
     # output region: cells (0..3, 0..3); cell (2, 3) sets position 11
     assert output["rows"] == [0, 3] and output["cols"] == [0, 3]
     assert output["table"][2][3][at] == 11
@@ -160,11 +167,12 @@ def test_every_combination_is_a_frame_and_frames_share_tiles():
     kernel = e.controls["kernel"]
     keys = {f"{p},{k}" for p in range(16) for k in range(len(kernel.options))}
     assert set(e.frame_keys) == keys and e.frames_pending == 0
-    tiles = [t for ids in e._frames.values() for t in ids]
+    frames = [e.frame_tiles(k) for k in e.frame_keys]
+    tiles = [t for ids in frames for t in ids]
     assert len(set(tiles)) < len(tiles) / 2  # shared: the background, unchanged panels
     # a background per kernel (the kernel and the output are drawn in it), shared by its
     # 16 positions
-    assert len({ids[0] for ids in e._frames.values()}) == len(kernel.options)
+    assert len({ids[0] for ids in frames}) == len(kernel.options)
     updates = e.updates
     e.controls["position"].value = 5
     kernel.value = "blur"
@@ -178,9 +186,9 @@ def test_the_widget_state_holds_every_frame_as_binary_buffers():
 
     e = SlidingWindowExplorer()
     state, paths, buffers = _remove_buffers(e.picture.get_state())
-    assert len(buffers) == len(e._tiles) and all(p[0] == "tiles" for p in paths)
+    assert len(buffers) == len(e.tile_ids) and all(p[0] == "tiles" for p in paths)
     assert set(state["frames"]) == set(e.frame_keys)
-    assert {t for ids in state["frames"].values() for t in ids} == set(range(len(e._tiles)))
+    assert {t for ids in state["frames"].values() for t in ids} == e.tile_ids
     refs = [c["ref"] for c in state["controls"]]
     assert refs == [f"IPY_MODEL_{e.controls[n].model_id}" for n in ("position", "kernel")]
     assert state["width"] == 2 * 940 and state["scale"] == 2  # drawn at 2x
@@ -199,19 +207,24 @@ def test_a_frame_is_the_same_whatever_was_drawn_before(monkeypatch):
     pixels at a region's corner came out one level apart, depending on the order)."""
     import random
 
-    import cnnlessons.engine.base as base
+    from cnnlessons.engine import renderers
 
     eager = SlidingWindowExplorer(kernel="blur")
     keys = eager.frame_keys
     expected = {k: eager.frame(key=k) for k in keys}
-    monkeypatch.setattr(base, "SYNC_BUDGET", 0.0)
+    monkeypatch.setattr(renderers, "SYNC_BUDGET", 0.0)
+
+    async def in_order(order):
+        # in a running loop, nothing but the first frame is drawn before the background
+        # runs, and it cannot run before this returns: the frames are drawn in our order
+        other = SlidingWindowExplorer(kernel="blur")
+        assert other.frame_keys == [other.key]
+        return {k: other.frame(key=k) for k in order}
+
     for seed in (0, 1):  # orders that, before, gave 4 pixels one level apart
         shuffled = random.Random(seed).sample(keys, len(keys))
-        other = SlidingWindowExplorer(kernel="blur")
-        now = other._key()
-        other._frames = {now: other._frames[now]}  # forget the rest: drawn again, our order
-        for k in shuffled:
-            assert_same_picture(other.frame(key=k), expected[k])
+        for k, got in asyncio.run(in_order(shuffled)).items():
+            assert_same_picture(got, expected[k])
 
 
 @pytest.mark.parametrize("renderer", RENDERERS)
@@ -230,19 +243,22 @@ def test_every_frame_is_exactly_what_a_full_redraw_draws(renderer):
 
 def test_a_frame_the_page_asks_for_is_drawn_and_sent():
     """Blit renderer: the page asks ("need") for a frame it does not have; the kernel draws
-    it and sends its tiles; a bad request is ignored."""
+    it and sends its tiles; a bad request is answered with no frame (the page then stops
+    asking for it)."""
     e = SlidingWindowExplorer(renderer="blit")
     sent = []
     e.picture.send = lambda content, buffers=None: sent.append((content, buffers))
     assert "9,2" not in e.frame_keys
-    e._on_msg(e.picture, {"type": "need", "key": "9,2"}, [])
+    e.request("9,2")
     ((content, buffers),) = sent
     assert content["type"] == "frames" and list(content["frames"]) == ["9,2"]
+    assert content["answer"] == "9,2"
     assert len(buffers) == len(content["ids"]) >= 1
     assert e.controls["position"].value == 0  # the controls did not move
     for bad in ["99,0", "1", "a,b", None]:
-        e._on_msg(e.picture, {"type": "need", "key": bad}, [])
-    assert len(sent) == 1
+        e.request(bad)
+    assert len(sent) == 5
+    assert all(c["frames"] == {} and not b and "answer" in c for c, b in sent[1:])
     # what was drawn for the page is what the controls show when moved there
     expected = e.frame((9, 2))
     e.controls["kernel"].value = "blur"
@@ -250,82 +266,93 @@ def test_a_frame_the_page_asks_for_is_drawn_and_sent():
     np.testing.assert_array_equal(e.frame(), expected)
 
 
-def test_a_frame_just_sent_is_not_sent_again_when_the_page_asks_for_it():
-    """A page asks for the frame its control selects while the kernel, told of the same
-    move, is drawing it: the frame is on its way and is not sent twice (with every tile)."""
+def test_every_request_is_answered_without_the_tiles_the_page_holds():
+    """The kernel answers every request; it leaves out only the tiles it knows the page
+    holds, and sends again the ones the page says it lacks (a page opened again starts
+    from the widget's state, not from the messages)."""
     e = SlidingWindowExplorer(renderer="blit")
     sent = []
-    e.picture.send = lambda content, buffers=None: sent.append(content)
-    e.controls["position"].value = 9  # drawn and sent
-    assert [m["type"] for m in sent] == ["frames"]
-    e._on_msg(e.picture, {"type": "need", "key": e._key()}, [])
-    assert len(sent) == 1
-    e._sent_at[e._key()] -= 60  # a minute later the page still lacks it: sent whole
-    e._on_msg(e.picture, {"type": "need", "key": e._key()}, [])
-    assert len(sent) == 2 and set(sent[1]["ids"]) == set(e._frames[e._key()])
+    e.picture.send = lambda content, buffers=None: sent.append((content, buffers))
+    e.controls["position"].value = 9
+    key = e.key
+    e.request(key)
+    e.request(key)
+    background = e.frame_tiles(key)[0]  # in the widget's state since construction: held
+    e.request(key, tiles=[background])
+    (first, _), (again, none), (lacking, one) = sent
+    tiles = e.frame_tiles(key)
+    assert first["frames"] == again["frames"] == lacking["frames"] == {key: tiles}
+    assert background not in first["ids"] and set(first["ids"]) == set(tiles[1:])
+    assert again["ids"] == [] and none == []
+    assert lacking["ids"] == [background] and len(one) == 1
+    assert e.updates == 1  # drawn once, answered three times
 
 
-def test_blit_draws_ahead_along_every_control_once_the_controls_rest():
-    """In a running kernel, after a move the blit renderer draws, once the controls rest,
-    the frames at every value of each control (the others as they are): a drag along any
-    one control then finds every frame drawn. While moves come in, it draws nothing ahead."""
+def test_the_background_draws_along_every_control_after_a_move():
+    """In a running kernel, after a move the blit renderer draws in the background the
+    frames at every value of each control (the others as they are): a drag along any one
+    control then finds every frame drawn; the move itself draws nothing."""
     from cnnlessons.lesson01.explorers import OutputSizeExplorer
 
     async def run():
         e = OutputSizeExplorer()
         e.controls["i"].value = 8
         e.controls["k"].value = 2
-        e._background(asyncio.get_running_loop())  # a slice right after a move: waits
-        ahead_while_moving = len(e.frame_keys)
+        at_once = list(e.frame_keys)
         for _ in range(2000):
             if not e.frames_pending:
                 break
             await asyncio.sleep(0.01)
-        return e, ahead_while_moving
+        return e, at_once
 
-    e, while_moving = asyncio.run(run())
-    assert while_moving == 3  # the first frame and the two moves: nothing ahead yet
-    now = e.values
+    e, at_once = asyncio.run(run())
+    assert len(at_once) == 1  # the first frame only: the moves drew nothing
     along = set()
     for name, (lo, hi) in e.LIMITS.items():
         for v in range(lo, hi + 1):
-            along.add(e._join({**now, name: v}[n] for n in e._names))
-    assert along <= set(e.frame_keys)
+            along.add(e.key_of(**{name: v}))
     assert len(along) == 1 + sum(hi - lo for lo, hi in e.LIMITS.values())  # 18
-    # and each is the frame a move there shows
+    # all but the one the controls select: that one the page asks for
+    assert along - set(e.frame_keys) == {e.key}
+    # and each is the frame a fresh explorer moved there draws
     e.controls["dilation"].value = 3
-    shown = e.frame()
-    e.controls["dilation"].value = 1
-    e._frames.pop(e._join({**now, "dilation": 3}[n] for n in e._names))
-    e.controls["dilation"].value = 3
-    np.testing.assert_array_equal(e.frame(), shown)
+    fresh = OutputSizeExplorer()
+    for name, value in e.values.items():
+        fresh.controls[name].value = value
+    assert len(fresh.frame_keys) == 1  # only the first frame: drawn from scratch
+    np.testing.assert_array_equal(e.frame(), fresh.frame())
 
 
 def test_blit_keeps_at_most_keep_frames_and_the_page_forgets_the_rest(monkeypatch):
     """A long session must not grow without bound: beyond ``KEEP`` frames the farthest
     from the controls' values are forgotten with the tiles only they used, and the page
     is told; the frames kept are untouched."""
-    import cnnlessons.engine.base as base
+    from cnnlessons.engine import renderers
     from cnnlessons.lesson01.explorers import OutputSizeExplorer
 
-    monkeypatch.setattr(base, "KEEP", 20)
+    monkeypatch.setattr(renderers, "KEEP", 20)
     e = OutputSizeExplorer(i=3, k=1, padding=0, stride=1, dilation=1)
     sent = []
     e.picture.send = lambda content, buffers=None: sent.append(content)
-    near = e._join(e.values.values())
+    names = list(e.raws)
+
+    def key(values):
+        return e.key_of(**dict(zip(names, values, strict=True)))
+
+    near = e.key
     kept = e.frame(key=near)
-    keys = [e._join(v) for v in itertools.product(range(3, 10), [1], [0], [1], [1, 2])]
-    for key in keys:  # i from 3 to 9, dilation 1 and 2: 14 frames, then 14 more
-        e.frame(key=key)
-    for key in [e._join(v) for v in itertools.product(range(3, 10), [1], [0, 1], [2], [1])]:
-        e.frame(key=key)
+    keys = [key(v) for v in itertools.product(range(3, 10), [1], [0], [1], [1, 2])]
+    for k in keys:  # i from 3 to 9, dilation 1 and 2: 14 frames, then 14 more
+        e.frame(key=k)
+    for k in [key(v) for v in itertools.product(range(3, 10), [1], [0, 1], [2], [1])]:
+        e.frame(key=k)
     assert len(e.frame_keys) <= 20
     forgets = [m for m in sent if m["type"] == "forget"]
     assert forgets and all(k not in e.frame_keys for m in forgets for k in m["frames"])
-    far = e._join([9, 1, 0, 1, 2])  # 6 + 1 steps away: among the first forgotten
+    far = key([9, 1, 0, 1, 2])  # 6 + 1 steps away: among the first forgotten
     assert far in forgets[0]["frames"]
-    used = {t for ids in e._frames.values() for t in ids}
-    assert used <= set(e._tiles) and set(e._tiles) == used  # no tile without a frame
+    used = {t for k in e.frame_keys for t in e.frame_tiles(k)}
+    assert used == e.tile_ids  # no tile without a frame
     np.testing.assert_array_equal(e.frame(key=near), kept)
 
 
@@ -333,15 +360,15 @@ def test_in_a_running_kernel_the_current_frames_come_first_and_the_rest_follow()
     """With an event loop running (as in a notebook), construction draws frames for a
     moment (the current values first) and leaves the rest to the loop, nearest first; they
     end up exactly the frames drawn all at once."""
-    import cnnlessons.engine.base as base
+    from cnnlessons.engine import renderers
 
     async def build():
-        budget, base.SYNC_BUDGET = base.SYNC_BUDGET, 0.0  # a slow machine: nothing ahead
+        budget, renderers.SYNC_BUDGET = renderers.SYNC_BUDGET, 0.0  # a slow machine
         try:
             e = SlidingWindowExplorer(kernel="blur")
         finally:
-            base.SYNC_BUDGET = budget
-        drawn, pending, queue = list(e.frame_keys), e.frames_pending, list(e._queue)
+            renderers.SYNC_BUDGET = budget
+        drawn, pending, queue = list(e.frame_keys), e.frames_pending, e.planned
         for _ in range(3000):
             if not e.frames_pending:
                 break
@@ -425,15 +452,15 @@ def test_the_state_gets_the_frames_at_finish_not_after_each_background_batch():
     widget's state (what an export saves) is filled by ``finish_frames`` only, so no frame
     is sent twice while the learner works. A blit picture's state then holds only the frame
     its controls select (a static page cannot move it); a frames picture's, every frame."""
-    import cnnlessons.engine.base as base
+    from cnnlessons.engine import renderers
     from cnnlessons.lesson01.explorers import OutputSizeExplorer
 
     async def run():
-        budget, base.SYNC_BUDGET = base.SYNC_BUDGET, 0.0
+        budget, renderers.SYNC_BUDGET = renderers.SYNC_BUDGET, 0.0
         try:
             frames = SlidingWindowExplorer(kernel="blur")
         finally:
-            base.SYNC_BUDGET = budget
+            renderers.SYNC_BUDGET = budget
         blit = OutputSizeExplorer()
         blit.controls["i"].value = 8
         for _ in range(3000):
@@ -449,4 +476,4 @@ def test_the_state_gets_the_frames_at_finish_not_after_each_background_batch():
     assert len(blit.frame_keys) > 10
     blit.finish_frames()
     (key,) = blit.picture.frames
-    assert key == blit._key() and set(blit.picture.tiles) == set(map(str, blit._frames[key]))
+    assert key == blit.key and set(blit.picture.tiles) == set(map(str, blit.frame_tiles(key)))

@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from scipy.signal import correlate2d
 
 import cnnlessons as cl
-from cnnlessons.engine.base import MAX_FRAMES
+from cnnlessons.engine import MAX_FRAMES
 from cnnlessons.figures import style
 from cnnlessons.lesson03.explorers import FILTER_CHOICES, ChannelsExplorer
 from cnnlessons.lesson03.figures.channels import (

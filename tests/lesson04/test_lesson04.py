@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 import cnnlessons as cl
 from cnnlessons.checking import ____
-from cnnlessons.engine.base import MAX_FRAMES
+from cnnlessons.engine import MAX_FRAMES
 from cnnlessons.figures import style
 from cnnlessons.lesson04 import exercises as ex
 from cnnlessons.lesson04.explorers import CHANNEL_PAIRS, KERNELS, SIDES, EfficiencyExplorer

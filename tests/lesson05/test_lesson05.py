@@ -10,7 +10,7 @@ from pictures import pixels, redrawn
 
 import cnnlessons as cl
 from cnnlessons.checking import ____
-from cnnlessons.engine.base import MAX_FRAMES
+from cnnlessons.engine import MAX_FRAMES
 from cnnlessons.figures import style
 from cnnlessons.lesson05 import exercises as ex
 from cnnlessons.lesson05 import numerics as fewshot

@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 
 import cnnlessons as cl
 from cnnlessons.checking import ____
-from cnnlessons.engine.base import MAX_FRAMES
+from cnnlessons.engine import MAX_FRAMES
 from cnnlessons.figures import style
 from cnnlessons.lesson06 import exercises as ex
 from cnnlessons.lesson06.explorers import (
@@ -324,7 +324,7 @@ def test_a_click_on_a_ring_picks_its_unit(growth_explorer):
     # from every ring picks nothing
     regions = e.picture.clicks
     assert len(regions) == 1
-    unit_at = e._names.index("unit")
+    unit_at = list(e.raws).index("unit")
     options = list(e.controls["unit"].options)
 
     def page_pick(row, col):
