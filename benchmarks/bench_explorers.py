@@ -47,7 +47,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 import browser_harness as h  # noqa: E402
 
 #: what a case's kernel runs first: every lesson's explorers
-SETUP = "\n".join(f"from cnnlessons.lesson{n:02d}.explorers import *" for n in range(1, 9))
+SETUP = h.EVERY_EXPLORER
 BASELINE_CODE = """\
 %matplotlib inline
 import ipywidgets as widgets

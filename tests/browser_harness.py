@@ -56,6 +56,12 @@ def find_chromium() -> str | None:
 
 
 CHROMIUM = find_chromium()
+#: kernel code that imports every lesson's explorers (a lesson added later is found too)
+_PACKAGE = Path(__file__).resolve().parents[1] / "cnnlessons"
+EVERY_EXPLORER = "\n".join(
+    f"from cnnlessons.{p.parent.name}.explorers import *"
+    for p in sorted(_PACKAGE.glob("lesson*/explorers.py"))
+)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -53,8 +53,7 @@ def write_check_notebook(path: Path) -> None:
         "display_name": "Python 3",
         "language": "python",
     }
-    every = "\n".join(f"from cnnlessons.lesson{n:02d}.explorers import *" for n in range(1, 9))
-    nb.cells = [nbformat.v4.new_code_cell(every)]
+    nb.cells = [nbformat.v4.new_code_cell(h.EVERY_EXPLORER)]
     nb.cells += [nbformat.v4.new_code_cell(make) for make in CHECK_EXPLORERS]
     nbformat.write(nb, path)
 

@@ -36,8 +36,7 @@ def write_notebook(path: Path) -> int:
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}  # fmt: skip
-    setup = "\n".join(f"from cnnlessons.lesson{n:02d}.explorers import *" for n in range(1, 9))
-    nb.cells = [nbformat.v4.new_code_cell(setup)]
+    nb.cells = [nbformat.v4.new_code_cell(h.EVERY_EXPLORER)]
     nb.cells += [nbformat.v4.new_code_cell(make) for make in makes]
     nbformat.write(nb, path)
     return len(makes)
