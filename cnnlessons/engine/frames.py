@@ -19,7 +19,8 @@ __all__ = ["BACKGROUND_SLICE", "QUIET", "FrameSet"]
 #: controls rest (a frame the page asks for waits at most this long)
 BACKGROUND_SLICE = 0.03
 #: seconds after a control moved during which the controls count as moving: the background
-#: then draws one frame at a time, so a request from the page waits at most one frame
+#: then draws one frame at a time, and only those the renderer wants now (``now``), so a
+#: request from the page waits at most one frame
 QUIET = 0.1
 
 
@@ -147,14 +148,24 @@ class FrameSet:
         send them, then let the kernel handle messages."""
         with self.lock:
             self._scheduled = False
-            moving = time.monotonic() - self.changed_at < QUIET
-            drawn = self.draw_queue(most=1) if moving else self.draw_queue(BACKGROUND_SLICE)
+            wait = 0.002
+            quiet_in = self.changed_at + QUIET - time.monotonic()
+            if quiet_in > 0:  # moving: one frame, if the renderer wants one drawn now
+                key = self.renderer.now(self.space, self.queue, self.moved)
+                if key is None:
+                    drawn, wait = [], quiet_in
+                else:
+                    self.queue.remove(key)
+                    self.queue.insert(0, key)
+                    drawn = self.draw_queue(most=1)
+            else:
+                drawn = self.draw_queue(BACKGROUND_SLICE)
             if drawn:
                 self.trim(drawn)
                 self.page.send(drawn)
             if self.queue:
                 self._scheduled = True
-                loop.call_later(0.002, self._background, loop)
+                loop.call_later(wait, self._background, loop)
         # the frames went to the page by message; the state is brought up to date only by
         # ``finish`` (before an export): syncing it here would send every tile again
 

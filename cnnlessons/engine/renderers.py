@@ -9,9 +9,12 @@
 ``"blit"`` (``BlitRenderer``, for spaces too large to draw up front: sliders with many
 positions)
     The frame the page asks for, drawn when it asks (only the boxes that changed); then the
-    frames along each control, nearest first, the control moved last first, in the direction
-    it moved, up to ``AHEAD``: a drag along any one control finds its frames drawn. At most
-    ``KEEP`` frames are kept, the farthest forgotten, here and in the page.
+    frames along each control, nearest first: first every value of the control moved last
+    (its next ``STREAK`` values in the direction it moved before any other), then around
+    every control, up to ``AHEAD``: a drag along any one control finds its frames drawn.
+    While a control moves, only the frames along it are drawn (the rest wait until the
+    controls rest: the page, painting frames it holds, keeps the processor). At most ``KEEP``
+    frames are kept, the farthest forgotten, here and in the page.
 
 The constants are read when used, so a test may change them (``monkeypatch.setattr``).
 """
@@ -77,6 +80,10 @@ class FramesRenderer:
         keys = dict.fromkeys(space.join(r[n] for n in space.names) for _, r in combos)
         return [k for k in keys if k not in have]
 
+    def now(self, space, queue, moved):
+        """While a control moves: the next key of ``queue`` to draw (frames are few)."""
+        return queue[0] if queue else None
+
     def without_loop(self, frames) -> None:
         """No event loop (a script, a test): draw every frame now."""
         frames.finish()
@@ -105,34 +112,49 @@ class BlitRenderer:
         return True
 
     def plan(self, space, frame_controls, have, moved=None, direction=1) -> list:
-        """Keys along each control, nearest first; first the next ``STREAK`` values of the
-        control moved last in the direction it moved (a drag goes on along it), then around
-        every control, the one moved first; at most ``AHEAD``."""
+        """Keys along each control, nearest first: first every value of the control moved
+        last (its next ``STREAK`` values in the direction it moved, then the rest, the
+        direction it moved first at equal distance: a drag goes on along it), then around
+        every other control; at most ``AHEAD``."""
         names = space.names
         now = [space.raw(n) for n in names]
-        order = sorted(range(len(names)), key=lambda i: names[i] != moved)
         at = [space.position(n, r) for n, r in zip(names, now, strict=True)]
-        longest = max(len(space.raw_values(n)) for n in names)
+
+        def along(i, j):
+            raws = list(now)
+            raws[i] = space.raw_values(names[i])[j]
+            return space.join(raws)
+
         keys = []
-        if moved in names:  # a drag goes on: the next values of the control moved come first
+        if moved in names:  # a drag goes on: the values of the control moved come first
             i = names.index(moved)
-            values = space.raw_values(moved)
-            for step in range(1, STREAK + 1):
-                j = at[i] + direction * step
-                if 0 <= j < len(values):
-                    raws = list(now)
-                    raws[i] = values[j]
-                    keys.append(space.join(raws))
+            size = len(space.raw_values(moved))
+            ahead = [at[i] + direction * step for step in range(1, size)]
+            behind = [at[i] - direction * step for step in range(1, size)]
+            rest = sorted(ahead[STREAK:] + behind, key=lambda j: (abs(j - at[i]), j in behind))
+            keys += [along(i, j) for j in ahead[:STREAK] + rest if 0 <= j < size]
+        longest = max(len(space.raw_values(n)) for n in names)
         for step in range(1, longest):
-            for i in order:
-                values = space.raw_values(names[i])
-                ahead = 1 if names[i] != moved or direction > 0 else -1
-                for j in (at[i] + ahead * step, at[i] - ahead * step):
-                    if 0 <= j < len(values):
-                        raws = list(now)
-                        raws[i] = values[j]
-                        keys.append(space.join(raws))
+            for i, name in enumerate(names):
+                if name == moved:
+                    continue
+                for j in (at[i] + step, at[i] - step):
+                    if 0 <= j < len(space.raw_values(name)):
+                        keys.append(along(i, j))
         return [k for k in dict.fromkeys(keys) if k not in have][:AHEAD]
+
+    def now(self, space, queue, moved):
+        """While control ``moved`` moves: the next key of ``queue`` to draw (one along it),
+        or None (the rest wait until the controls rest)."""
+        if moved not in space.names:
+            return None
+        i = space.names.index(moved)
+        current = space.key().split(",")
+        for key in queue:
+            parts = key.split(",")
+            if parts[:i] == current[:i] and parts[i + 1 :] == current[i + 1 :]:
+                return key
+        return None
 
     def without_loop(self, frames) -> None:
         """No event loop: nothing is drawn ahead (a frame is drawn when asked for)."""

@@ -106,3 +106,58 @@ def test_the_inspection_api_names_bad_arguments():
     with pytest.raises(TypeError, match="controls"):
         Explorer({})
     assert e.key_of(n=2) == "2" and e.raws == {"n": 1} and e.key == "1"
+
+
+def test_blit_plans_every_value_of_the_control_moved_first():
+    """After a move the blit renderer plans every other value of the control moved (the
+    next STREAK the way it moved, then nearest first, the way it moved first at equal
+    distance), then the values around the other controls."""
+    import ipywidgets as widgets
+
+    from cnnlessons.engine.controls import ControlSpace
+    from cnnlessons.engine.renderers import RENDERERS, STREAK
+
+    space = ControlSpace({"a": widgets.IntSlider(10, 0, 30), "b": widgets.IntSlider(2, 0, 4)})
+    blit = RENDERERS["blit"]
+    keys = blit.plan(space, (), {}, moved="a", direction=-1)
+    line = [int(k.split(",")[0]) for k in keys[:30]]
+    assert all(k.endswith(",2") for k in keys[:30])
+    assert sorted(line) == [v for v in range(31) if v != 10]  # all of a's line first
+    assert line[:STREAK] == list(range(9, 9 - STREAK, -1))  # the way it moved
+    distance = [abs(v - 10) for v in line[STREAK:]]
+    assert distance == sorted(distance)
+    assert line.index(10 - (STREAK + 1)) < line.index(10 + STREAK + 1)  # a tie: ahead first
+    assert keys[30:] == ["10,3", "10,1", "10,4", "10,0"]  # then b's values
+    # while a moves, the frames along a are drawn now; others wait (none along b)
+    assert blit.now(space, ["11,3", "9,2", "12,2"], "a") == "9,2"
+    assert blit.now(space, ["11,3", "9,2"], "b") is None
+    assert RENDERERS["frames"].now(space, ["11,3", "9,2"], "b") == "11,3"
+
+
+def test_while_a_control_moves_the_background_draws_only_along_it(monkeypatch):
+    """A drag on a busy machine: while the controls move (``QUIET``, here for the whole
+    test, so nothing depends on the machine's speed) the kernel draws only frames along
+    the control moved, and leaves the processor to the page once they are drawn."""
+    import asyncio
+
+    from cnnlessons.engine import frames as frameset
+    from cnnlessons.lesson01.explorers import OutputSizeExplorer
+
+    monkeypatch.setattr(frameset, "QUIET", 3600.0)
+
+    async def run():
+        e = OutputSizeExplorer()
+        e.controls["i"].value = 8
+        e.controls["i"].value = 9  # moving up along i
+        for _ in range(2000):
+            keys = set(e.frame_keys)
+            if all(e.key_of(i=v) in keys for v in range(3, 10) if v != 9):
+                break
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.05)  # more time: still nothing off the line
+        return e
+
+    e = asyncio.run(run())
+    line = {e.key_of(i=v) for v in range(3, 10)}
+    assert line - {e.key} <= set(e.frame_keys) <= line | {e.key_of(i=7)}
+    assert e.frames_pending > 0  # the frames around the other controls wait
