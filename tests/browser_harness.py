@@ -329,7 +329,7 @@ _PAGE_JS = r"""
   H.sig = (sel) => {
     let el = document.querySelector(sel);
     if (el && el.dataset && el.dataset.painted !== undefined) {
-      // an explorer's picture (picture.js): which frame it painted, and how many so far
+      // an explorer's picture (cnnlessons/engine/js): which frame it painted, and how many so far
       return `${el.dataset.frame}#${el.dataset.painted}`;
     }
     if (el && !(el instanceof HTMLCanvasElement) && !(el instanceof HTMLImageElement)) {

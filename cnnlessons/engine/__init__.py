@@ -9,7 +9,7 @@ Parts, each a module:
 - ``tiles``: the tile store, the PNG codec and the one compositor, ``compose``;
 - ``frames``: which frames are drawn, answering the page, drawing ahead in the background;
 - ``renderers``: the two renderers, ``"frames"`` and ``"blit"``, as strategies;
-- ``protocol``: the messages between the kernel and the page (``picture.js``);
+- ``protocol``: the messages between the kernel and the page (``js/``);
 - ``clicks``: click tables, recorded once so the page answers clicks by itself;
 - ``live``: the explorers alive, ``explorers()`` and ``finish_all()``.
 """

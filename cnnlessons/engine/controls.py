@@ -1,5 +1,5 @@
 """The controls of an explorer as the page reads them, and the frame key: written once here
-(``picture.js`` has its one twin, ``keyOf``/``parseKey``).
+(the page has its one twin, ``keyOf``/``parseKey`` in ``js/store.js``).
 
 A control is an ``IntSlider`` (its raw value is its ``value``) or has ``options`` (a menu,
 toggle buttons, a selection slider: its raw value is its ``index``). A frame is keyed by the

@@ -40,7 +40,7 @@ class Inspection:
 
     @property
     def key(self) -> str:
-        """The key of the frame the controls select now (as ``picture.js`` computes it)."""
+        """The key of the frame the controls select now (as the page computes it)."""
         return self._space.key()
 
     def key_of(self, **raws) -> str:

@@ -1,4 +1,4 @@
-"""The page protocol: the messages between the kernel and ``picture.js``, and what the kernel
+"""The page protocol: the messages between the kernel and the page (``js/``), and what the kernel
 knows the page holds.
 
 One requester: the page decides which frame it shows (from its controls' models) and asks

@@ -5,7 +5,7 @@ crops of the boxes where its pixels differ from it. A tile is PNG bytes placed a
 (x, y) of the canvas, counted in canvas pixels from the top left. Tiles that look the same
 at the same place are one tile, shared by every frame that shows it. ``compose`` is how every
 reader of a frame (the kernel's ``Explorer.frame``, the site builder, the tests) turns tiles
-into pixels, as ``picture.js`` paints them.
+into pixels, as the page (``js/canvas.js``) paints them.
 """
 
 from __future__ import annotations

@@ -58,7 +58,9 @@ def test_the_wheel_holds_every_module_of_the_package(wheel):
     assert source - shipped == set(), "modules missing from the wheel"
     assert {"cnnlessons/lesson06/figures/__init__.py", "cnnlessons/engine/__init__.py"} <= shipped
     with zipfile.ZipFile(wheel) as zf:
-        assert "cnnlessons/engine/picture.js" in zf.namelist(), "the picture's front end"
+        names = zf.namelist()
+        for part in ("main", "store", "canvas", "clicks"):
+            assert f"cnnlessons/engine/js/{part}.js" in names, "the picture's front end"
         metadata = zf.read(next(n for n in zf.namelist() if n.endswith("METADATA"))).decode()
     requires = [ln for ln in metadata.splitlines() if ln.startswith("Requires-Dist:")]
     assert not [r for r in requires if "jupyterlab" in r and "extra ==" not in r], requires

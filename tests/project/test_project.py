@@ -223,3 +223,17 @@ def test_the_readme_tree_names_every_module_of_the_package():
         if not re.search(rf"(^|\s){lesson}/", tree, re.M):
             missing.append(lesson)
     assert not missing, f"README's developer tree does not name {missing}"
+
+
+def test_the_engine_is_in_parts_of_at_most_300_lines():
+    """The engine's modules, Python and the page's script files, each one job: none over
+    300 lines (issue 18)."""
+    engine = ROOT / "cnnlessons" / "engine"
+    parts = [*engine.glob("*.py"), *engine.glob("js/*.js")]
+    assert len([p for p in parts if p.suffix == ".js"]) >= 4
+    long = {
+        p.relative_to(engine).as_posix(): n
+        for p in parts
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > 300
+    }
+    assert not long, f"engine parts over 300 lines: {long}"
