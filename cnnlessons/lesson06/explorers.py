@@ -45,6 +45,17 @@ def _photo(step: int = 4, levels: int = 16):
     return np.round(photo * (levels - 1)) / (levels - 1)
 
 
+def _learner_photo(image, side: int = 150, levels: int = 16) -> np.ndarray:
+    """Your picture (``numerics.images.photo`` reads it) for the growth figures: thinned to
+    at most ``side`` pixels a side and 16 grey levels, as ``_photo`` makes Grace Hopper's."""
+    if image is None:
+        return _photo()
+    pic = photo(image)
+    step = max(1, -(-max(pic.shape) // side))
+    pic = photo(image, step=step)
+    return np.round(pic * (levels - 1)) / (levels - 1)
+
+
 class GrowthExplorer(Explorer):
     """Watch a top unit's receptive field grow with depth.
 
@@ -53,14 +64,16 @@ class GrowthExplorer(Explorer):
     photo's middle, at its left edge or in its top-left corner, ``figures.growth.PLACES``;
     a click on its ring on the photo picks it too): 6 x 8 x 3 = 144 frames. The top unit's
     neighbour is drawn dashed: its field starts S pixels away. Near an edge part of the field
-    is zero padding: the unit sees fewer pixels of the photo than r.
+    is zero padding: the unit sees fewer pixels of the photo than r. ``image``: your own
+    picture instead of Grace Hopper's (array or file path; thinned to 150 pixels a side).
     """
 
     figsize = (9.4, 4.4)
 
-    def __init__(self, stack: str = "3x3", depth: int = 3, unit: str = "middle"):
+    def __init__(self, stack: str = "3x3", depth: int = 3, unit: str = "middle", image=None):
         import ipywidgets as widgets
 
+        self.photo = _learner_photo(image)
         _checks.choice(stack, "stack", tuple(rl.PRESETS))
         _checks.choice(unit, "unit", PLACES)
         depth = _checks.integer(depth, "depth", minimum=1)
@@ -90,7 +103,7 @@ class GrowthExplorer(Explorer):
         self.on_click(self.view.ax_click, self._pick)  # a click on a ring picks its unit
 
     def build(self, fig) -> None:
-        self.view = GrowthFigure(fig, _photo())
+        self.view = GrowthFigure(fig, self.photo)
         self.animate(*self.view.artists)
 
     def update(self, depth=3, stack="3x3", unit="middle") -> list:
@@ -122,14 +135,16 @@ class GrowthExplorer(Explorer):
 class StridePlacementExplorer(Explorer):
     """Four 3x3 convolutions; one of them (or none) has stride 2. Move it and watch r: a
     layer adds (k − 1) times the product of the strides *before* it, so a stride early in
-    the stack grows every layer after it. Control ``stride_at``: 5 frames."""
+    the stack grows every layer after it. Control ``stride_at``: 5 frames. ``image``: your
+    own picture instead of Grace Hopper's (array or file path)."""
 
     figsize = (9.4, 4.2)
     n_layers = 4
 
-    def __init__(self, stride_at: int | None = 1):
+    def __init__(self, stride_at: int | None = 1, image=None):
         import ipywidgets as widgets
 
+        self.photo = _learner_photo(image)
         choices = [("none", 0)] + [(f"layer {i}", i) for i in range(1, self.n_layers + 1)]
         value = 0 if stride_at is None else _checks.integer(stride_at, "stride_at", minimum=0)
         if value > self.n_layers:
@@ -150,7 +165,7 @@ class StridePlacementExplorer(Explorer):
         return [(3, 2 if i == stride_at else 1, 1) for i in range(1, n_layers + 1)]
 
     def build(self, fig) -> None:
-        self.view = GrowthFigure(fig, _photo(), pickable=False)  # its middle unit only
+        self.view = GrowthFigure(fig, self.photo, pickable=False)  # its middle unit only
         self.animate(*self.view.artists)
 
     def update(self, stride_at=1) -> list:

@@ -21,6 +21,7 @@ __all__ = [
     "checkerboard",
     "grace_hopper",
     "photo",
+    "photo_rgb",
     "MIN_PHOTO_SIDE",
 ]
 
@@ -134,6 +135,33 @@ def photo(image=None, *, step: int = 1, name: str = "image") -> np.ndarray:
     s = _checks.integer(step, "step", minimum=1)
     if image is None:
         return grace_hopper(step=s)
+    arr = _pixels(image, s, name)
+    if arr.ndim == 3:
+        arr = arr[..., :3] @ _LUMA
+    return np.ascontiguousarray(arr)
+
+
+def photo_rgb(image=None, *, step: int = 1, name: str = "image") -> np.ndarray:
+    """``photo`` in colour: ``(H, W, 3)``, float64, values in [0, 1]. ``None`` is Grace
+    Hopper's portrait in colour; a grey picture (2-D array or file) gets three equal
+    channels; RGBA drops its alpha. Same checks as ``photo``."""
+    s = _checks.integer(step, "step", minimum=1)
+    if image is None:
+        import matplotlib.cbook as cbook
+        import matplotlib.image as mimage
+
+        with cbook.get_sample_data("grace_hopper.jpg") as f:
+            rgb = mimage.imread(f, format="jpg").astype(float) / 255.0
+        return np.ascontiguousarray(rgb[::s, ::s, :3])
+    arr = _pixels(image, s, name)
+    if arr.ndim == 2:
+        arr = np.repeat(arr[..., None], 3, axis=2)
+    return np.ascontiguousarray(arr[..., :3])
+
+
+def _pixels(image, s: int, name: str) -> np.ndarray:
+    """The checked pixels of a learner's picture, every ``s``-th, float64 in [0, 1]: ``(H, W)``
+    or ``(H, W, 3 or 4)``."""
     if isinstance(image, (str, os.PathLike)):
         image = _read(image, name)
     elif isinstance(image, bytes):
@@ -151,11 +179,7 @@ def photo(image=None, *, step: int = 1, name: str = "image") -> np.ndarray:
         np.issubdtype(arr.dtype, np.number) or arr.dtype == bool
     ) or np.issubdtype(arr.dtype, np.complexfloating):
         raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
-    if arr.ndim == 3 and arr.shape[2] in (3, 4):
-        channels = arr.shape[2]
-    elif arr.ndim == 2:
-        channels = 0
-    else:
+    if not (arr.ndim == 2 or (arr.ndim == 3 and arr.shape[2] in (3, 4))):
         raise ValueError(
             f"{name} must be 2-D (H, W) grey or (H, W, 3) RGB / (H, W, 4) RGBA, "
             f"got shape {arr.shape}"
@@ -178,14 +202,14 @@ def photo(image=None, *, step: int = 1, name: str = "image") -> np.ndarray:
             arr = arr / top
     else:
         arr = arr.astype(np.float64)
-    if channels:
-        arr = arr[..., :3] @ _LUMA
+    if arr.ndim == 3:
+        arr = arr[..., :3]  # the alpha channel says nothing about brightness
     if not np.isfinite(arr).all():
         raise ValueError(f"{name} contains NaN or infinite values")
     lo, hi = float(arr.min()), float(arr.max())
     if lo < 0 or hi > 1:
         arr = (arr - lo) / (hi - lo) if hi > lo else np.zeros_like(arr)
-    return np.ascontiguousarray(arr)
+    return arr
 
 
 def _read(path, name: str) -> np.ndarray:
