@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 
-from cnnlessons.lesson05 import numerics as fewshot
+from cnnlessons.lesson05.numerics import fewshot
 from cnnlessons.numerics import layers as L
 from cnnlessons.numerics import tasks
 from cnnlessons.numerics import training as T

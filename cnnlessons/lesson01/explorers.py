@@ -9,7 +9,7 @@ from cnnlessons import _checks
 from cnnlessons.engine import Explorer
 from cnnlessons.lesson01.figures import OutputSizeFigure, PhotoFigure, SlidingWindowFigure
 from cnnlessons.numerics.conv import conv2d
-from cnnlessons.numerics.images import KERNELS, edge_example, grace_hopper
+from cnnlessons.numerics.images import KERNELS, edge_example, photo
 
 __all__ = ["SlidingWindowExplorer", "PhotoExplorer", "OutputSizeExplorer", "KERNEL_NOTES"]
 
@@ -111,6 +111,9 @@ class PhotoExplorer(Explorer):
     600 x 512 photo. Outputs of the edge kernels (weights summing to 0) are
     signed: red positive, blue negative, white zero. The others are shown in grey.
 
+    ``image``: your own picture instead of Grace Hopper's (a 2-D or RGB numpy array, or an
+    image file's path: see ``numerics.images.photo``), thinned by ``step`` the same way.
+
     The picture is ``view``, a ``PhotoFigure``. Arrays: ``x`` (the photo), ``kernel`` and
     ``output`` (what is shown).
     """
@@ -119,7 +122,7 @@ class PhotoExplorer(Explorer):
 
     STEP_RANGE = (1, 16)  # every pixel (600 x 512) to every 16th (38 x 32)
 
-    def __init__(self, kernel: str = "vertical edge", step: int = 2):
+    def __init__(self, kernel: str = "vertical edge", step: int = 2, image=None):
         import ipywidgets as widgets
 
         _checks.choice(kernel, "kernel", tuple(KERNELS))
@@ -128,7 +131,7 @@ class PhotoExplorer(Explorer):
             raise ValueError(
                 f"step must be between {lo} (every pixel of the photo) and {hi}, got {step}"
             )
-        self.x = grace_hopper(step=step)
+        self.x = photo(image, step=step)
         menu = widgets.Dropdown(options=list(KERNELS), value=kernel, description="kernel")
         super().__init__({"kernel": menu}, renderer="frames", frame_control="kernel")
 

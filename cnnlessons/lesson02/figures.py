@@ -32,6 +32,7 @@ __all__ = [
     "ConnectionDiagram",
     "DependencyFigure",
     "connections_plot",
+    "locality_figure",
 ]
 
 CONNECTION_KINDS = ("dense", "conv")
@@ -379,3 +380,53 @@ def connections_plot(ax, sides, k: int = 9, *, kernel_size: int | None = None) -
     ax.legend(loc="upper left", fontsize=FONT["small"], frameon=False)
     ax.grid(True, which="major", alpha=0.3)
     return {"dense": line_dense, "conv": line_conv, "ratio": note}
+
+
+# ----------------------------------------------------------------------------- locality
+@draws_on_figure
+def locality_figure(fig, image=None, distances=(1, 2, 4, 8, 16, 32, 64, 128), pair=16) -> dict:
+    """Locality measured on a photograph (``image``: see ``numerics.images.photo``; default
+    Grace Hopper). Left: the photo, with two pixels ``pair`` apart marked. Right: the
+    correlation of two pixels against their distance, along rows (solid, circles) and columns
+    (dashed, squares), and for the same pixels shuffled (dotted: no arrangement left); the
+    shaded band is what a 3x3 kernel reaches (distance at most 2)."""
+    from cnnlessons.lesson02.numerics import pixel_correlation, shuffled_correlation
+    from cnnlessons.numerics.images import photo
+
+    x = photo(image)
+    pair = _checks.integer(pair, "pair", minimum=1)
+    if pair > x.shape[1] - 2:
+        raise ValueError(f"pair must be at most {x.shape[1] - 2} (the photo's width - 2)")
+    ds = np.asarray(distances)
+    curves = {
+        "horizontal": pixel_correlation(x, ds, axis="horizontal"),
+        "vertical": pixel_correlation(x, ds, axis="vertical"),
+        "shuffled": shuffled_correlation(x, ds),
+    }
+    left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": (1, 1.6)})
+    left.imshow(x, cmap="gray", vmin=0, vmax=1)
+    r, c = x.shape[0] // 2, x.shape[1] // 2 - pair // 2
+    for cc, marker in ((c, "o"), (c + pair, "s")):
+        left.plot([cc], [r], marker, ms=10, mfc="none", mec=COLORS["kernel"], mew=2.5)
+    left.set_title(f"two pixels {pair} apart", fontsize=FONT["normal"])
+    left.set_xticks([])
+    left.set_yticks([])
+    right.axvspan(0.8, 2.2, color=COLORS["kernel"], alpha=0.2, lw=0)
+    right.text(1.0, 0.04, "3x3\nkernel", fontsize=FONT["small"], color=COLORS["text"])
+    styles = {
+        "horizontal": ("o-", COLORS["input"], "along rows"),
+        "vertical": ("s--", COLORS["output"], "along columns"),
+        "shuffled": (":", COLORS["muted"], "pixels shuffled"),
+    }
+    lines = {}
+    for key, (fmt, colour, label) in styles.items():
+        lines[key] = right.plot(ds, curves[key], fmt, color=colour, lw=2, ms=7, label=label)[0]
+    right.axhline(0, color=COLORS["muted"], lw=1)
+    right.set_xscale("log", base=2)
+    right.set_xticks(ds, [str(int(d)) for d in ds])
+    right.minorticks_off()
+    right.set_ylim(-0.1, 1.02)
+    right.set_xlabel("distance between the two pixels")
+    right.set_ylabel("correlation")
+    right.legend(fontsize=FONT["small"], loc="upper right")
+    return {"lines": lines, "curves": curves, "axes": (left, right)}

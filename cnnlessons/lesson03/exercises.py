@@ -2,10 +2,15 @@
 
 Each asks about a layer the lesson has not shown: a 3x3 convolution from 64 to 128 channels,
 the dense layer matching a "same" convolution on a 64x64x3 image, the general formula as a
-function, and a 1x1 convolution. Notation: a conv layer has F·(k·k·C + 1) parameters.
+function, a 1x1 convolution, and a convolutional layer over C channels written by the learner
+(checked against ``cl.conv2d`` on layers the lesson has not shown). Notation: a conv layer
+has F·(k·k·C + 1) parameters.
 """
 
+import numpy as np
+
 from cnnlessons.checking import FunctionExercise, NumberExercise
+from cnnlessons.numerics.conv import conv2d
 from cnnlessons.numerics.counting import conv_params, dense_params
 
 q1 = NumberExercise(
@@ -112,4 +117,62 @@ q4 = NumberExercise(
     solution_text="64 · (1·1·256 + 1) = **16,448**: exactly a dense layer from 256 inputs to "
     "64 outputs (256·64 + 64), used at each of the 14·14 pixels. `cl.conv_params(256, 64, 1)`.",
     code="cl.conv_params(256, 64, 1)",
+)
+
+
+# -- exercise 5: the learner writes a multi-channel convolution layer -----------------------
+def _conv_layer(x, w, b):
+    return conv2d(x, w) + np.asarray(b, dtype=float)[:, None, None]
+
+
+def _cases():
+    """Layers the lesson has not shown: 2 to 4 input channels, 1 to 3 filters, kernels 1 to 3,
+    images that are not square (so rows and columns cannot be swapped unnoticed)."""
+    rng = np.random.default_rng(2024)
+    out = []
+    for c, f, k, h, w in [(2, 3, 3, 5, 6), (3, 1, 2, 4, 7), (1, 2, 1, 3, 5), (4, 2, 3, 6, 4)]:
+        x = rng.integers(-3, 4, (c, h, w)).astype(float)
+        kern = rng.integers(-2, 3, (f, c, k, k)).astype(float)
+        out.append((x, kern, rng.integers(-2, 3, f).astype(float)))
+    return out
+
+
+q5 = FunctionExercise(
+    prompt="Write `conv_layer(x, w, b)`, a convolutional layer over C input channels with F "
+    "filters: `x` has shape (C, H, W), `w` (F, C, k, k), `b` (F,). Return the (F, H - k + 1, "
+    "W - k + 1) output (no padding, stride 1, cross-correlation as in lesson 01): output map f "
+    "is the sum over the C channels of channel c correlated with slice `w[f, c]`, plus `b[f]`. "
+    "Use loops and `np.sum`, not `cl.conv2d`. It is checked against `cl.conv2d` on four layers "
+    "you have not seen (2-4 channels, 1-3 filters, kernels 1-3, images that are not square).",
+    reference=_conv_layer,
+    cases=_cases(),
+    mistakes=[
+        (lambda x, w, b: conv2d(x, w), "almost: add each filter's bias `b[f]` to its map."),
+        (
+            lambda x, w, b: conv2d(x, w[:, :, ::-1, ::-1]) + b[:, None, None],
+            "your kernel is flipped: that is a true convolution. Deep-learning layers "
+            "cross-correlate: `x[c, i:i+k, j:j+k] * w[f, c]`, no flip.",
+        ),
+        (
+            lambda x, w, b: conv2d(x[:1], w[:, :1]) + b[:, None, None],
+            "your output uses only the first input channel: sum over all C channels.",
+        ),
+        (
+            lambda x, w, b: conv2d(x, w) + x.shape[0] * b[:, None, None],
+            "you added the bias once per channel; a filter has one bias for all its C slices.",
+        ),
+    ],
+    hint_text="Make `out = np.zeros((F, H - k + 1, W - k + 1))`; then for every f, i, j: "
+    "`out[f, i, j] = np.sum(x[:, i:i+k, j:j+k] * w[f]) + b[f]` (the patch has all C channels, "
+    "so does `w[f]`).",
+    solution_text="```python\ndef conv_layer(x, w, b):\n    F, C, k, _ = w.shape\n"
+    "    H, W = x.shape[1:]\n    out = np.zeros((F, H - k + 1, W - k + 1))\n"
+    "    for f in range(F):\n        for i in range(H - k + 1):\n"
+    "            for j in range(W - k + 1):\n"
+    "                out[f, i, j] = np.sum(x[:, i:i+k, j:j+k] * w[f]) + b[f]\n"
+    "    return out\n```",
+    code="def conv_layer(x, w, b):\n    F, C, k, _ = w.shape\n    H, W = x.shape[1:]\n"
+    "    out = np.zeros((F, H - k + 1, W - k + 1))\n    for f in range(F):\n"
+    "        for i in range(H - k + 1):\n            for j in range(W - k + 1):\n"
+    "                out[f, i, j] = np.sum(x[:, i:i+k, j:j+k] * w[f]) + b[f]\n    return out",
 )

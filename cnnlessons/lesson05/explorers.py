@@ -8,7 +8,7 @@ import numpy as np
 from cnnlessons import _checks
 from cnnlessons.engine import MAX_FRAMES, Explorer
 from cnnlessons.lesson05.figures import DenseMatrixFigure, KernelLearningFigure
-from cnnlessons.lesson05.numerics import (
+from cnnlessons.lesson05.numerics.fewshot import (
     KernelRun,
     fit_conv,
     fit_dense,

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 
 from cnnlessons import _checks
 from cnnlessons.figures.style import COLORS, FONT, GREY_CMAP, LINE, RC, SIGNED_CMAP, signed_limits
-from cnnlessons.lesson05.numerics import (
+from cnnlessons.lesson05.numerics.fewshot import (
     ClassificationRun,
     KernelRun,
     LeastSquaresRun,
@@ -35,6 +35,7 @@ __all__ = [
     "DenseMatrixFigure",
     "task_examples_figure",
     "accuracy_figure",
+    "mnist1d_figure",
 ]
 
 #: one colour per model, everywhere in the lesson: the convolution is the kernel's orange,
@@ -350,4 +351,53 @@ def accuracy_figure(fig, run: ClassificationRun) -> dict:
         ax.set_ylim(0.4, 1.03)
     axes[0].set_ylabel("accuracy")
     axes[-1].legend(fontsize=FONT["small"], loc="center right")
+    return lines
+
+
+# ----------------------------------------------------------------------------- part 6
+def mnist1d_figure(fig, data: dict, curve: dict, perm, classes=(0, 3, 7)) -> dict:
+    """Part 6, MNIST-1D. Left: one training sequence of each of ``classes``, as it is (top)
+    and with its 40 values in the order ``perm`` (bottom). Right: test accuracy against the
+    number of training sequences (``mnist1d.learning_curve``), dense (MLP) against conv (CNN),
+    with the published all-data accuracies as hollow markers."""
+    from cnnlessons.lesson05.numerics.mnist1d import PUBLISHED
+
+    x, y = _checks.array(data["x_train"], "data['x_train']", ndims=(3,)), data["y_train"]
+    perm = np.asarray(perm)
+    left, ax = fig.subplots(1, 2, gridspec_kw={"width_ratios": (1, 1.25)})
+    styles = ("-", "--", ":")
+    names = ", ".join(
+        f"{c} {('solid', 'dashed', 'dotted')[i]}" for i, c in enumerate(classes[:3])
+    )
+    gap = 1.2 * float(np.ptp(x[:, 0]))
+    for offset, order in ((gap, slice(None)), (0.0, perm)):
+        for c, ls in zip(classes, styles, strict=False):
+            seq = x[int(np.flatnonzero(y == c)[0]), 0][order]
+            left.plot(seq + offset, ls, color=COLORS["input"] if ls == "-" else COLORS["text"],
+                      lw=2)  # fmt: skip
+    left.set_title(f"digits {names}", fontsize=FONT["normal"])
+    left.set_xlim(0, x.shape[-1] - 1)
+    left.set_yticks([gap, 0.0], ["as they\nare", "shuffled"])
+    left.set_xlabel("position (0-39)")
+    lines = {}
+    n = curve["sizes"]
+    for name, model, marker in (("mlp", "dense", "s"), ("cnn", "conv", "o")):
+        colour = MODEL_COLORS[model]
+        label = f"{model} ({name.upper()})"
+        lines[name] = ax.plot(n, curve[name], marker + "-", color=colour, lw=2, ms=8,
+                              label=label)[0]  # fmt: skip
+        ax.plot([n.max() * 1.25], [PUBLISHED[(name, False)]], marker, ms=11, mfc="none",
+                mec=colour, mew=2)  # fmt: skip
+    ax.plot([], [], "o", ms=11, mfc="none", mec=COLORS["text"], mew=2,
+            label="published (all data)")  # fmt: skip
+    ax.axhline(0.1, color=COLORS["muted"], lw=1)
+    ax.text(n.min(), 0.12, "chance (10 classes)", fontsize=FONT["small"], color=COLORS["muted"])
+    ax.set_xscale("log")
+    ax.set_xticks(n, [f"{int(v):,}" for v in n])
+    ax.minorticks_off()
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("training sequences")
+    ax.set_ylabel("test accuracy")
+    ax.set_title(f"{curve['steps']:,} steps, seed {curve['seed']}")
+    ax.legend(fontsize=FONT["small"], loc="lower right")
     return lines

@@ -17,11 +17,21 @@ from cnnlessons.engine import Explorer
 from cnnlessons.lesson06.figures.erf import ERFFigure
 from cnnlessons.lesson06.figures.features import FeatureFigure
 from cnnlessons.lesson06.figures.growth import PLACES, GrowthFigure
+from cnnlessons.lesson06.figures.learned import LearnedFeatureFigure
 from cnnlessons.lesson06.numerics import features as feat
+from cnnlessons.lesson06.numerics import learned as lrn
 from cnnlessons.lesson06.numerics import stacks as rl
-from cnnlessons.numerics.images import grace_hopper
+from cnnlessons.numerics.images import grace_hopper, photo
 
-__all__ = ["GrowthExplorer", "StridePlacementExplorer", "ERFExplorer", "FeaturesExplorer", "SPOTS"]
+__all__ = [
+    "GrowthExplorer",
+    "StridePlacementExplorer",
+    "ERFExplorer",
+    "FeaturesExplorer",
+    "SPOTS",
+    "LearnedFeaturesExplorer",
+    "learned_inputs",
+]
 
 DEPTHS = (1, 2, 3, 4, 5, 6)
 
@@ -35,6 +45,17 @@ def _photo(step: int = 4, levels: int = 16):
     return np.round(photo * (levels - 1)) / (levels - 1)
 
 
+def _learner_photo(image, side: int = 150, levels: int = 16) -> np.ndarray:
+    """Your picture (``numerics.images.photo`` reads it) for the growth figures: thinned to
+    at most ``side`` pixels a side and 16 grey levels, as ``_photo`` makes Grace Hopper's."""
+    if image is None:
+        return _photo()
+    pic = photo(image)
+    step = max(1, -(-max(pic.shape) // side))
+    pic = photo(image, step=step)
+    return np.round(pic * (levels - 1)) / (levels - 1)
+
+
 class GrowthExplorer(Explorer):
     """Watch a top unit's receptive field grow with depth.
 
@@ -43,14 +64,16 @@ class GrowthExplorer(Explorer):
     photo's middle, at its left edge or in its top-left corner, ``figures.growth.PLACES``;
     a click on its ring on the photo picks it too): 6 x 8 x 3 = 144 frames. The top unit's
     neighbour is drawn dashed: its field starts S pixels away. Near an edge part of the field
-    is zero padding: the unit sees fewer pixels of the photo than r.
+    is zero padding: the unit sees fewer pixels of the photo than r. ``image``: your own
+    picture instead of Grace Hopper's (array or file path; thinned to 150 pixels a side).
     """
 
     figsize = (9.4, 4.4)
 
-    def __init__(self, stack: str = "3x3", depth: int = 3, unit: str = "middle"):
+    def __init__(self, stack: str = "3x3", depth: int = 3, unit: str = "middle", image=None):
         import ipywidgets as widgets
 
+        self.photo = _learner_photo(image)
         _checks.choice(stack, "stack", tuple(rl.PRESETS))
         _checks.choice(unit, "unit", PLACES)
         depth = _checks.integer(depth, "depth", minimum=1)
@@ -80,7 +103,7 @@ class GrowthExplorer(Explorer):
         self.on_click(self.view.ax_click, self._pick)  # a click on a ring picks its unit
 
     def build(self, fig) -> None:
-        self.view = GrowthFigure(fig, _photo())
+        self.view = GrowthFigure(fig, self.photo)
         self.animate(*self.view.artists)
 
     def update(self, depth=3, stack="3x3", unit="middle") -> list:
@@ -112,14 +135,16 @@ class GrowthExplorer(Explorer):
 class StridePlacementExplorer(Explorer):
     """Four 3x3 convolutions; one of them (or none) has stride 2. Move it and watch r: a
     layer adds (k − 1) times the product of the strides *before* it, so a stride early in
-    the stack grows every layer after it. Control ``stride_at``: 5 frames."""
+    the stack grows every layer after it. Control ``stride_at``: 5 frames. ``image``: your
+    own picture instead of Grace Hopper's (array or file path)."""
 
     figsize = (9.4, 4.2)
     n_layers = 4
 
-    def __init__(self, stride_at: int | None = 1):
+    def __init__(self, stride_at: int | None = 1, image=None):
         import ipywidgets as widgets
 
+        self.photo = _learner_photo(image)
         choices = [("none", 0)] + [(f"layer {i}", i) for i in range(1, self.n_layers + 1)]
         value = 0 if stride_at is None else _checks.integer(stride_at, "stride_at", minimum=0)
         if value > self.n_layers:
@@ -140,7 +165,7 @@ class StridePlacementExplorer(Explorer):
         return [(3, 2 if i == stride_at else 1, 1) for i in range(1, n_layers + 1)]
 
     def build(self, fig) -> None:
-        self.view = GrowthFigure(fig, _photo(), pickable=False)  # its middle unit only
+        self.view = GrowthFigure(fig, self.photo, pickable=False)  # its middle unit only
         self.animate(*self.view.artists)
 
     def update(self, stride_at=1) -> list:
@@ -251,4 +276,70 @@ class FeaturesExplorer(Explorer):
     @property
     def selected(self):
         """(layer, channel, (row, col)) of the unit shown."""
+        return self.view.selected
+
+
+def learned_inputs(image=None) -> dict:
+    """The inputs ``LearnedFeaturesExplorer`` offers: the hand-built stack's shapes image, one
+    new image of each of the task's shapes (``learned.shape_task``, seed 7, noise 0.1), and a
+    photograph: Grace Hopper (every 8th pixel, 75 x 64) or, with ``image``, the learner's own
+    (anything ``numerics.images.photo`` reads; larger than 128 pixels a side, it is thinned
+    to fit)."""
+    x, y = lrn.shape_task(len(lrn.SHAPE_KINDS), seed=7)
+    out = {"shapes (above)": feat.shapes_image()}
+    for i, name in enumerate(lrn.SHAPE_KINDS):
+        out[f"a new {name}"] = x[int(np.flatnonzero(y == i)[0]), 0]
+    if image is None:
+        out["photo (Grace Hopper)"] = grace_hopper(step=8)
+    else:
+        pic = photo(image)
+        step = max(1, -(-max(pic.shape) // 128))  # at most 128 pixels a side: quick frames
+        out["your picture"] = photo(image, step=step)
+    return out
+
+
+class LearnedFeaturesExplorer(Explorer):
+    """Pick an input (``input`` menu: the shapes image, a new image of each shape of the task,
+    a photograph or ``image=`` your own) and a unit of the trained net (``unit``: layer 1-3,
+    map 1-4): the input, that learned map, and the hand-built map of the same layer it
+    resembles most. ``stack``: a ``learned.train_stack()`` result (default: seed 0)."""
+
+    figsize = (9.4, 3.8)
+
+    def __init__(self, stack=None, image=None, unit: str = "layer 1, map 1"):
+        import ipywidgets as widgets
+
+        self.stack = lrn.train_stack() if stack is None else stack
+        if not isinstance(self.stack, lrn.LearnedStack):
+            raise TypeError("stack must come from learned.train_stack()")
+        self.inputs = learned_inputs(image)
+        units = [(f"layer {la}, map {c + 1}", (la, c)) for la in (1, 2, 3)
+                 for c in range(lrn.FILTERS)]  # fmt: skip
+        labels = dict(units)
+        _checks.choice(unit, "unit", tuple(labels))
+        controls = {
+            "input": widgets.Dropdown(options=list(self.inputs), value=next(iter(self.inputs)),
+                                      description="input", layout={"width": "330px"}),
+            "unit": widgets.Dropdown(options=units, value=labels[unit], description="unit",
+                                     layout={"width": "330px"}),
+        }  # fmt: skip
+        # drawn when asked (72 frames drawn up front would cost the lesson several seconds)
+        super().__init__(controls, renderer="blit")
+
+    def build(self, fig) -> None:
+        self.view = LearnedFeatureFigure(fig, self.stack, self.inputs)
+        self.animate(*self.view.artists)
+
+    def update(self, input="shapes (above)", unit=(1, 0)) -> list:  # noqa: A002
+        layer, channel = unit
+        return self.view.select(input, int(layer), int(channel))
+
+    @property
+    def peak(self) -> float:
+        """The selected learned map's largest value on the selected input."""
+        return self.view.peak
+
+    @property
+    def selected(self):
+        """(input name, layer, channel) of the map shown."""
         return self.view.selected

@@ -166,13 +166,14 @@ class TrainingHistory(dict):
 
 class Network:
     """Layers applied in order, ending in class scores (logits) trained with softmax
-    cross-entropy. ``in_shape`` is one example's shape, e.g. ``(1, 16, 16)``."""
+    cross-entropy. ``in_shape`` is one example's shape, e.g. ``(1, 16, 16)`` (an image) or
+    ``(1, 40)`` (a sequence, for ``layers1d.Conv1d``)."""
 
     def __init__(self, layers, in_shape, classes: int):
         self.layers = list(layers)
         if not self.layers or not all(isinstance(la, Layer) for la in self.layers):
             raise TypeError("layers must be a non-empty list of cnnlessons.numerics.layers layers")
-        self.in_shape = _checks.shape(in_shape, "in_shape", lengths=(1, 3))
+        self.in_shape = _checks.shape(in_shape, "in_shape", lengths=(1, 2, 3))
         self.classes = _checks.integer(classes, "classes", minimum=2)
         # the first parameterised layer never needs its input's gradient
         for layer in self.layers:

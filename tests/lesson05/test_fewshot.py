@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import cnnlessons as cl
-from cnnlessons.lesson05 import numerics as fewshot
+from cnnlessons.lesson05.numerics import fewshot
 from cnnlessons.numerics import tasks
 
 W = tasks.random_kernel(3, seed=0)

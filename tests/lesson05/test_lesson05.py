@@ -13,7 +13,6 @@ from cnnlessons.checking import ____
 from cnnlessons.engine import MAX_FRAMES
 from cnnlessons.figures import style
 from cnnlessons.lesson05 import exercises as ex
-from cnnlessons.lesson05 import numerics as fewshot
 from cnnlessons.lesson05.explorers import (
     N_VALUES,
     NOISE_VALUES,
@@ -29,6 +28,7 @@ from cnnlessons.lesson05.figures import (
     lesson_figure,
     task_examples_figure,
 )
+from cnnlessons.lesson05.numerics import fewshot
 from cnnlessons.numerics import tasks
 
 

@@ -59,7 +59,9 @@ def test_larger_squares_have_corners_but_no_small_square(side):
     end = 8 + side - 1
     corners = [positions(m) for m in maps[2]]
     assert corners == [{(8, 8)}, {(8, end)}, {(end, 8)}, {(end, end)}]
-    assert not maps[3].any()  # the corners are too far apart for a 7x7 field
+    # not for want of a field: up to side 7 all four corners fit in one unit's 7x7 field, but
+    # layer 3 reads each corner map only one pixel diagonally from its centre (3x3 squares)
+    assert not maps[3].any()
 
 
 def test_a_2x2_square_is_too_thin_for_these_corners():

@@ -35,6 +35,8 @@ def test_environment_yml_lists_the_same_packages_as_pyproject():
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     assert "conda-forge" in env["channels"]
     listed = [d.replace(" ", "") for d in conda if name(d) not in ("python", "pip")]
+    # a package conda-forge does not carry is installed by pip, from the same file
+    listed += [d.split("#")[0].replace(" ", "") for d in pip if not d.startswith("-e")]
     assert len(listed) == len(set(listed)), "a package listed twice in environment.yml"
     # every run-time dependency and every extra's, once (an extra may repeat another's)
     wanted = {d.replace(" ", "") for d in RUNTIME + [d for ds in EXTRAS.values() for d in ds]}

@@ -24,6 +24,7 @@ from cnnlessons import _checks
 from cnnlessons.figures.style import COLORS, FONT, LINE, RC, SIGNED_CMAP, signed_limits
 from cnnlessons.numerics.conv import conv2d
 from cnnlessons.numerics.counting import conv_params
+from cnnlessons.numerics.images import photo_rgb
 
 __all__ = [
     "CHANNEL_NAMES",
@@ -57,16 +58,16 @@ _FILTERS = (
 )
 
 
-def rgb_image(step: int = 8) -> np.ndarray:
+def rgb_image(step: int = 8, image=None) -> np.ndarray:
     """Grace Hopper's portrait in colour, (rows, columns, 3) in [0, 1]; ``step`` keeps every
-    step-th pixel (8 gives 75 x 64)."""
-    import matplotlib.cbook as cbook
-    import matplotlib.image as mimage
-
+    step-th pixel (8 gives 75 x 64). ``image``: your own picture instead (a grey or RGB numpy
+    array, or an image file's path: ``numerics.images.photo_rgb`` reads it), thinned to at
+    most 80 pixels a side so the figures stay quick."""
     s = _checks.integer(step, "step", minimum=1)
-    with cbook.get_sample_data("grace_hopper.jpg") as f:
-        rgb = mimage.imread(f, format="jpg").astype(float) / 255.0
-    return np.ascontiguousarray(rgb[::s, ::s, :3])
+    if image is None:
+        return photo_rgb(step=s)
+    side = max(photo_rgb(image).shape[:2])
+    return photo_rgb(image, step=max(1, -(-side // 80)))
 
 
 def _spatial(kind: str, k: int) -> np.ndarray:
@@ -131,8 +132,9 @@ def _bare(ax) -> None:
         spine.set_visible(False)
 
 
-def one_filter_figure(fig, k: int = 5, bias: float = 0.1) -> dict:
-    """One k x k x 3 filter on the R, G, B planes of Grace Hopper's portrait, drawn on ``fig``:
+def one_filter_figure(fig, k: int = 5, bias: float = 0.1, image=None) -> dict:
+    """One k x k x 3 filter on the R, G, B planes of Grace Hopper's portrait (or ``image``,
+    your own: see ``rgb_image``), drawn on ``fig``:
     each row a channel, its slice of the filter and that slice's response; on the right their
     sum plus the bias, the filter's one output map. The slices differ (vertical edges in R,
     horizontal in G, spots in B) so each response shows its own pattern.
@@ -140,7 +142,7 @@ def one_filter_figure(fig, k: int = 5, bias: float = 0.1) -> dict:
     Returns ``{"responses": (3, o, o) array, "output": (o, o) array, "parameters": int}``.
     """
     k = _checks.integer(k, "k", minimum=1)
-    x = rgb_image()
+    x = rgb_image(image=image)
     w = np.stack([_spatial("vertical", k), _spatial("horizontal", k), _spatial("spot", k)])
     responses, output = channel_responses(x, w, bias)
     n = conv_params(3, 1, k)
@@ -202,9 +204,7 @@ class ChannelsFigure:
 
     def __init__(self, fig, image=None):
         self.fig = fig
-        self.x = rgb_image() if image is None else _checks.array(image, "image", ndims=(3,))
-        if self.x.shape[2] != 3:
-            raise ValueError(f"image must have 3 channels (R, G, B), got {self.x.shape[2]}")
+        self.x = rgb_image(image=image)  # Grace Hopper, or your picture (array or file)
         fig.set_layout_engine("none")
         box = {"xticks": [], "yticks": []}
         unit = (0.0, 1.0, 1.0, 0.0)  # every image fills its axes, whatever its size

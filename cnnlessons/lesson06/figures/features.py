@@ -163,8 +163,8 @@ def feature_maps_figure(fig, x=None) -> dict:
     note = axes[2][2].text(
         0,
         0.5,
-        "on for the two 3x3 squares only: the 6x6 square\nand the bar have four corners too, but "
-        "too far\napart to fit in one unit's 7x7 field",
+        "on for the two 3x3 squares only: the 6x6 square\nand the bar have four corners too, "
+        "but layer 3\nreads corners only 1 pixel from its centre",
         transform=axes[2][2].transAxes,
         ha="left",
         va="center",

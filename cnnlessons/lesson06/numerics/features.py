@@ -10,8 +10,9 @@ layer 1, 2, 3 see 3x3, 5x5 and 7x7 input pixels:
 2. **corners** (4 maps): a top-left corner is a left edge going down *and* a top edge going
    right from the same pixel; the bias keeps the unit off unless both are there;
 3. **small squares** (1 map): the four corners of a 3x3 bright square, each one layer-2 pixel
-   diagonally away from the centre; a larger square has its corners too far apart for a 7x7
-   field, and the unit stays off.
+   diagonally away from the centre; a larger square's corners are further from its centre than
+   the 3x3 kernel reaches (they can be inside the unit's 7x7 field, unread), and the unit stays
+   off.
 
 Nothing is learned: the weights are written by hand, so that one can see what "early layers
 detect edges, later layers shapes" means at a size that fits on a page.

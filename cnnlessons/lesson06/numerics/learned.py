@@ -1,0 +1,171 @@
+"""Features a network learned (numerics only): a three-layer convolutional net, the same shape
+as the hand-built stack of ``features`` (three 3x3 convolutions with "same" padding, each
+followed by a ReLU, so its units see 3x3, 5x5 and 7x7 pixels), trained here on a small shape
+task; its feature maps layer by layer on any grey image, and which hand-built map each learned
+map resembles most.
+
+The task (``shape_task``): 12x12 images of noise (standard deviation 0.1) with one bright shape
+at a random place: a small (3x3) or a large (5x5) square, a horizontal (2x6) or a vertical (6x2)
+bar. Telling them apart needs edges of both orientations and their extent: what the hand-built
+stack computes, except that here nobody writes the weights. Deterministic: the same seed gives
+the same network (about a second of training on one core, cached for the session).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+
+from cnnlessons import _checks
+from cnnlessons.numerics.layers import Conv2d, Dense, GlobalMaxPool, ReLU
+from cnnlessons.numerics.training import Adam, Network, accuracy
+
+__all__ = [
+    "SHAPE_KINDS",
+    "SIZE",
+    "FILTERS",
+    "shape_task",
+    "LearnedStack",
+    "train_stack",
+    "learned_maps",
+    "best_match",
+]
+
+#: the task's four classes: name -> the bright block (1s)
+SHAPE_KINDS = {
+    "small square": (3, 3),
+    "large square": (5, 5),
+    "horizontal bar": (2, 6),
+    "vertical bar": (6, 2),
+}
+SIZE = 12  # the task's images are SIZE x SIZE
+FILTERS = 4  # filters per layer (the hand-built stack has 4 edge and 4 corner maps)
+
+
+def shape_task(n: int, *, noise: float = 0.1, seed: int = 0):
+    """``n`` images ``(n, 1, 12, 12)`` and labels ``(n,)`` (indices into ``SHAPE_KINDS``, as
+    many of each as ``n`` allows): noise of standard deviation ``noise`` plus one shape of
+    1s at a uniformly random place that fits."""
+    n = _checks.integer(n, "n", minimum=1)
+    noise = _checks.real(noise, "noise")
+    seed = _checks.integer(seed, "seed", minimum=0)
+    if not 0 <= noise <= 10:
+        raise ValueError(f"noise must be between 0 and 10, got {noise}")
+    _checks.size_limit(n * SIZE * SIZE, "n images", "ask for fewer images")
+    rng = np.random.default_rng(seed)
+    y = np.arange(n) % len(SHAPE_KINDS)
+    rng.shuffle(y)
+    x = rng.normal(0.0, noise, (n, 1, SIZE, SIZE))
+    blocks = list(SHAPE_KINDS.values())
+    for i, label in enumerate(y):
+        h, w = blocks[label]
+        r, c = rng.integers(0, SIZE - h + 1), rng.integers(0, SIZE - w + 1)
+        x[i, 0, r : r + h, c : c + w] += 1.0
+    return x, y
+
+
+@dataclass(frozen=True)
+class LearnedStack:
+    """The trained net, how well it does on new images, and how it was trained."""
+
+    net: Network
+    test_accuracy: float
+    train_accuracy: float
+    steps: int
+    seed: int
+    n_train: int
+
+    def kernels(self, layer: int) -> np.ndarray:
+        """The learned kernels of ``layer`` (1, 2 or 3): ``(F, C, 3, 3)``, a copy."""
+        return self.net.layers[2 * (_layer(layer) - 1)].params["w"].copy()
+
+
+def _layer(layer) -> int:
+    layer = _checks.integer(layer, "layer", minimum=1)
+    if layer > 3:
+        raise ValueError(f"layer must be 1, 2 or 3, got {layer}")
+    return layer
+
+
+@functools.lru_cache(maxsize=4)
+def train_stack(seed: int = 0, *, n_train: int = 600, steps: int = 120) -> LearnedStack:
+    """Train the three-layer net (``FILTERS`` 3x3 filters per layer, "same" padding, ReLUs,
+    then global max pooling and a dense layer to the 4 classes) on ``n_train`` images of
+    ``shape_task`` for ``steps`` Adam steps (learning rate 0.01, batches of 32); its test
+    accuracy is on 500 new images. Cached: the same arguments return the same object."""
+    seed = _checks.integer(seed, "seed", minimum=0)
+    n_train = _checks.integer(n_train, "n_train", minimum=4)
+    steps = _checks.integer(steps, "steps", minimum=1)
+    if n_train > 5000 or steps > 5000:
+        raise ValueError("n_train and steps must be at most 5,000 (this is a lesson's budget)")
+    rng = np.random.default_rng(seed)
+    f = FILTERS
+    net = Network(
+        [
+            Conv2d(1, f, 3, padding=1, rng=rng),
+            ReLU(),
+            Conv2d(f, f, 3, padding=1, rng=rng),
+            ReLU(),
+            Conv2d(f, f, 3, padding=1, rng=rng),
+            ReLU(),
+            GlobalMaxPool(),
+            Dense(f, len(SHAPE_KINDS), rng=rng),
+        ],
+        (1, SIZE, SIZE),
+        len(SHAPE_KINDS),
+    )
+    x, y = shape_task(n_train, seed=seed)
+    history = net.fit(x, y, steps=steps, batch_size=32, optimizer=Adam(0.01), seed=seed)
+    xt, yt = shape_task(500, seed=seed + 1000)
+    return LearnedStack(
+        net=net,
+        test_accuracy=accuracy(net, xt, yt),
+        train_accuracy=float(history["train_accuracy"]),
+        steps=steps,
+        seed=seed,
+        n_train=n_train,
+    )
+
+
+def learned_maps(stack: LearnedStack, x) -> dict[int, np.ndarray]:
+    """The trained net's maps on a grey image ``x`` (H x W, at least 3 x 3; values about 0 to
+    1, like the task's): ``{0: x[None], 1: (F, H, W), 2: ..., 3: ...}``, each after its ReLU,
+    as ``features.feature_maps`` gives the hand-built stack's. Unit (i, j) of every layer is
+    centred on pixel (i, j): the convolutions pad, so any size works."""
+    if not isinstance(stack, LearnedStack):
+        raise TypeError(f"stack must come from train_stack(), got {type(stack).__name__}")
+    x = _checks.array(x, "x", ndims=(2,))
+    if min(x.shape) < 3:
+        raise ValueError(f"x must be at least 3x3 pixels, got shape {x.shape}")
+    if not np.isfinite(x).all():
+        raise ValueError("x must hold finite numbers (no NaN or infinity)")
+    out = {0: x[None].copy()}
+    h = x[None, None]
+    for layer in (1, 2, 3):
+        conv, relu = stack.net.layers[2 * (layer - 1)], stack.net.layers[2 * layer - 1]
+        h = relu.forward(conv.forward(h))
+        out[layer] = h[0].copy()
+    return out
+
+
+def best_match(fmap, candidates) -> tuple[int, float]:
+    """Which of ``candidates`` (``(K, H, W)`` maps) ``fmap`` (``(H, W)``) resembles most:
+    the index and the correlation of the two maps' values (nan when a map is constant: the
+    index is then that of the first candidate)."""
+    a = _checks.array(fmap, "fmap", ndims=(2,))
+    cands = _checks.array(candidates, "candidates", ndims=(3,))
+    if cands.shape[1:] != a.shape:
+        raise ValueError(f"candidates must be (K, {a.shape[0]}, {a.shape[1]}), got {cands.shape}")
+    r = np.full(len(cands), np.nan)
+    da = a - a.mean()
+    for k, b in enumerate(cands):
+        db = b - b.mean()
+        den = np.sqrt((da * da).sum() * (db * db).sum())
+        if den > 0:
+            r[k] = (da * db).sum() / den
+    if np.isnan(r).all():
+        return 0, float("nan")
+    k = int(np.nanargmax(r))
+    return k, float(r[k])
