@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from cnnlessons import _checks
 from cnnlessons.engine import Explorer
-from cnnlessons.lesson03.figures.channels import KERNEL_SIDES, MAX_FILTERS, ChannelsFigure
+from cnnlessons.lesson03.figures.channels import (
+    KERNEL_SIDES,
+    MAX_FILTERS,
+    ChannelsFigure,
+    rgb_image,
+)
 from cnnlessons.lesson03.figures.matrices import WeightMatrixFigure, kind_label
 from cnnlessons.lesson03.figures.parameters import ParameterCountFigure
 from cnnlessons.numerics.matrices import LAYER_KINDS
@@ -242,11 +247,15 @@ class ChannelsExplorer(Explorer):
 
     Frame controls (4 x 3 x 2 = 24 frames): ``filters``, ``k``, ``channels``.
     Arrays: ``weights`` (F, C, k, k), ``biases`` (F,), ``outputs`` (F maps), ``n_parameters``.
+    ``image``: your own picture instead of Grace Hopper's (a grey or RGB numpy array, or an
+    image file's path; ``rgb_image`` reads and checks it).
     """
 
     figsize = (9.4, 4.4)
 
-    def __init__(self, channels: int = 3, filters: int = 2, k: int = 3, *, renderer="frames"):
+    def __init__(
+        self, channels: int = 3, filters: int = 2, k: int = 3, *, image=None, renderer="frames"
+    ):
         import ipywidgets as widgets
 
         from cnnlessons import _checks
@@ -267,10 +276,11 @@ class ChannelsExplorer(Explorer):
                 options=[("1 (grey)", 1), ("3 (R, G, B)", 3)], value=channels, description="C"
             ),
         }
+        self._image = None if image is None else rgb_image(image=image)  # checked first
         super().__init__(controls, renderer=renderer, frame_control=("filters", "k", "channels"))
 
     def build(self, fig) -> None:
-        self.view = ChannelsFigure(fig)
+        self.view = ChannelsFigure(fig, image=self._image)
         self.animate(*self.view.artists)
 
     def update(self, filters=2, k=3, channels=3) -> list:

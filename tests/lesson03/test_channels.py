@@ -115,3 +115,24 @@ def test_one_filter_figure_sums_its_slices():
     np.testing.assert_allclose(out["output"], out["responses"].sum(axis=0) + 0.1)
     texts = " ".join(t.get_text() for t in fig.texts)
     assert "k·k·C + 1 = 76" in texts
+
+
+def test_the_explorer_takes_your_own_picture(tmp_path):
+    """``image=``: an RGB array or an image file; its outputs are the 1x1 layer on it (an
+    einsum, as above); a wrong shape or a missing file is named before any drawing."""
+    import matplotlib.image as mimage
+
+    rgb = np.zeros((20, 24, 3))
+    rgb[:, 12:, 0] = 1.0  # right half red
+    rgb[5:15, :, 2] = 0.5
+    path = tmp_path / "mine.png"
+    mimage.imsave(path, rgb)
+    for image in (rgb, str(path)):
+        e = ChannelsExplorer(channels=3, filters=4, k=1, image=image)
+        dense = e.weights[:, :, 0, 0]
+        expected = np.einsum("fc,hwc->fhw", dense, rgb) + e.biases[:, None, None]
+        np.testing.assert_allclose(np.stack(e.outputs), expected, atol=1 / 255)
+    with pytest.raises(ValueError, match="image"):
+        ChannelsExplorer(image=np.zeros((3, 4, 5)))
+    with pytest.raises((ValueError, FileNotFoundError), match="image"):
+        ChannelsExplorer(image=str(tmp_path / "missing.png"))
