@@ -96,15 +96,21 @@ def digest_all() -> dict:
 
 
 def compare(before: dict, after: dict) -> list:
-    """What differs: explorers, frame keys or pixels."""
+    """What differs: explorers, frame keys or pixels. An explorer added or removed is named,
+    and the others (paired by class, in order) are still compared."""
     problems = []
     for notebook in sorted(set(before) | set(after)):
         old, new = before.get(notebook, []), after.get(notebook, [])
-        if [r["explorer"] for r in old] != [r["explorer"] for r in new]:
-            problems.append(f"{notebook}: explorers {[r['explorer'] for r in old]} -> "
-                            f"{[r['explorer'] for r in new]}")  # fmt: skip
-            continue
-        for a, b in zip(old, new, strict=True):
+        pairs, unused = [], list(new)
+        for a in old:
+            b = next((r for r in unused if r["explorer"] == a["explorer"]), None)
+            if b is None:
+                problems.append(f"{notebook}: {a['explorer']} removed")
+                continue
+            unused.remove(b)
+            pairs.append((a, b))
+        problems += [f"{notebook}: {b['explorer']} added" for b in unused]
+        for a, b in pairs:
             if set(a["frames"]) != set(b["frames"]):
                 problems.append(f"{notebook} {a['explorer']}: other frame keys")
             changed = [k for k, sha in a["frames"].items() if b["frames"].get(k, sha) != sha]
