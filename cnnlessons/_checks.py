@@ -203,12 +203,18 @@ def text(value, name: str) -> str:
 
 def figsize(value, name: str = "figsize") -> tuple[float, float]:
     """A figure size (width, height) in inches: two finite numbers in (0, MAX_FIGURE_INCHES]."""
-    if not isinstance(value, (tuple, list)) or len(value) != 2:
-        raise TypeError(f"{name} must be a pair (width, height) in inches, got {_shown(value)}")
-    return (
-        real(value[0], f"{name}[0]", positive=True, maximum=MAX_FIGURE_INCHES),
-        real(value[1], f"{name}[1]", positive=True, maximum=MAX_FIGURE_INCHES),
-    )
+    try:
+        if not isinstance(value, (tuple, list)) or len(value) != 2:
+            raise TypeError
+        return (
+            real(value[0], name, positive=True, maximum=MAX_FIGURE_INCHES),
+            real(value[1], name, positive=True, maximum=MAX_FIGURE_INCHES),
+        )
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{name} must be (width, height) in inches, both numbers > 0 and at most "
+            f"MAX_FIGURE_INCHES = {MAX_FIGURE_INCHES:g}, got {_shown(value)}"
+        ) from None
 
 
 def boolean(value, name: str) -> bool:

@@ -95,6 +95,11 @@ class Explorer(Inspection):
         renderer: str = "frames",
         frame_control: str | tuple | None = None,
     ):
+        if type(self).build is Explorer.build or type(self).update is Explorer.update:
+            raise TypeError(
+                "Explorer is a base class: subclass it and define build(fig) and "
+                "update(**controls) (see the lessons' explorers)"
+            )
         rendering = _renderer(renderer)
         if frame_control is not None and not isinstance(frame_control, (str, tuple, list)):
             raise TypeError("frame_control must be a control's name or a tuple of names")

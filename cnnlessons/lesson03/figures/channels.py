@@ -21,6 +21,7 @@ from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.patches import Rectangle
 
 from cnnlessons import _checks
+from cnnlessons.figures.display import check_figure
 from cnnlessons.figures.style import COLORS, FONT, LINE, RC, SIGNED_CMAP, signed_limits
 from cnnlessons.numerics.conv import conv2d
 from cnnlessons.numerics.counting import conv_params
@@ -139,6 +140,7 @@ def one_filter_figure(fig, k: int = 5, bias: float = 0.1) -> dict:
 
     Returns ``{"responses": (3, o, o) array, "output": (o, o) array, "parameters": int}``.
     """
+    check_figure(fig)
     k = _checks.integer(k, "k", minimum=1)
     x = rgb_image()
     w = np.stack([_spatial("vertical", k), _spatial("horizontal", k), _spatial("spot", k)])
@@ -201,6 +203,7 @@ class ChannelsFigure:
     the artists that changed (all of them are in ``artists``, to animate)."""
 
     def __init__(self, fig, image=None):
+        check_figure(fig)
         self.fig = fig
         self.x = rgb_image() if image is None else _checks.array(image, "image", ndims=(3,))
         if self.x.shape[2] != 3:
