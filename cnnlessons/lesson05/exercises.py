@@ -23,12 +23,15 @@ class ChoiceExercise(_Exercise):
     def _check(self, answer) -> Feedback:
         if not isinstance(answer, str):
             return Feedback(
-                False, f"give the letter of your choice as text, e.g. `'a'`, not {answer!r}."
+                False,
+                f"give the letter of your choice as text, e.g. `'a'`, not a "
+                f"{type(answer).__name__}.",
             )
+        answer = str.__str__(answer)  # a plain str: a subclass's strip() is never called
         letter = answer.strip().lower().strip("()")
         if letter not in self.options:
             allowed = ", ".join(f"`'{k}'`" for k in self.options)
-            return Feedback(False, f"choose one of {allowed}, got {answer!r}.")
+            return Feedback(False, f"choose one of {allowed}, got {answer[:40]!r}.")
         if letter == self.answer:
             return Feedback(True, f"({letter}) {self.options[letter]}")
         return Feedback(False, self.mistakes.get(letter, "not this one. Try `.hint()`."))
