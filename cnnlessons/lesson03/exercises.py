@@ -8,6 +8,8 @@ function, and a 1x1 convolution. Notation: a conv layer has F·(k·k·C + 1) par
 from cnnlessons.checking import FunctionExercise, NumberExercise
 from cnnlessons.numerics.counting import conv_params, dense_params
 
+__all__ = ["q1", "q2", "q3", "q4"]
+
 q1 = NumberExercise(
     prompt="A 3x3 convolution from C = 64 to F = 128 channels, one bias per filter (as in "
     "VGG's second block). How many parameters?",
