@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from cnnlessons import _checks
+
 __all__ = ["____", "Feedback", "NumberExercise", "ArrayExercise", "FunctionExercise"]
 
 
@@ -66,6 +68,8 @@ class Feedback:
     kind: str = "check"
 
     def __post_init__(self):
+        if not isinstance(self.message, str):
+            raise TypeError(f"message must be text, got {type(self.message).__name__}")
         kinds = ("check", "hint", "solution")
         if self.kind not in kinds:
             raise ValueError(f"kind must be one of {kinds}, got {self.kind!r}")
@@ -93,6 +97,11 @@ class _Exercise:
     #: the solution as Python a learner would type in the notebook: an expression for a
     #: number or an array, a ``def`` for a function (tests substitute it and run the notebook)
     code: str = field(default="", kw_only=True)
+
+    def __post_init__(self):
+        for name in ("prompt", "hint_text", "solution_text", "code"):
+            if not isinstance(getattr(self, name), str):
+                raise TypeError(f"{name} must be text, got {type(getattr(self, name)).__name__}")
 
     def hint(self) -> Feedback:
         return Feedback(None, self.hint_text, kind="hint")
@@ -234,6 +243,16 @@ class NumberExercise(_Exercise):
     answer: float = 0
     tolerance: float = 1e-9
     mistakes: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        super().__post_init__()
+        _checks.real(self.tolerance, "tolerance", finite=True, minimum=0.0)
+        for value in (self.answer, *_keys(self.mistakes, "mistakes")):
+            if isinstance(value, bool) or not isinstance(value, (int, float, np.integer,
+                                                                 np.floating)):  # fmt: skip
+                raise TypeError(f"answer and mistakes must be real numbers, got {value!r:.60}")
+            if not isinstance(value, (int, np.integer)):
+                _checks.real(value, "answer", finite=True)
 
     def _close(self, a, b) -> bool:
         if isinstance(a, int) and isinstance(b, int):
@@ -436,6 +455,13 @@ class ArrayExercise(_Exercise):
     answer: np.ndarray = None
     mistakes: list = field(default_factory=list)  # [(wrong array, message), ...]
 
+    def __post_init__(self):
+        super().__post_init__()
+        self.answer = _checks.array(self.answer, "answer", ndims=(0, 1, 2, 3), limit=10**5)
+        for i, (wrong, message) in enumerate(_pairs(self.mistakes, "mistakes")):
+            _checks.array(wrong, f"mistakes[{i}]", ndims=(0, 1, 2, 3), limit=10**5)
+            _checks.text(message, f"mistakes[{i}] message")
+
     def _check(self, answer) -> Feedback:
         expected = np.asarray(self.answer, dtype=float)
         problem = _compare_arrays(answer, expected)
@@ -445,6 +471,22 @@ class ArrayExercise(_Exercise):
             if _same(answer, wrong):
                 return Feedback(False, message)
         return Feedback(False, _offset(answer, expected) or problem)
+
+
+def _keys(mistakes, name: str) -> list:
+    if not isinstance(mistakes, dict):
+        raise TypeError(f"{name} must be a dict of wrong answer -> message")
+    for message in mistakes.values():
+        _checks.text(message, f"{name} message")
+    return list(mistakes)
+
+
+def _pairs(mistakes, name: str) -> list:
+    if not isinstance(mistakes, (list, tuple)) or not all(
+        isinstance(m, tuple) and len(m) == 2 for m in mistakes
+    ):
+        raise TypeError(f"{name} must be a list of (wrong answer, message) pairs")
+    return list(mistakes)
 
 
 def _is_untouched_stub(function) -> bool:
@@ -467,6 +509,15 @@ class FunctionExercise(_Exercise):
     mistakes: list = field(default_factory=list)
 
     def __post_init__(self):
+        super().__post_init__()
+        _checks.function(self.reference, "reference")
+        if not isinstance(self.cases, (list, tuple)) or not 1 <= len(self.cases) <= 100:
+            raise TypeError("cases must be a list of 1 to 100 tuples of arguments")
+        for i, args in enumerate(self.cases):
+            _checks.instance(args, f"cases[{i}]", tuple, "a tuple of arguments")
+        for i, (wrong, message) in enumerate(_pairs(self.mistakes, "mistakes")):
+            _checks.function(wrong, f"mistakes[{i}]")
+            _checks.text(message, f"mistakes[{i}] message")
         self.cases = [tuple(copy.deepcopy(args)) for args in self.cases]
         self._expected = [
             np.asarray(self.reference(*copy.deepcopy(args)), dtype=float) for args in self.cases
