@@ -35,7 +35,15 @@ def check_figure(fig, name: str = "fig") -> FigureBase:
 
 class StaticFigure(Figure):
     """A matplotlib figure that shows itself as a PNG when it is the last expression of a
-    notebook cell (a plain ``Figure`` made without pyplot would show only its ``repr``)."""
+    notebook cell (a plain ``Figure`` made without pyplot would show only its ``repr``).
+    ``figsize`` is checked (at most ``MAX_FIGURE_INCHES`` a side), ``dpi`` too (1 to 600)."""
+
+    def __init__(self, figsize=None, dpi=None, **kwargs):
+        if figsize is not None:
+            figsize = _size(figsize)
+        if dpi is not None:
+            dpi = _checks.real(dpi, "dpi", finite=True, minimum=1.0, maximum=600.0)
+        super().__init__(figsize=figsize, dpi=dpi, **kwargs)
 
     def _repr_png_(self) -> bytes:
         if not isinstance(self.canvas, FigureCanvasAgg):
@@ -86,5 +94,6 @@ def show(draw, *args, figsize=(9.4, 3.4), target=None, **kwargs) -> StaticFigure
 def draws_on_figure(draw):
     """Mark a drawing function (or figure class) as one that takes the whole figure, so
     ``show`` passes it the figure instead of one axes."""
+    _checks.function(draw, "draw")
     draw.draws_on = "figure"
     return draw

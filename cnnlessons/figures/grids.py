@@ -32,6 +32,9 @@ def outline_color(role: str) -> str:
 
 def fmt_number(v: float) -> str:
     """A number as a lesson writes it: 30, 0.5, 1.25 (empty for NaN and inf)."""
+    v = _checks.real(v, "v")
+    if np.isfinite(v) and abs(v) >= 1e12:
+        return f"{v:.3g}"  # 1e+15, not sixteen digits
     if not np.isfinite(v):
         return ""
     if float(v).is_integer():
@@ -156,6 +159,9 @@ def highlight(ax, row: int, col: int, height: int, width: int, role: str = "kern
     (one of ``ROLES``: "input", "kernel", "output", "receptive", "muted", "text")."""
     check_axes(ax)
     role = _role(role)
+    row, col = _checks.integer(row, "row"), _checks.integer(col, "col")
+    height = _checks.integer(height, "height", minimum=1)
+    width = _checks.integer(width, "width", minimum=1)
     rect = Rectangle(
         (col - 0.5, row - 0.5),
         width,
@@ -171,4 +177,7 @@ def highlight(ax, row: int, col: int, height: int, width: int, role: str = "kern
 
 
 def move_highlight(rect, row: int, col: int) -> None:
+    """Move a ``highlight`` so that its top-left cell is (row, col)."""
+    _checks.instance(rect, "rect", Rectangle, "a highlight (the Rectangle highlight() made)")
+    row, col = _checks.integer(row, "row"), _checks.integer(col, "col")
     rect.set_xy((col - 0.5, row - 0.5))

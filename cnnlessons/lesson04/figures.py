@@ -72,6 +72,7 @@ _SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 def short_number(x) -> str:
     """Up to 99,999 in full; beyond, two digits and a power of ten: 4.8·10¹¹."""
+    x = _checks.real(x, "x", finite=True, minimum=0.0)
     if x < 1e5:
         return f"{x:,.0f}"
     mantissa, exponent = f"{x:.1e}".split("e")
@@ -240,7 +241,8 @@ def edge_map_figure(fig, image, edges) -> dict:
     """The grey ``image`` and its ``edges`` (signed: blue where the pixel is darker than its
     left neighbour, red where brighter, white where equal), with their sizes as titles."""
     check_figure(fig)
-    image, edges = np.asarray(image, dtype=float), np.asarray(edges, dtype=float)
+    image = _checks.array(image, "image", ndims=(2,))
+    edges = _checks.array(edges, "edges", ndims=(2,))
     if image.ndim != 2 or edges.ndim != 2:
         raise ValueError(f"image and edges must be 2-D, got {image.shape} and {edges.shape}")
     left, right = fig.subplots(1, 2)
@@ -273,6 +275,8 @@ def scaling_plot(ax, timings: Timings, fits: dict | None = None) -> dict:
     the dense time extrapolated to ``timings.target_shape`` (a dotted line to a hollow
     triangle) beside conv2d's time measured there (a filled circle)."""
     check_axes(ax)
+    if fits is not None and not isinstance(fits, dict):
+        raise TypeError(f"fits must be None or a dict of method -> SlopeFit, got {fits!r:.60}")
     fits = fit_all(timings) if fits is None else fits
     artists = {}
     for method in METHODS:

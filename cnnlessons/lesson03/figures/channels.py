@@ -141,7 +141,8 @@ def one_filter_figure(fig, k: int = 5, bias: float = 0.1) -> dict:
     Returns ``{"responses": (3, o, o) array, "output": (o, o) array, "parameters": int}``.
     """
     check_figure(fig)
-    k = _checks.integer(k, "k", minimum=1)
+    k = _checks.integer(k, "k", minimum=1, maximum=64)
+    bias = _checks.real(bias, "bias", finite=True)
     x = rgb_image()
     w = np.stack([_spatial("vertical", k), _spatial("horizontal", k), _spatial("spot", k)])
     responses, output = channel_responses(x, w, bias)

@@ -330,6 +330,9 @@ class WeightMatrixFigure:
 
     def __init__(self, fig, input_shape, kernel_size, tiles=2, kind: str = "conv"):
         check_figure(fig)
+        from cnnlessons.numerics.matrices import LAYER_KINDS
+
+        _checks.choice(kind, "kind", LAYER_KINDS)
         shape = self._input_shape(input_shape)
         self.kernel_size = _checks.integer(kernel_size, "kernel_size", minimum=1)
         self.tiles = _checks.integer(tiles, "tiles", minimum=1)
