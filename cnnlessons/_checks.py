@@ -15,6 +15,7 @@ spends it (a size is computed from the validated arguments, then compared).
 - ``MAX_SECONDS`` of wall-clock time a timing function may be asked to spend;
 - ``MAX_FIGURE_INCHES`` per side of a figure (at most 40 x 40 inches: 4,000 pixels a side at
   100 dpi; the lessons' widest figure is 12 inches);
+- ``MAX_INTEGER`` (10**100) for any integer argument;
 - ``MAX_DRAWN_CELLS`` cells with a number drawn in one grid (text is matplotlib's slowest
   artist: 4,096 cells = a 64 x 64 grid, already unreadable).
 
@@ -50,6 +51,11 @@ MAX_SECONDS = 10.0
 
 #: The longest side of a figure, in inches (4,000 pixels at 100 dpi).
 MAX_FIGURE_INCHES = 40.0
+
+#: The largest integer any argument may be: 10**100. Counts may exceed numpy's int64 (the
+#: weights of a dense layer on a photograph: Python ints, exact), but an integer of thousands
+#: of digits means nothing here and cannot even be printed (Python refuses 4,301+ digits).
+MAX_INTEGER = 10**100
 
 #: The most cells a figure draws one by one (a number or a patch each): a 64 x 64 grid.
 MAX_DRAWN_CELLS = 4096
@@ -94,6 +100,11 @@ def integer(value, name: str, *, minimum: int | None = None, maximum: int | None
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"{name} must be an integer, got {_shown(value)} ({type(value).__name__})")
     value = int.__index__(value) if isinstance(value, int) else int(value)
+    if abs(value) > MAX_INTEGER:
+        raise ValueError(
+            f"{name} must be an integer of at most 10**100 in size (MAX_INTEGER), got "
+            f"{_shown(value)}"
+        )
     if minimum is not None and value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {_shown(value)}")
     if maximum is not None and value > maximum:

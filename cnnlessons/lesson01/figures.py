@@ -301,8 +301,8 @@ class OutputSizeFigure:
         i = _checks.integer(i, "i", minimum=1)
         k = _checks.integer(k, "k", minimum=1)
         padding = _checks.integer(padding, "padding", minimum=0)
-        stride = _checks.integer(stride, "stride", minimum=1)
-        dilation = _checks.integer(dilation, "dilation", minimum=1)
+        stride = _checks.integer(stride, "stride", minimum=1, maximum=self.MAX_SIDE)
+        dilation = _checks.integer(dilation, "dilation", minimum=1, maximum=self.MAX_SIDE)
         size, span = i + 2 * padding, dilation * (k - 1) + 1
         if size > self.MAX_SIDE:
             raise ValueError(

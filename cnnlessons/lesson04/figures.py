@@ -275,6 +275,7 @@ def scaling_plot(ax, timings: Timings, fits: dict | None = None) -> dict:
     the dense time extrapolated to ``timings.target_shape`` (a dotted line to a hollow
     triangle) beside conv2d's time measured there (a filled circle)."""
     check_axes(ax)
+    _checks.instance(timings, "timings", Timings, "the Timings measure_edge_map returns")
     if fits is not None and not isinstance(fits, dict):
         raise TypeError(f"fits must be None or a dict of method -> SlopeFit, got {fits!r:.60}")
     fits = fit_all(timings) if fits is None else fits
@@ -389,6 +390,9 @@ def _grew(fits: dict, methods: tuple, expected: int, what: str) -> str:
 def timing_summary(timings: Timings, fits: dict | None = None) -> Markdown:
     """The measurement in a few sentences, every number from ``timings``: the slopes, the
     memory budget, the extrapolated dense time and the measured against the counted ratio."""
+    _checks.instance(timings, "timings", Timings, "the Timings measure_edge_map returns")
+    if fits is not None and not isinstance(fits, dict):
+        raise TypeError(f"fits must be None or a dict of method -> SlopeFit, got {fits!r:.60}")
     fits = fit_all(timings) if fits is None else fits
     counts = edge_detection_counts(*timings.target_shape)
     h, w = timings.target_shape

@@ -288,7 +288,7 @@ def measure_edge_map(
     a slow machine.
     ``progress``: None, ``progress(done, total)``, or a widget with ``value``/``max``.
     """
-    side_list = [_checks.integer(s, f"sides[{i}]", minimum=2) for i, s in enumerate(sides)]
+    side_list = _checks.integers(sides, "sides", minimum=2, limit=64)
     if len(side_list) < 2 or any(
         b <= a for a, b in zip(side_list[:-1], side_list[1:], strict=True)
     ):
