@@ -230,7 +230,7 @@ def figsize(value, name: str = "figsize") -> tuple[float, float]:
 
 def boolean(value, name: str) -> bool:
     if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {value!r}")
+        raise TypeError(f"{name} must be True or False, got {_shown(value)}")
     return bool(value)
 
 
@@ -306,10 +306,10 @@ def shape(value, name: str, *, lengths: tuple[int, ...], minimum: int = 1) -> tu
     if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
         value = (value,)
     if not isinstance(value, (tuple, list)):
-        raise TypeError(f"{name} must be a tuple of integers, got {value!r}")
+        raise TypeError(f"{name} must be a tuple of integers, got {_shown(value)}")
     if len(value) not in lengths:
         allowed = " or ".join(map(str, lengths))
-        raise ValueError(f"{name} must have {allowed} entries, got {tuple(value)!r}")
+        raise ValueError(f"{name} must have {allowed} entries, got {len(value)}")
     return tuple(integer(v, f"{name}[{i}]", minimum=minimum) for i, v in enumerate(value))
 
 

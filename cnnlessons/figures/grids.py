@@ -66,6 +66,18 @@ MAX_MESH_CELLS = 2**18
 MAX_GRID_VALUE = 1e12
 
 
+def _colormap(cmap) -> None:
+    """A matplotlib colormap, or the name of one."""
+    from matplotlib import colormaps
+    from matplotlib.colors import Colormap
+
+    if isinstance(cmap, str):
+        if cmap not in colormaps:
+            raise ValueError(f"cmap must be a colormap or a colormap's name, got {cmap!r:.60}")
+    elif not isinstance(cmap, Colormap):
+        raise TypeError(f"cmap must be a colormap or a colormap's name, got {type(cmap).__name__}")
+
+
 def _grid_values(values, name: str, limit: int) -> np.ndarray:
     """A 2-D real array of at most ``limit`` cells; finite values at most ``MAX_GRID_VALUE``
     in size (NaN is an empty cell; +-inf is drawn at the end of the colour scale, unwritten)."""
@@ -90,6 +102,7 @@ class NumberGrid:
     ):
         check_axes(ax)
         numbers = _checks.boolean(numbers, "numbers")
+        _colormap(cmap)
         limit = _checks.MAX_DRAWN_CELLS if numbers else MAX_MESH_CELLS
         values = _grid_values(values, "values", limit)
         if fontsize is not None:

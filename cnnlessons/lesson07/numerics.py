@@ -75,7 +75,9 @@ def conv_map(w, *, padding_mode: str = "circular", stride: int = 1, relu: bool =
 def stack_map(kernels, *, padding_mode: str = "circular"):
     """A stack of conv + ReLU layers (one per kernel, stride 1, "same" size), as one map."""
     if not isinstance(kernels, (list, tuple)) or not kernels:
-        raise TypeError(f"kernels must be a non-empty list of 2-D kernels, got {kernels!r}")
+        raise TypeError(
+            f"kernels must be a non-empty list of 2-D kernels, got {_checks._shown(kernels)}"
+        )
     _checks.size_limit(len(kernels), "kernels", "use fewer layers", limit=256, limit_name="256")
     layers = [conv_map(w, padding_mode=padding_mode, relu=True) for w in kernels]
 
@@ -89,7 +91,7 @@ def stack_map(kernels, *, padding_mode: str = "circular"):
 
 def _callable(f, name):
     if not callable(f):
-        raise TypeError(f"{name} must be a function of one array, got {f!r}")
+        raise TypeError(f"{name} must be a function of one array, got {_checks._shown(f)}")
     return f
 
 

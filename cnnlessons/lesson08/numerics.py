@@ -248,7 +248,7 @@ def output_change(pool, x, shift: int) -> float:
     absolute value of ``pool(x)``. 0 means the output just moved; an output that cannot
     follow the shift (aliasing) gives a large value."""
     if not callable(pool):
-        raise TypeError(f"pool must be a function of one row, got {pool!r}")
+        raise TypeError(f"pool must be a function of one row, got {_checks._shown(pool)}")
     x = _row(x)
     d = _checks.integer(shift, "shift")
     base = _pooled(pool(x))
@@ -263,7 +263,7 @@ def mean_output_change(pool, shifts, *, rows: int = 200, length: int = 32, seed=
     """``output_change`` averaged over ``rows`` random rows (uniform values) of ``length``,
     one value per shift: one row's numbers depend on the row; the average does not much."""
     if not callable(pool):
-        raise TypeError(f"pool must be a function of one row, got {pool!r}")
+        raise TypeError(f"pool must be a function of one row, got {_checks._shown(pool)}")
     shifts = _checks.integers(shifts, "shifts")
     n_rows = _checks.integer(rows, "rows", minimum=1)
     n = _checks.integer(length, "length", minimum=2)
@@ -308,7 +308,9 @@ def consistency(predict, images, *, max_shift: int = 2, seed=0) -> float:
     (or ``(N, C, H, W)``) and returns N labels or an ``(N, K)`` array of scores.
     """
     if not callable(predict):
-        raise TypeError(f"predict must be a function of a batch of images, got {predict!r}")
+        raise TypeError(
+            f"predict must be a function of a batch of images, got {_checks._shown(predict)}"
+        )
     x = _checks.array(images, "images", ndims=(3, 4))
     m = _checks.integer(max_shift, "max_shift", minimum=0, maximum=_checks.MAX_ELEMENTS)
     rng = _rng(seed)

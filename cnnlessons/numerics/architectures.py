@@ -100,7 +100,9 @@ class Network:
     def __post_init__(self):
         _checks.text(self.name, "name")
         if not isinstance(self.layers, (tuple, list)) or not self.layers:
-            raise TypeError(f"layers must be a non-empty tuple of Layer, got {self.layers!r:.80}")
+            raise TypeError(
+                f"layers must be a non-empty tuple of Layer, got {_checks._shown(self.layers)}"
+            )
         for i, layer in enumerate(self.layers):
             _checks.instance(layer, f"layers[{i}]", Layer, "a Layer")
         object.__setattr__(self, "layers", tuple(self.layers))

@@ -335,7 +335,7 @@ class WeightMatrixFigure:
         _checks.choice(kind, "kind", LAYER_KINDS)
         shape = self._input_shape(input_shape)
         self.kernel_size = _checks.integer(kernel_size, "kernel_size", minimum=1)
-        self.tiles = _checks.integer(tiles, "tiles", minimum=1)
+        self.tiles = _checks.integer(tiles, "tiles", minimum=1, maximum=_checks.MAX_DRAWN_CELLS)
         self._check_fits(shape)
         self.fig = fig
         fig.set_layout_engine("none")  # placed by hand (``_place``): square cells in any shape
