@@ -73,11 +73,14 @@ def _outline(mask) -> list:
 def sequential_color(i: int, n: int):
     """Colour ``i`` of ``n`` ordered lines: the dark part of the series' unsigned colormap,
     every colour at least 3:1 against white."""
+    n = _checks.integer(n, "n", minimum=1)
+    i = _checks.integer(i, "i", minimum=0, maximum=n - 1)
     return mpl.colormaps[UNSIGNED_CMAP](0.55 * i / max(n - 1, 1))
 
 
 def leave_room(fig, bottom: float) -> None:
     """Keep the bottom ``bottom`` of a constrained-layout figure free for text lines."""
+    bottom = _checks.real(bottom, "bottom", finite=True, minimum=0.0, maximum=0.9)
     check_figure(fig)
     engine = fig.get_layout_engine()
     if engine is not None and hasattr(engine, "set"):
@@ -89,7 +92,7 @@ def shift_scene(size: int = 48) -> np.ndarray:
     """A synthetic grey scene, ``size`` x ``size``, values in [0, 1]: a soft gradient, a
     bright bar, a disc, a dark square and a bright stripe along the right border (content
     touches the borders, so the border band shows). Flat regions make small frames."""
-    n = _checks.integer(size, "size", minimum=16)
+    n = _checks.integer(size, "size", minimum=16, maximum=2048)
     r, c = np.mgrid[0:n, 0:n] / n
     x = 0.25 + 0.3 * c
     x[(r > 0.15) & (r < 0.85) & (c > 0.18) & (c < 0.28)] = 0.95

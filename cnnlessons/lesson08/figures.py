@@ -119,6 +119,7 @@ def unchanged_fraction_plot(ax, widths=range(1, 9), *, rows: int = 1000, seed=0)
     (dots with ±2 standard errors), against (w − 1)/(w + 1) (line). Returns the measured
     fractions {width: (fraction, standard error)}."""
     check_axes(ax)
+    widths = _checks.integers(widths, "widths", minimum=1, limit=64)
     widths = [_checks.integer(w, "widths[i]", minimum=1) for w in widths]
     measured = {w: iv.unchanged_fraction(w, 1, rows=rows, seed=seed) for w in widths}
     fine = np.linspace(1, max(widths), 200)
@@ -143,9 +144,13 @@ def invariance_curves_plot(ax, widths=range(1, 9), shifts=range(0, 11), *, rows:
     each width (measured; the dashed lines are (w − d)/(w + d)) and for global max and
     global average pooling. Returns the curves {label: array}."""
     check_axes(ax)
-    shifts = list(shifts)
+    shifts = _checks.integers(shifts, "shifts", limit=256)
     curves = {}
-    widths = list(widths)
+    widths = [w if isinstance(w, str) else _checks.integer(w, "widths", minimum=1)
+              for w in (widths if isinstance(widths, (list, tuple, range)) else
+                        _checks.integers(widths, "widths", minimum=1, limit=64))]  # fmt: skip
+    if not widths:
+        raise ValueError("widths must hold at least one width")
     for i, w in enumerate(widths):
         color = sequential_color(i, len(widths))
         curve = iv.invariance_curve(w, shifts, rows=rows, seed=seed)
@@ -180,7 +185,8 @@ class AliasingFigure:
         check_figure(fig)
         self.x = iv.ALIASING_EXAMPLE if x is None else _checks.array(x, "x", ndims=(1,))
         n = self.x.size
-        self.filters, self.shifts = list(filters), list(shifts)
+        self.filters = _checks.integers(filters, "filters", minimum=1, limit=16)
+        self.shifts = _checks.integers(shifts, "shifts", limit=256)
         grid = fig.add_gridspec(3, 2, width_ratios=[1.35, 1])
         self.ax_in = fig.add_subplot(grid[0, 0])
         self.ax_mid = fig.add_subplot(grid[1, 0], sharex=self.ax_in)
@@ -274,7 +280,7 @@ def output_change_plot(ax, filters=(1, 2, 3, 4, 5), shifts=range(8), *, rows: in
     random rows of ``length``. Returns {filter size: array of mean changes}."""
     check_axes(ax)
     out = {}
-    filters = list(filters)
+    filters = _checks.integers(filters, "filters", minimum=1, limit=16)
     for i, size in enumerate(filters):
         out[size] = iv.mean_output_change(
             AliasingFigure._pool(size), shifts, rows=rows, length=length, seed=seed

@@ -168,6 +168,10 @@ class Network:
     cross-entropy. ``in_shape`` is one example's shape, e.g. ``(1, 16, 16)``."""
 
     def __init__(self, layers, in_shape, classes: int):
+        if not isinstance(layers, (list, tuple)):
+            raise TypeError(
+                f"layers must be a non-empty list of layers, got {type(layers).__name__}"
+            )
         self.layers = list(layers)
         if not self.layers or not all(isinstance(la, Layer) for la in self.layers):
             raise TypeError("layers must be a non-empty list of cnnlessons.numerics.layers layers")
@@ -310,6 +314,7 @@ def conv_net(
 ) -> Network:
     """Lesson 05's convolutional net: ``filters`` k x k filters -> ReLU -> global max
     pooling -> dense -> class scores. Few parameters, and blind to *where* a pattern is."""
+    _checks.integer(classes, "classes", minimum=2)
     shp = _checks.shape(in_shape, "in_shape", lengths=(3,))
     _checks.size_limit(_checks.product(shp), "in_shape", "use smaller images")
     rng = np.random.default_rng(_checks.seed(seed))
@@ -331,6 +336,7 @@ def dense_net(
 ) -> Network:
     """Lesson 05's dense net: flatten -> dense (``hidden`` units) -> ReLU -> dense -> class
     scores. Every hidden unit sees every pixel, with its own weight for each."""
+    _checks.integer(classes, "classes", minimum=2)
     shp = _checks.shape(in_shape, "in_shape", lengths=(1, 3))
     _checks.size_limit(_checks.product(shp), "in_shape", "use smaller images")
     rng = np.random.default_rng(_checks.seed(seed))

@@ -292,7 +292,7 @@ def measure_edge_map(
     if len(side_list) < 2 or any(
         b <= a for a, b in zip(side_list[:-1], side_list[1:], strict=True)
     ):
-        raise ValueError(f"sides must hold at least 2 increasing sizes, got {tuple(sides)}")
+        raise ValueError(f"sides must hold at least 2 increasing sizes, got {tuple(side_list)}")
     budget = _budget(memory_budget)
     repeats = _checks.integer(repeats, "repeats", minimum=1)
     time_budget = _checks.real(time_budget, "time_budget", positive=True, maximum=60.0)

@@ -326,7 +326,7 @@ def networks_table() -> NetworkTable:
 
 def _unit(unit) -> tuple[int, int]:
     if not isinstance(unit, (tuple, list)) or len(unit) != 2:
-        raise TypeError(f"unit must be a pair (row, col) of integers, got {unit!r}")
+        raise TypeError(f"unit must be a pair (row, col) of integers, got {_checks._shown(unit)}")
     return (
         _checks.integer(unit[0], "unit[0] (row)", minimum=0),
         _checks.integer(unit[1], "unit[1] (col)", minimum=0),
