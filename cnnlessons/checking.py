@@ -15,14 +15,11 @@ of its own. ``None`` (a function without ``return``), NaN, infinity, text such a
 integers too large for a float each get a sentence of their own, never a crash. ``code`` (optional)
 is the solution as a learner would type it in the notebook (tests run it there).
 
-Answers must be real numbers or arrays of real numbers: ``True``/``False``, complex numbers,
-``timedelta64``/``datetime64``, masked arrays and arrays of Python objects are refused with a
-sentence saying why. Every value is read once, through its base type (``int``, ``float``, a
-plain numpy array), into a value of the checker's own: a subclass's ``__float__``, ``__int__``,
-``__index__``, ``__eq__`` or ``strip`` is never called, so an answer cannot lie about what it
-is. No answer crashes a check, however large (``10**5000``, a broadcast array of 10**12
-entries, a function returning one): a learner's exception comes back as feedback, even
-``SystemExit``; only ``KeyboardInterrupt`` (the notebook's stop button) still stops a check.
+Answers are real numbers or arrays of them (bool, complex, timedelta64, masked and object
+answers are refused with a sentence), read once through their base type (``int``, ``float``, a
+plain array): a subclass's ``__float__``, ``__index__`` or ``strip`` is never called. No answer
+crashes a check (``10**5000``, a broadcast array of 10**12 entries); a learner's exception,
+``SystemExit`` too, comes back as feedback; only ``KeyboardInterrupt`` stops a check.
 """
 
 from __future__ import annotations
@@ -155,10 +152,6 @@ def _text(value) -> str | None:
     return None
 
 
-def _shown_text(text: str) -> str:
-    return repr(text if len(text) <= 60 else text[:57] + "...")
-
-
 def _kind_problem(value, what: str) -> str | None:
     """A sentence when ``value`` is a kind of thing that is not a real number."""
     if isinstance(value, (bool, np.bool_)):
@@ -172,7 +165,7 @@ def _kind_problem(value, what: str) -> str | None:
     text = _text(value)
     if text is not None:
         return (
-            f"{what} is the text {_shown_text(text)}: give a number, without quotes (for "
+            f"{what} is the text {text[:60]!r}: give a number, without quotes (for "
             "example `456`, not `'456'`)."
         )
     if isinstance(value, bytes):
@@ -592,10 +585,10 @@ class FunctionExercise(_Exercise):
 
 
 def _exception_text(exc: BaseException) -> str:
-    """The exception's message, short; an exception whose ``str`` fails still gets a line."""
+    """The exception's message (its args, never a ``__str__`` of its own), short."""
     try:
         text = BaseException.__str__(exc)
-    except Exception:  # pragma: no cover - BaseException.__str__ reads args only
+    except Exception:  # an argument whose str() fails
         text = ""
     return text if len(text) <= 300 else text[:297] + "..."
 
