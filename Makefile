@@ -28,12 +28,12 @@ $(LAB_OVERRIDES): tools/lab_overrides.json | $(VENV)/.installed
 	cp tools/lab_overrides.json $@
 
 # Voila runs each lesson and shows its text, figures and explorers without code, light theme,
-# on this machine only; with LESSON=NN that lesson, otherwise a menu of every lesson
+# on this machine only; with LESSON=NN that lesson, otherwise a menu of every lesson. Guarded
+# by a token, as make lab is (tools/present.py prints the link to open, token included)
 present: $(VENV)/.installed-present
 	@lesson="$(if $(LESSON),$(wildcard notebooks/$(LESSON)_*.ipynb),notebooks)"; \
 	if [ -z "$$lesson" ]; then echo "no lesson $(LESSON) in notebooks/ (e.g. LESSON=01)"; exit 2; fi; \
-	echo "Voila: open http://127.0.0.1:$(PORT)/ (Ctrl+C stops it)"; \
-	$(BIN)/voila --no-browser --Voila.ip=127.0.0.1 --port=$(PORT) --theme=light "$$lesson"
+	$(BIN)/python tools/present.py "$$lesson" $(PORT)
 
 # The static web edition: every lesson executed once, pages that need no kernel and nothing
 # from the network (npm fetches the page scripts once into tools/site/node_modules)

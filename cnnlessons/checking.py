@@ -14,6 +14,12 @@ every input, and the reference answer is computed (once, when the exercise is ma
 of its own. ``None`` (a function without ``return``), NaN, infinity, text such as ``'456'`` and
 integers too large for a float each get a sentence of their own, never a crash. ``code`` (optional)
 is the solution as a learner would type it in the notebook (tests run it there).
+
+Answers are real numbers or arrays of them (bool, complex, timedelta64, masked and object
+answers are refused with a sentence), read once through their base type (``int``, ``float``, a
+plain array): a subclass's ``__float__``, ``__index__`` or ``strip`` is never called. No answer
+crashes a check (``10**5000``, a broadcast array of 10**12 entries); a learner's exception,
+``SystemExit`` too, comes back as feedback; only ``KeyboardInterrupt`` stops a check.
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from cnnlessons import _checks
 
 __all__ = ["____", "Feedback", "NumberExercise", "ArrayExercise", "FunctionExercise"]
 
@@ -57,6 +65,8 @@ class Feedback:
     kind: str = "check"
 
     def __post_init__(self):
+        if not isinstance(self.message, str):
+            raise TypeError(f"message must be text, got {type(self.message).__name__}")
         kinds = ("check", "hint", "solution")
         if self.kind not in kinds:
             raise ValueError(f"kind must be one of {kinds}, got {self.kind!r}")
@@ -85,6 +95,11 @@ class _Exercise:
     #: number or an array, a ``def`` for a function (tests substitute it and run the notebook)
     code: str = field(default="", kw_only=True)
 
+    def __post_init__(self):
+        for name in ("prompt", "hint_text", "solution_text", "code"):
+            if not isinstance(getattr(self, name), str):
+                raise TypeError(f"{name} must be text, got {type(getattr(self, name)).__name__}")
+
     def hint(self) -> Feedback:
         return Feedback(None, self.hint_text, kind="hint")
 
@@ -109,10 +124,19 @@ class _Exercise:
         return self.prompt
 
 
+def _digits(n: int) -> int:
+    """How many decimal digits ``abs(n)`` has, without ``str`` (which refuses 4,301+ digits)."""
+    n = abs(n)
+    d = max(1, int(n.bit_length() * 0.30102999566398120) - 1)
+    while n >= 10**d:  # at most a step or two past the estimate
+        d += 1
+    return d
+
+
 def _fmt(x) -> str:
-    if isinstance(x, numbers.Integral) and abs(int(x)) >= 10**21:
-        return f"a {len(str(abs(int(x))))}-digit number"
-    if isinstance(x, numbers.Integral):
+    if isinstance(x, int) and abs(x) >= 10**21:
+        return f"a {_digits(x):,}-digit number"
+    if isinstance(x, int):
         return f"{x:,}"
     if isinstance(x, numbers.Real) and math.isfinite(x) and float(x).is_integer() and abs(x) < 1e21:
         return f"{int(x):,}"
@@ -121,25 +145,76 @@ def _fmt(x) -> str:
     return repr(x)
 
 
+def _text(value) -> str | None:
+    """A string answer as a plain ``str`` (never calling a subclass's methods), else None."""
+    if isinstance(value, str):
+        return str.__str__(value)
+    return None
+
+
+def _kind_problem(value, what: str) -> str | None:
+    """A sentence when ``value`` is a kind of thing that is not a real number."""
+    if isinstance(value, (bool, np.bool_)):
+        return f"{what} is `{bool.__bool__(bool(value))}`, a True/False value: give a number."
+    if isinstance(value, (complex, np.complexfloating)):
+        return (
+            f"{what} is a complex number (it has an imaginary part, `j`): give a real number."
+        )
+    if isinstance(value, (np.timedelta64, np.datetime64)):
+        return f"{what} is a time or a duration (`{type(value).__name__}`): give a plain number."
+    text = _text(value)
+    if text is not None:
+        return (
+            f"{what} is the text {text[:60]!r}: give a number, without quotes (for "
+            "example `456`, not `'456'`)."
+        )
+    if isinstance(value, bytes):
+        return f"{what} is bytes, not a number."
+    return None
+
+
+def _read_scalar(value):
+    """A number read through its base type: a plain ``int`` or ``float``, or a sentence."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return int.__index__(value)  # exact, however large (10**5000 is a valid int)
+    if isinstance(value, float):
+        return float.__float__(value)
+    if isinstance(value, np.integer):
+        return int(np.asarray(value).view(np.ndarray).astype(object).item())
+    if isinstance(value, np.floating):
+        return float(np.float64(np.asarray(value).view(np.ndarray).item()))
+    return None
+
+
 def _as_number(answer):
     """The answer as a real number, or a Feedback saying why it is not one."""
-    if isinstance(answer, str):
-        return Feedback(
-            False,
-            f"your answer is the text {answer!r}: give a number, without "
-            "quotes (for example `456`, not `'456'`).",
-        )
-    if isinstance(answer, (bool, np.bool_)):
-        return Feedback(False, f"your answer is `{answer}`, a True/False value: give a number.")
-    if isinstance(answer, np.ndarray) and answer.size == 1:
-        answer = answer.item()
-    if not isinstance(answer, numbers.Real):
+    problem = _kind_problem(answer, "your answer")
+    if problem:
+        return Feedback(False, problem)
+    if isinstance(answer, np.ma.MaskedArray):
+        return Feedback(False, "your answer is a masked array: give a single plain number.")
+    if isinstance(answer, np.ndarray):
+        arr = answer.view(np.ndarray)
+        if arr.size != 1:
+            return Feedback(
+                False, f"your answer should be a single number, got an array of shape {arr.shape}."
+            )
+        kind = arr.dtype.kind
+        if kind not in "iuf":
+            first = arr.reshape(-1)[0] if kind != "O" else "an object"
+            problem = _kind_problem(first, "your answer") if kind != "O" else None
+            return Feedback(
+                False, problem or f"your answer is an array of {arr.dtype}: give a number."
+            )
+        answer = arr.reshape(-1)[0]
+    value = _read_scalar(answer)
+    if value is None:
         return Feedback(
             False, f"your answer should be a single number, got a {type(answer).__name__}."
         )
-    if isinstance(answer, numbers.Integral):
-        return int(answer)  # exact, however large (10**400 is a valid int)
-    answer = float(answer)
+    if isinstance(value, int):
+        return value
+    answer = value
     if math.isnan(answer):
         return Feedback(
             False,
@@ -162,8 +237,18 @@ class NumberExercise(_Exercise):
     tolerance: float = 1e-9
     mistakes: dict = field(default_factory=dict)
 
+    def __post_init__(self):
+        super().__post_init__()
+        _checks.real(self.tolerance, "tolerance", finite=True, minimum=0.0)
+        for value in (self.answer, *_keys(self.mistakes, "mistakes")):
+            if isinstance(value, bool) or not isinstance(value, (int, float, np.integer,
+                                                                 np.floating)):  # fmt: skip
+                raise TypeError(f"answer and mistakes must be real numbers, got {value!r:.60}")
+            if not isinstance(value, (int, np.integer)):
+                _checks.real(value, "answer", finite=True)
+
     def _close(self, a, b) -> bool:
-        if isinstance(a, int) and isinstance(b, numbers.Integral):
+        if isinstance(a, int) and isinstance(b, int):
             b = int(b)
             if a == b:
                 return True
@@ -194,42 +279,124 @@ class NumberExercise(_Exercise):
         return Feedback(False, f"your answer {_fmt(value)} is {direction}. Try `.hint()`.")
 
 
-def _has_text(value) -> bool:
-    if isinstance(value, (str, bytes)):
-        return True
-    if isinstance(value, np.ndarray):
-        return value.dtype.kind in "USO" and any(_has_text(v) for v in value.ravel())
+#: The most entries a checker reads from an answer (the answers are small arrays; a larger
+#: answer has the wrong shape, and is said to, without reading its entries).
+MAX_ANSWER_ENTRIES = 10**6
+
+
+def _scan(value, depth: int = 0, budget: list | None = None):
+    """A nested list of plain ints and floats from nested lists/tuples of numbers, or a
+    sentence saying what in them is not a number. Reads each entry through its base type."""
+    budget = [MAX_ANSWER_ENTRIES] if budget is None else budget
+    if depth > 32:
+        return "is nested too deeply to be an array of numbers."
     if isinstance(value, (list, tuple)):
-        return any(_has_text(v) for v in value)
-    return False
+        budget[0] -= len(value)
+        if budget[0] < 0:
+            return f"has more than {MAX_ANSWER_ENTRIES:,} entries, far more than the answer."
+        out = []
+        for item in value:
+            got = _scan(item, depth + 1, budget)
+            if isinstance(got, str):
+                return got
+            out.append(got)
+        return out
+    if isinstance(value, np.ndarray):
+        got = _read_array(value)
+        return got if isinstance(got, str) else got.tolist()
+    problem = _kind_problem(value, "it")
+    if problem:
+        return "contains " + problem.removeprefix("it is ").split(":")[0] + ": give numbers."
+    number = _read_scalar(value)
+    if number is None:
+        if value is None:
+            return "contains `None`: did a function forget `return`?"
+        return f"contains a {type(value).__name__}, not a number."
+    return number
 
 
-def _as_array(got, what="your answer"):
+def _read_array(got, expected_shape=None):
+    """``got`` as a plain float64 array of our own, or a sentence (without the subject) saying
+    why it is not an array of real numbers. Nothing of ``got`` beyond its base data is used;
+    when ``expected_shape`` is given, a different shape is reported before any entry is read
+    (a broadcast array of 10**12 entries is never copied)."""
+    if isinstance(got, np.ma.MaskedArray):
+        return (
+            "is a masked array: its mask would be ignored. Give a plain array (e.g. "
+            "`np.ma.filled(x, 0)`, saying what a masked entry is)."
+        )
+    if isinstance(got, np.ndarray):
+        arr = got.view(np.ndarray)
+    else:
+        problem = _kind_problem(got, "it")
+        if problem:
+            return problem.removeprefix("it ").split(":")[0] + ": give numbers."
+        if isinstance(got, (list, tuple)):
+            clean = _scan(got)
+            if isinstance(clean, str):
+                return clean
+            try:
+                arr = np.array(clean)
+            except (ValueError, TypeError):
+                return "is not a rectangular array of numbers (rows of different lengths?)."
+            if arr.dtype == object:
+                return (
+                    "holds a number too large for a float, or rows of different lengths: "
+                    "far from the answer."
+                )
+        else:
+            number = _read_scalar(got)
+            if number is None:
+                return f"is a {type(got).__name__}, not an array of numbers."
+            try:
+                arr = np.array(float(number))
+            except OverflowError:
+                return "is a number too large for a float: far from the answer."
+    if expected_shape is not None and arr.shape != tuple(expected_shape):
+        return f"has shape {arr.shape}, but the answer has shape {tuple(expected_shape)}."
+    if arr.size > MAX_ANSWER_ENTRIES:
+        return f"has {arr.size:,} entries, far more than the answer."
+    kind = arr.dtype.kind
+    if kind == "b":
+        return "holds True/False values: give numbers."
+    if kind == "c":
+        return "holds complex numbers (an imaginary part, `j`): give real numbers."
+    if kind in "mM":
+        return f"holds times or durations ({arr.dtype}): give plain numbers."
+    if kind in "USa":
+        return (
+            "contains text (quotes around numbers?): give numbers, e.g. `[3, 4]`, not "
+            "`'3, 4'` or `['3', '4']`."
+        )
+    if kind == "O":
+        clean = _scan(arr.tolist()) if arr.ndim else _scan([arr.item()])
+        if isinstance(clean, str):
+            return clean
+        try:
+            arr = np.array(clean, dtype=float).reshape(arr.shape)
+        except (ValueError, TypeError, OverflowError):
+            return "holds a number too large for a float: far from the answer."
+    elif kind not in "iuf":
+        return f"is an array of {arr.dtype}, not of numbers."
+    with np.errstate(over="ignore"):
+        return np.array(arr, dtype=np.float64, copy=True)
+
+
+def _as_array(got, what="your answer", expected_shape=None):
     """``got`` as a float array, or a sentence saying why it is not an array of numbers."""
     if got is None:
         return f"{what} is `None`: did you forget `return`?"
     if isinstance(got, _Blank):
         return f"{what} is the placeholder `____`: replace it with your code."
-    if _has_text(got):
-        return (
-            f"{what} contains text (quotes around numbers?): give numbers, e.g. `[3, 4]`, "
-            "not `'3, 4'` or `['3', '4']`."
-        )
-    try:
-        return np.asarray(got, dtype=float)
-    except OverflowError:
-        return f"{what} holds a number too large for a float: far from the answer."
-    except (TypeError, ValueError):
-        return f"{what} is not an array of numbers."
+    result = _read_array(got, expected_shape)
+    return f"{what} {result}" if isinstance(result, str) else result
 
 
 def _compare_arrays(got, expected, what="your answer") -> str | None:
     """None when equal (to 1e-9), else a sentence saying how they differ."""
-    got = _as_array(got, what)
+    got = _as_array(got, what, expected.shape)
     if isinstance(got, str):
         return got
-    if got.shape != expected.shape:
-        return f"{what} has shape {got.shape}, but the answer has shape {expected.shape}."
     if np.isnan(got).any() and not np.isnan(expected).any():
         first = tuple(int(i) for i in np.argwhere(np.isnan(got))[0])
         return (
@@ -248,16 +415,20 @@ def _compare_arrays(got, expected, what="your answer") -> str | None:
 
 
 def _same(got, expected) -> bool:
-    """True when ``got`` equals ``expected`` (arrays of numbers, to 1e-9)."""
+    """True when ``got`` equals ``expected`` (arrays of numbers, to 1e-9); a sentence (a
+    result that could not be read) equals nothing."""
+    if isinstance(got, str):
+        return False
     return _compare_arrays(got, np.asarray(expected, dtype=float)) is None
 
 
 def _offset(got, expected) -> str | None:
     """A sentence when every entry of ``got`` is the answer's plus the same non-zero number."""
-    got = _as_array(got)
+    got = _as_array(got, expected_shape=expected.shape)
     if isinstance(got, str) or got.shape != expected.shape or got.size == 0:
         return None
-    diff = got - expected
+    with np.errstate(invalid="ignore", over="ignore"):
+        diff = got - expected
     if not np.all(np.isfinite(diff)):
         return None
     c = float(diff.flat[0])
@@ -277,6 +448,13 @@ class ArrayExercise(_Exercise):
     answer: np.ndarray = None
     mistakes: list = field(default_factory=list)  # [(wrong array, message), ...]
 
+    def __post_init__(self):
+        super().__post_init__()
+        self.answer = _checks.array(self.answer, "answer", ndims=(0, 1, 2, 3), limit=10**5)
+        for i, (wrong, message) in enumerate(_pairs(self.mistakes, "mistakes")):
+            _checks.array(wrong, f"mistakes[{i}]", ndims=(0, 1, 2, 3), limit=10**5)
+            _checks.text(message, f"mistakes[{i}] message")
+
     def _check(self, answer) -> Feedback:
         expected = np.asarray(self.answer, dtype=float)
         problem = _compare_arrays(answer, expected)
@@ -286,6 +464,22 @@ class ArrayExercise(_Exercise):
             if _same(answer, wrong):
                 return Feedback(False, message)
         return Feedback(False, _offset(answer, expected) or problem)
+
+
+def _keys(mistakes, name: str) -> list:
+    if not isinstance(mistakes, dict):
+        raise TypeError(f"{name} must be a dict of wrong answer -> message")
+    for message in mistakes.values():
+        _checks.text(message, f"{name} message")
+    return list(mistakes)
+
+
+def _pairs(mistakes, name: str) -> list:
+    if not isinstance(mistakes, (list, tuple)) or not all(
+        isinstance(m, tuple) and len(m) == 2 for m in mistakes
+    ):
+        raise TypeError(f"{name} must be a list of (wrong answer, message) pairs")
+    return list(mistakes)
 
 
 def _is_untouched_stub(function) -> bool:
@@ -308,6 +502,15 @@ class FunctionExercise(_Exercise):
     mistakes: list = field(default_factory=list)
 
     def __post_init__(self):
+        super().__post_init__()
+        _checks.function(self.reference, "reference")
+        if not isinstance(self.cases, (list, tuple)) or not 1 <= len(self.cases) <= 100:
+            raise TypeError("cases must be a list of 1 to 100 tuples of arguments")
+        for i, args in enumerate(self.cases):
+            _checks.instance(args, f"cases[{i}]", tuple, "a tuple of arguments")
+        for i, (wrong, message) in enumerate(_pairs(self.mistakes, "mistakes")):
+            _checks.function(wrong, f"mistakes[{i}]")
+            _checks.text(message, f"mistakes[{i}] message")
         self.cases = [tuple(copy.deepcopy(args)) for args in self.cases]
         self._expected = [
             np.asarray(self.reference(*copy.deepcopy(args)), dtype=float) for args in self.cases
@@ -329,13 +532,15 @@ class FunctionExercise(_Exercise):
             given = copy.deepcopy(args)
             try:
                 result = answer(*given)
-            except Exception as exc:  # the learner's code may raise anything
+            except KeyboardInterrupt:  # the notebook's stop button still stops the check
+                raise
+            except BaseException as exc:  # the learner's code may raise anything, SystemExit too
                 if _is_untouched_stub(answer):
                     return Feedback(None, "replace the `____` in your function with your code.")
                 shown = ", ".join(_short(a) for a in args)
                 return Feedback(
                     False,
-                    f"your function raised `{type(exc).__name__}: {exc}` "
+                    f"your function raised `{type(exc).__name__}: {_exception_text(exc)}` "
                     f"when called with ({shown}).",
                 )
             if result is None:
@@ -346,8 +551,9 @@ class FunctionExercise(_Exercise):
                         "your code, then run the cell again.",
                     )
                 return Feedback(False, "your function returned `None`: did you forget `return`?")
-            if isinstance(result, np.ndarray):
-                result = result.copy()  # it may be a view of the (copied) input
+            # read once, through the base type, into an array of our own (or a sentence); a
+            # view of the (copied) input is copied, a broadcast giant is never read
+            result = _as_array(result, "the result")
             results.append(result)
             changed += [
                 i
@@ -370,12 +576,21 @@ class FunctionExercise(_Exercise):
             if all(_same(r, e) for r, e in zip(results, wrong, strict=True)):
                 return Feedback(False, message + note)
         for r, e, args in zip(results, self._expected, self.cases, strict=True):
-            problem = _compare_arrays(r, e, "the result")
+            problem = r if isinstance(r, str) else _compare_arrays(r, e, "the result")
             if problem:
                 shown = ", ".join(_short(a) for a in args)
-                hint = _offset(r, e) if e.ndim == 0 else None
+                hint = _offset(r, e) if e.ndim == 0 and not isinstance(r, str) else None
                 return Feedback(False, f"for input ({shown}) {hint or problem}{note}")
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _exception_text(exc: BaseException) -> str:
+    """The exception's message (its args, never a ``__str__`` of its own), short."""
+    try:
+        text = BaseException.__str__(exc)
+    except Exception:  # an argument whose str() fails
+        text = ""
+    return text if len(text) <= 300 else text[:297] + "..."
 
 
 def _short(value) -> str:

@@ -122,6 +122,11 @@ class Explorer(Inspection):
         for name in self._space.names:
             self.controls[name].observe(self._on_change, names="value")
         if type(self).__init__ is Explorer.__init__:  # made directly, not by a subclass
+            if type(self).build is Explorer.build or type(self).update is Explorer.update:
+                raise TypeError(
+                    "Explorer is a base class: subclass it and define build(fig) and "
+                    "update(**controls) (see the lessons' explorers)"
+                )
             self._start()
 
     # -- construction --------------------------------------------------------------------

@@ -3,21 +3,47 @@
 from __future__ import annotations
 
 import io
-import numbers
 
 import matplotlib as mpl
-import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, FigureBase
 
+from cnnlessons import _checks
 from cnnlessons.figures.style import RC
 
-__all__ = ["DRAWS_ON", "StaticFigure", "draws_on_figure", "new_figure", "show"]
+__all__ = [
+    "DRAWS_ON",
+    "StaticFigure",
+    "check_axes",
+    "check_figure",
+    "draws_on_figure",
+    "new_figure",
+    "show",
+]
+
+
+def check_axes(ax, name: str = "ax") -> Axes:
+    """``ax`` if it is a matplotlib ``Axes``; else a TypeError naming the argument."""
+    return _checks.instance(ax, name, Axes, "a matplotlib Axes (e.g. fig.add_subplot())")
+
+
+def check_figure(fig, name: str = "fig") -> FigureBase:
+    """``fig`` if it is a matplotlib figure (or subfigure); else a TypeError naming it."""
+    return _checks.instance(fig, name, FigureBase, "a matplotlib Figure (e.g. new_figure())")
 
 
 class StaticFigure(Figure):
     """A matplotlib figure that shows itself as a PNG when it is the last expression of a
-    notebook cell (a plain ``Figure`` made without pyplot would show only its ``repr``)."""
+    notebook cell (a plain ``Figure`` made without pyplot would show only its ``repr``).
+    ``figsize`` is checked (at most ``MAX_FIGURE_INCHES`` a side), ``dpi`` too (1 to 600)."""
+
+    def __init__(self, figsize=None, dpi=None, **kwargs):
+        if figsize is not None:
+            figsize = _size(figsize)
+        if dpi is not None:
+            dpi = _checks.real(dpi, "dpi", finite=True, minimum=1.0, maximum=600.0)
+        super().__init__(figsize=figsize, dpi=dpi, **kwargs)
 
     def _repr_png_(self) -> bytes:
         if not isinstance(self.canvas, FigureCanvasAgg):
@@ -38,18 +64,8 @@ DRAWS_ON = ("axes", "figure")
 
 
 def _size(figsize) -> tuple[float, float]:
-    if not (
-        isinstance(figsize, (tuple, list))
-        and len(figsize) == 2
-        and all(
-            isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_)) for v in figsize
-        )
-        and all(np.isfinite(float(v)) and float(v) > 0 for v in figsize)
-    ):
-        raise ValueError(
-            f"figsize must be (width, height) in inches, both numbers > 0, got {figsize!r}"
-        )
-    return float(figsize[0]), float(figsize[1])
+    """(width, height) in inches, each > 0 and at most ``MAX_FIGURE_INCHES``."""
+    return _checks.figsize(figsize, "figsize")
 
 
 def show(draw, *args, figsize=(9.4, 3.4), target=None, **kwargs) -> StaticFigure:
@@ -78,5 +94,6 @@ def show(draw, *args, figsize=(9.4, 3.4), target=None, **kwargs) -> StaticFigure
 def draws_on_figure(draw):
     """Mark a drawing function (or figure class) as one that takes the whole figure, so
     ``show`` passes it the figure instead of one axes."""
+    _checks.function(draw, "draw")
     draw.draws_on = "figure"
     return draw

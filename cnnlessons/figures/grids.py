@@ -11,6 +11,7 @@ from matplotlib.colors import Normalize
 from matplotlib.patches import Rectangle
 
 from cnnlessons import _checks
+from cnnlessons.figures.display import check_axes
 from cnnlessons.figures.style import COLORS, FONT, HIGHLIGHT, LINE, UNSIGNED_CMAP, halo_effects
 
 __all__ = ["ROLES", "NumberGrid", "frame_axes", "highlight", "move_highlight", "fmt_number"]
@@ -31,6 +32,9 @@ def outline_color(role: str) -> str:
 
 def fmt_number(v: float) -> str:
     """A number as a lesson writes it: 30, 0.5, 1.25 (empty for NaN and inf)."""
+    v = _checks.real(v, "v")
+    if np.isfinite(v) and abs(v) >= 1e12:
+        return f"{v:.3g}"  # 1e+15, not sixteen digits
     if not np.isfinite(v):
         return ""
     if float(v).is_integer():
@@ -40,6 +44,7 @@ def fmt_number(v: float) -> str:
 
 def frame_axes(ax, role: str | None = None, title: str | None = None) -> None:
     """No ticks; the frame in the role's colour ("input", "kernel", "output", "receptive")."""
+    check_axes(ax)
     if role is not None:
         role = _role(role)
     ax.set_xticks([])
@@ -53,6 +58,39 @@ def frame_axes(ax, role: str | None = None, title: str | None = None) -> None:
         ax.set_title(title, color=COLORS[role] if role else COLORS["text"])
 
 
+#: The most cells of a grid drawn without numbers (a colour each): a 512 x 512 mesh.
+MAX_MESH_CELLS = 2**18
+
+#: The largest finite magnitude a grid draws: a number is written in its cell, and the colour
+#: scale spans the values; beyond this a grid would be unreadable (1e300 next to 5).
+MAX_GRID_VALUE = 1e12
+
+
+def _colormap(cmap) -> None:
+    """A matplotlib colormap, or the name of one."""
+    from matplotlib import colormaps
+    from matplotlib.colors import Colormap
+
+    if isinstance(cmap, str):
+        if cmap not in colormaps:
+            raise ValueError(f"cmap must be a colormap or a colormap's name, got {cmap!r:.60}")
+    elif not isinstance(cmap, Colormap):
+        raise TypeError(f"cmap must be a colormap or a colormap's name, got {type(cmap).__name__}")
+
+
+def _grid_values(values, name: str, limit: int) -> np.ndarray:
+    """A 2-D real array of at most ``limit`` cells; finite values at most ``MAX_GRID_VALUE``
+    in size (NaN is an empty cell; +-inf is drawn at the end of the colour scale, unwritten)."""
+    values = _checks.array(values, name, ndims=(2,), limit=limit)
+    finite = values[np.isfinite(values)]
+    if finite.size and np.abs(finite).max() > MAX_GRID_VALUE:
+        raise ValueError(
+            f"{name} must be at most {MAX_GRID_VALUE:g} in size to be drawn as a grid of "
+            f"numbers, got {np.abs(finite).max():g}: rescale the values first"
+        )
+    return values
+
+
 class NumberGrid:
     """A small array drawn as coloured cells with its numbers written in them.
 
@@ -62,10 +100,21 @@ class NumberGrid:
     def __init__(
         self, ax, values, *, cmap=UNSIGNED_CMAP, vmin=None, vmax=None, fontsize=None, numbers=True
     ):
-        values = _checks.array(values, "values", ndims=(2,))
+        check_axes(ax)
+        numbers = _checks.boolean(numbers, "numbers")
+        _colormap(cmap)
+        limit = _checks.MAX_DRAWN_CELLS if numbers else MAX_MESH_CELLS
+        values = _grid_values(values, "values", limit)
+        if fontsize is not None:
+            _checks.real(fontsize, "fontsize", positive=True, maximum=200)
         self.ax = ax
-        vmin = np.nanmin(values) if vmin is None else vmin
-        vmax = np.nanmax(values) if vmax is None else vmax
+        finite = values[np.isfinite(values)]
+        if vmin is None:
+            vmin = float(finite.min()) if finite.size else 0.0
+        if vmax is None:
+            vmax = float(finite.max()) if finite.size else 1.0
+        vmin = _checks.real(vmin, "vmin", finite=True)
+        vmax = _checks.real(vmax, "vmax", finite=True)
         self.norm = Normalize(vmin=vmin, vmax=vmax if vmax > vmin else vmin + 1)
         h, w = values.shape
         # a mesh of quads draws several times faster than imshow's resampling
@@ -95,7 +144,14 @@ class NumberGrid:
         return [self.mesh] + [t for row in self.texts for t in row]
 
     def set_values(self, values) -> None:
-        values = np.asarray(values, dtype=float)
+        """New values of the same shape: colours and numbers change in place."""
+        values = _grid_values(values, "values", _checks.MAX_ELEMENTS)
+        shape = self.mesh.get_coordinates().shape[:2]
+        if values.shape != (shape[0] - 1, shape[1] - 1):
+            raise ValueError(
+                f"values must have the grid's shape {(shape[0] - 1, shape[1] - 1)}, got "
+                f"{values.shape}"
+            )
         self.values = values
         self.mesh.set_array(np.ma.masked_invalid(values))
         if not self.texts:
@@ -114,7 +170,11 @@ class NumberGrid:
 def highlight(ax, row: int, col: int, height: int, width: int, role: str = "kernel"):
     """A thick rectangle around cells ``[row:row+height, col:col+width]`` in the role's colour
     (one of ``ROLES``: "input", "kernel", "output", "receptive", "muted", "text")."""
+    check_axes(ax)
     role = _role(role)
+    row, col = _checks.integer(row, "row"), _checks.integer(col, "col")
+    height = _checks.integer(height, "height", minimum=1)
+    width = _checks.integer(width, "width", minimum=1)
     rect = Rectangle(
         (col - 0.5, row - 0.5),
         width,
@@ -130,4 +190,7 @@ def highlight(ax, row: int, col: int, height: int, width: int, role: str = "kern
 
 
 def move_highlight(rect, row: int, col: int) -> None:
+    """Move a ``highlight`` so that its top-left cell is (row, col)."""
+    _checks.instance(rect, "rect", Rectangle, "a highlight (the Rectangle highlight() made)")
+    row, col = _checks.integer(row, "row"), _checks.integer(col, "col")
     rect.set_xy((col - 0.5, row - 0.5))

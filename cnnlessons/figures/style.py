@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cnnlessons import _checks
+
 __all__ = [
     "COLORS",
     "SIGNED_CMAP",
@@ -117,7 +119,9 @@ RC = {
 
 def signed_limits(values, floor: float = 1e-12) -> tuple[float, float]:
     """(-m, m) with m the largest absolute value: zero sits in the colormap's middle."""
-    m = float(np.max(np.abs(values))) if np.size(values) else 0.0
+    values = _checks.array(values, "values", ndims=(0, 1, 2, 3, 4), empty=True)
+    floor = _checks.real(floor, "floor", finite=True, positive=True)
+    m = float(np.max(np.abs(values))) if values.size else 0.0
     m = max(m, floor)
     return -m, m
 
@@ -136,16 +140,33 @@ def halo_effects(linewidth: float, halo: str = HALO, width: float = 2.5) -> list
     under the line itself, so the outline reaches 3:1 contrast on any background."""
     from matplotlib import patheffects
 
+    linewidth = _checks.real(linewidth, "linewidth", finite=True, minimum=0.0, maximum=100.0)
+    width = _checks.real(width, "width", finite=True, minimum=0.0, maximum=100.0)
+    halo = _color(halo, "halo")
     return [
         patheffects.Stroke(linewidth=linewidth + 2 * width, foreground=halo),
         patheffects.Normal(),
     ]
 
 
-def _rgb(color) -> np.ndarray:
+def _color(color, name: str):
+    """A colour matplotlib knows (a name, a hex string, an RGB(A) tuple in [0, 1])."""
+    from matplotlib.colors import is_color_like
+
+    if isinstance(color, np.ndarray) and color.dtype.kind not in "f":
+        raise TypeError(f"{name} must be a colour (e.g. '#0072B2' or (0.1, 0.2, 0.3))")
+    if isinstance(color, (bool, np.bool_)) or not is_color_like(color):
+        raise ValueError(
+            f"{name} must be a colour: a name, a hex string such as '#0072B2', or an RGB "
+            f"tuple of numbers in [0, 1]; got {_checks._shown(color)}"
+        )
+    return color
+
+
+def _rgb(color, name: str = "color") -> np.ndarray:
     from matplotlib.colors import to_rgb
 
-    return np.asarray(to_rgb(color), dtype=float)
+    return np.asarray(to_rgb(_color(color, name)), dtype=float)
 
 
 def _linear(rgb) -> np.ndarray:
@@ -155,12 +176,13 @@ def _linear(rgb) -> np.ndarray:
 
 def relative_luminance(color) -> float:
     """WCAG 2 relative luminance of a colour (a name, hex string or RGB tuple in [0, 1])."""
-    r, g, b = _linear(_rgb(color))
+    r, g, b = _linear(_rgb(color, "color"))
     return float(0.2126 * r + 0.7152 * g + 0.0722 * b)
 
 
 def contrast_ratio(a, b) -> float:
     """WCAG 2 contrast ratio of two colours, from 1 (same luminance) to 21 (black on white)."""
+    _color(a, "a"), _color(b, "b")
     la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
     return (la + 0.05) / (lb + 0.05)
 
@@ -168,6 +190,9 @@ def contrast_ratio(a, b) -> float:
 def highlight_contrast(color, background, halo: str | None = HALO) -> float:
     """Contrast of an outline drawn in ``color`` with a ``halo`` (``halo_effects``) over
     ``background``: the better of the two, since the halo borders the line on both sides."""
+    _color(color, "color"), _color(background, "background")
+    if halo is not None:
+        _color(halo, "halo")
     ratios = [contrast_ratio(color, background)]
     if halo is not None:
         ratios.append(contrast_ratio(halo, background))
@@ -196,7 +221,9 @@ _MACHADO = {
 def simulate_cvd(color, kind: str) -> np.ndarray:
     """sRGB (in [0, 1]) of ``color`` as seen with ``kind`` = "deuteranopia" or "protanopia"
     (Machado et al. 2009, severity 1.0), or "normal"."""
-    rgb = _rgb(color)
+    rgb = _rgb(color, "color")
+    if not isinstance(kind, str) or kind not in (*_MACHADO, "normal"):
+        raise ValueError(f"kind must be 'normal', 'deuteranopia' or 'protanopia', got {kind!r}")
     if kind == "normal":
         return rgb
     if kind not in _MACHADO:
@@ -214,11 +241,15 @@ def to_lab(rgb) -> np.ndarray:
             [0.0193339, 0.1191920, 0.9503041],
         ]
     )
-    xyz = (m @ _linear(np.asarray(rgb, dtype=float))) / np.array([0.95047, 1.0, 1.08883])
+    rgb = _checks.array(rgb, "rgb", ndims=(1,), finite=True)
+    if rgb.shape != (3,) or not ((rgb >= 0) & (rgb <= 1)).all():
+        raise ValueError(f"rgb must be three numbers in [0, 1], got {rgb.tolist()}")
+    xyz = (m @ _linear(rgb)) / np.array([0.95047, 1.0, 1.08883])
     f = np.where(xyz > 216 / 24389, np.cbrt(xyz), (24389 / 27 * xyz + 16) / 116)
     return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
 
 
 def delta_e(a, b, kind: str = "normal") -> float:
     """CIE76 colour difference of two colours as seen with ``kind`` (see ``simulate_cvd``)."""
+    _color(a, "a"), _color(b, "b")
     return float(np.linalg.norm(to_lab(simulate_cvd(a, kind)) - to_lab(simulate_cvd(b, kind))))

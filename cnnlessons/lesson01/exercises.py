@@ -12,6 +12,8 @@ from cnnlessons.numerics.conv import conv2d, convolve2d
 from cnnlessons.numerics.geometry import output_size
 from cnnlessons.numerics.images import kernel
 
+__all__ = ["mirrored_example", "q1", "q2", "q3", "q4"]
+
 
 def mirrored_example() -> np.ndarray:
     """The 6x6 example mirrored: left half 0s (dark), right half 10s (bright)."""

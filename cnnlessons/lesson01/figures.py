@@ -18,7 +18,7 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.patches import Rectangle
 
 from cnnlessons import _checks
-from cnnlessons.figures.display import draws_on_figure, new_figure
+from cnnlessons.figures.display import check_figure, draws_on_figure, new_figure
 from cnnlessons.figures.grids import NumberGrid, fmt_number, frame_axes, highlight, move_highlight
 from cnnlessons.figures.style import (
     COLORS,
@@ -48,6 +48,7 @@ class SlidingWindowFigure:
     """
 
     def __init__(self, fig, x, w):
+        check_figure(fig)
         self.x = _checks.array(x, "x", ndims=(2,))
         self.w = _checks.array(w, "w", ndims=(2,))
         self.out = conv2d(self.x, self.w)  # validates that the kernel fits
@@ -155,6 +156,7 @@ class PhotoFigure:
     """
 
     def __init__(self, fig, photo, w, note: str = ""):
+        check_figure(fig)
         self.x = _checks.array(photo, "photo", ndims=(2,))
         w = _checks.array(w, "w", ndims=(2,))
         if w.shape[0] > self.x.shape[0] or w.shape[1] > self.x.shape[1]:
@@ -233,6 +235,7 @@ class OutputSizeFigure:
     MAX_SIDE = 32
 
     def __init__(self, fig, i=7, k=3, padding=1, stride=2, dilation=1):
+        check_figure(fig)
         ax_in, ax_out = fig.subplots(1, 2)
         self.axes = {"input": ax_in, "output": ax_out}
         blank = np.full((2, 2), np.nan)
@@ -298,8 +301,8 @@ class OutputSizeFigure:
         i = _checks.integer(i, "i", minimum=1)
         k = _checks.integer(k, "k", minimum=1)
         padding = _checks.integer(padding, "padding", minimum=0)
-        stride = _checks.integer(stride, "stride", minimum=1)
-        dilation = _checks.integer(dilation, "dilation", minimum=1)
+        stride = _checks.integer(stride, "stride", minimum=1, maximum=self.MAX_SIDE)
+        dilation = _checks.integer(dilation, "dilation", minimum=1, maximum=self.MAX_SIDE)
         size, span = i + 2 * padding, dilation * (k - 1) + 1
         if size > self.MAX_SIDE:
             raise ValueError(
@@ -369,6 +372,8 @@ def flip_figure(fig=None):
     kernel upside down and back to front; true convolution (``convolve2d``) paints it as it
     is. Returns the figure (a new 9.4 x 3 in one if ``fig`` is None).
     """
+    if fig is not None:
+        check_figure(fig)
     with mpl.rc_context(RC):
         if fig is None:
             fig = new_figure((9.4, 3.0))

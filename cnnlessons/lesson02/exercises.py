@@ -11,6 +11,8 @@ from cnnlessons.checking import ArrayExercise, NumberExercise
 from cnnlessons.numerics.counting import conv_connections, dense_connections
 from cnnlessons.numerics.matrices import weight_indices
 
+__all__ = ["q1", "q2", "q3"]
+
 q1 = ArrayExercise(
     prompt="A 1-D convolution on 11 inputs (numbered 0–10): kernel width k = 3, **dilation "
     "2** (the taps sit 2 apart, lesson 01) and padding p = 2 on each side, so the output also "

@@ -19,7 +19,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import ListedColormap, to_rgba
 
 from cnnlessons import _checks
-from cnnlessons.figures.display import draws_on_figure
+from cnnlessons.figures.display import check_axes, check_figure, draws_on_figure
 from cnnlessons.figures.grids import NumberGrid, frame_axes, highlight, move_highlight
 from cnnlessons.figures.style import COLORS, FONT, LINE, SIGNED_CMAP, UNSIGNED_CMAP, signed_limits
 from cnnlessons.numerics.conv import conv2d
@@ -47,6 +47,11 @@ def _odd_k(k) -> int:
     return k
 
 
+#: The most units in a row of ``ConnectionDiagram``: 64 (64 x 64 = 4,096 connections drawn,
+#: MAX_DRAWN_CELLS; a longer row is a grey blur anyway).
+MAX_UNITS = 64
+
+
 class ConnectionDiagram:
     """The 1-D connection diagram of Deep Learning Figs 9.2/9.3 on one axes.
 
@@ -72,7 +77,8 @@ class ConnectionDiagram:
         side: str = "output",
         unit: int | None = None,
     ):
-        self.n = _checks.integer(n_inputs, "n_inputs", minimum=2)
+        check_axes(ax)
+        self.n = _checks.integer(n_inputs, "n_inputs", minimum=2, maximum=MAX_UNITS)
         self.ax = ax
         n = self.n
         x = np.arange(n, dtype=float)
@@ -260,6 +266,7 @@ class DependencyFigure:
     """
 
     def __init__(self, fig, x=None, w=None):
+        check_figure(fig)
         self.x = edge_example() if x is None else _checks.array(x, "x", ndims=(2,))
         self.w = KERNELS["vertical edge"] if w is None else _checks.array(w, "w", ndims=(2,))
         self.out = conv2d(self.x, self.w)  # validates that the kernel fits
@@ -339,6 +346,7 @@ def connections_plot(ax, sides, k: int = 9, *, kernel_size: int | None = None) -
     Returns the two lines and the note (``{"dense": Line2D, "conv": Line2D, "ratio":
     Annotation}``).
     """
+    check_axes(ax)
     if isinstance(sides, (str, bytes)) or not np.iterable(sides):
         raise TypeError(f"sides must be a list of image sides (integers), got {sides!r}")
     sides = sorted(_checks.integer(s, "sides[i]", minimum=1) for s in sides)

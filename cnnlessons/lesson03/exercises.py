@@ -13,6 +13,8 @@ from cnnlessons.checking import FunctionExercise, NumberExercise
 from cnnlessons.numerics.conv import conv2d
 from cnnlessons.numerics.counting import conv_params, dense_params
 
+__all__ = ["q1", "q2", "q3", "q4"]
+
 q1 = NumberExercise(
     prompt="A 3x3 convolution from C = 64 to F = 128 channels, one bias per filter (as in "
     "VGG's second block). How many parameters?",

@@ -93,6 +93,7 @@ class NameExercise(_Exercise):
                 False, f"give the layer's name as text in quotes, e.g. `'conv2_1'`, not a "
                 f"{type(answer).__name__}."
             )  # fmt: skip
+        answer = str.__str__(answer)  # a plain str: a subclass's strip() is never called
         name = answer.strip().lower()
         if name in self.answers:
             return Feedback(True, self.right.format(name=name))
@@ -101,7 +102,7 @@ class NameExercise(_Exercise):
                 return Feedback(False, message)
         if name not in self.names:
             shown = ", ".join(self.names[:3])
-            return Feedback(False, f"{answer!r} is not a layer of VGG-16 (they are named "
+            return Feedback(False, f"{answer[:40]!r} is not a layer of VGG-16 (they are named "
                             f"{shown}, ..., fc8).")  # fmt: skip
         return Feedback(False, "that layer is not the costliest. Try `.hint()`.")
 

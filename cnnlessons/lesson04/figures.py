@@ -19,6 +19,7 @@ import functools
 import numpy as np
 
 from cnnlessons import _checks
+from cnnlessons.figures.display import check_axes, check_figure
 from cnnlessons.figures.style import COLORS, FONT, GREY_CMAP, LINE, SIGNED_CMAP, signed_limits
 from cnnlessons.lesson04.numerics.costs import (
     NetworkCosts,
@@ -71,6 +72,7 @@ _SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 def short_number(x) -> str:
     """Up to 99,999 in full; beyond, two digits and a power of ten: 4.8·10¹¹."""
+    x = _checks.real(x, "x", finite=True, minimum=0.0)
     if x < 1e5:
         return f"{x:,.0f}"
     mantissa, exponent = f"{x:.1e}".split("e")
@@ -106,6 +108,7 @@ class EfficiencyFigure:
     """
 
     def __init__(self, fig, side=224, kernel=3, channels=1, filters=1):
+        check_figure(fig)
         ax, panel = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.25, 1]})
         self.ax, self.panel = ax, panel
         ax.set_xscale("log")
@@ -237,7 +240,9 @@ def _frame(ax, role, title):
 def edge_map_figure(fig, image, edges) -> dict:
     """The grey ``image`` and its ``edges`` (signed: blue where the pixel is darker than its
     left neighbour, red where brighter, white where equal), with their sizes as titles."""
-    image, edges = np.asarray(image, dtype=float), np.asarray(edges, dtype=float)
+    check_figure(fig)
+    image = _checks.array(image, "image", ndims=(2,))
+    edges = _checks.array(edges, "edges", ndims=(2,))
     if image.ndim != 2 or edges.ndim != 2:
         raise ValueError(f"image and edges must be 2-D, got {image.shape} and {edges.shape}")
     left, right = fig.subplots(1, 2)
@@ -269,6 +274,10 @@ def scaling_plot(ax, timings: Timings, fits: dict | None = None) -> dict:
     them out as overhead), the fitted line of each method with its slope in the legend, and
     the dense time extrapolated to ``timings.target_shape`` (a dotted line to a hollow
     triangle) beside conv2d's time measured there (a filled circle)."""
+    check_axes(ax)
+    _checks.instance(timings, "timings", Timings, "the Timings measure_edge_map returns")
+    if fits is not None and not isinstance(fits, dict):
+        raise TypeError(f"fits must be None or a dict of method -> SlopeFit, got {fits!r:.60}")
     fits = fit_all(timings) if fits is None else fits
     artists = {}
     for method in METHODS:
@@ -318,6 +327,7 @@ def scaling_plot(ax, timings: Timings, fits: dict | None = None) -> dict:
 def network_costs_figure(fig, costs: NetworkCosts) -> dict:
     """Two panels, one bar per layer that has parameters: its share of the network's
     parameters (left) and of its multiply-adds (right). Conv layers orange, dense blue."""
+    check_figure(fig)
     if not isinstance(costs, NetworkCosts):
         raise TypeError(f"costs must come from network_costs, got {type(costs).__name__}")
     layers = costs.weighted()
@@ -380,6 +390,9 @@ def _grew(fits: dict, methods: tuple, expected: int, what: str) -> str:
 def timing_summary(timings: Timings, fits: dict | None = None) -> Markdown:
     """The measurement in a few sentences, every number from ``timings``: the slopes, the
     memory budget, the extrapolated dense time and the measured against the counted ratio."""
+    _checks.instance(timings, "timings", Timings, "the Timings measure_edge_map returns")
+    if fits is not None and not isinstance(fits, dict):
+        raise TypeError(f"fits must be None or a dict of method -> SlopeFit, got {fits!r:.60}")
     fits = fit_all(timings) if fits is None else fits
     counts = edge_detection_counts(*timings.target_shape)
     h, w = timings.target_shape

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from cnnlessons import _checks
 from cnnlessons.checking import Feedback, FunctionExercise, NumberExercise, _Exercise
 
 __all__ = ["ChoiceExercise", "q1", "q2", "q3", "q4", "q5", "correlate1d", "loss_1d", "grad_1d"]
@@ -23,12 +24,15 @@ class ChoiceExercise(_Exercise):
     def _check(self, answer) -> Feedback:
         if not isinstance(answer, str):
             return Feedback(
-                False, f"give the letter of your choice as text, e.g. `'a'`, not {answer!r}."
+                False,
+                f"give the letter of your choice as text, e.g. `'a'`, not a "
+                f"{type(answer).__name__}.",
             )
+        answer = str.__str__(answer)  # a plain str: a subclass's strip() is never called
         letter = answer.strip().lower().strip("()")
         if letter not in self.options:
             allowed = ", ".join(f"`'{k}'`" for k in self.options)
-            return Feedback(False, f"choose one of {allowed}, got {answer!r}.")
+            return Feedback(False, f"choose one of {allowed}, got {answer[:40]!r}.")
         if letter == self.answer:
             return Feedback(True, f"({letter}) {self.options[letter]}")
         return Feedback(False, self.mistakes.get(letter, "not this one. Try `.hint()`."))
@@ -138,20 +142,32 @@ q4 = ChoiceExercise(
 # -- the gradient of a 1-D kernel ------------------------------------------------------------
 def correlate1d(x, w):
     """Valid 1-D cross-correlation: ``out[i] = sum_j w[j] * x[i + j]``."""
-    x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
+    x = _checks.array(x, "x", ndims=(1,), limit=10**5)
+    w = _checks.array(w, "w", ndims=(1,), limit=10**5)
     n = len(x) - len(w) + 1
+    if n < 1:
+        raise ValueError(f"w (length {len(w)}) must be at most as long as x (length {len(x)})")
+    _checks.work(n * len(w), "len(x) * len(w)", "use shorter rows")
     return np.array([w @ x[i : i + len(w)] for i in range(n)])
 
 
 def loss_1d(x, w, y) -> float:
     """Mean squared error of ``correlate1d(x, w)`` against ``y``."""
-    return float(((correlate1d(x, w) - np.asarray(y, dtype=float)) ** 2).mean())
+    out = correlate1d(x, w)
+    y = _checks.array(y, "y", ndims=(1,), limit=10**5)
+    if y.shape != out.shape:
+        raise ValueError(f"y must have the output's shape {out.shape}, got {y.shape}")
+    return float(((out - y) ** 2).mean())
 
 
 def grad_1d(x, w, y):
     """The exact gradient of ``loss_1d`` with respect to ``w``: ``2/n · correlate1d(x, r)``,
     with ``r`` the residual (``n`` outputs). The tests check it against finite differences."""
-    r = correlate1d(x, w) - np.asarray(y, dtype=float)
+    out = correlate1d(x, w)
+    y = _checks.array(y, "y", ndims=(1,), limit=10**5)
+    if y.shape != out.shape:
+        raise ValueError(f"y must have the output's shape {out.shape}, got {y.shape}")
+    r = out - y
     return 2 / len(r) * correlate1d(x, r)
 
 

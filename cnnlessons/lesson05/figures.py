@@ -16,6 +16,7 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 
 from cnnlessons import _checks
+from cnnlessons.figures.display import check_axes, check_figure
 from cnnlessons.figures.style import COLORS, FONT, GREY_CMAP, LINE, RC, SIGNED_CMAP, signed_limits
 from cnnlessons.lesson05.numerics.fewshot import (
     ClassificationRun,
@@ -85,6 +86,7 @@ class _Numbers:
     """A small array as coloured cells with its numbers written in them (updated in place)."""
 
     def __init__(self, ax, values, lim, fmt="{:.2f}"):
+        check_axes(ax)
         values = np.asarray(values, dtype=float)
         h, w = values.shape
         self.fmt = fmt
@@ -123,6 +125,7 @@ class KernelLearningFigure:
     ``show(step)`` moves everything to that step and returns the changed artists."""
 
     def __init__(self, fig, x, run: KernelRun):
+        check_figure(fig)
         if not isinstance(run, KernelRun):
             raise TypeError(f"run must be a fewshot.KernelRun, got {type(run).__name__}")
         x = _checks.array(x, "x", ndims=(2,))
@@ -222,6 +225,7 @@ def _error_panel(ax, run: LeastSquaresRun, fits, theory=True):
 def least_squares_figure(fig, run: LeastSquaresRun) -> dict:
     """Part 2: test error against N for the convolution and the dense layer with their
     theory curves (left), and the same dense layer with ridge (right)."""
+    check_figure(fig)
     if not isinstance(run, LeastSquaresRun):
         raise TypeError(f"run must be a fewshot.LeastSquaresRun, got {type(run).__name__}")
     left, right = fig.subplots(1, 2, sharey=True)
@@ -241,6 +245,7 @@ class DenseMatrixFigure:
     ``show(N, noise, M_hat, run, errors)`` changes it and returns the changed artists."""
 
     def __init__(self, fig, M, lim=None):
+        check_figure(fig)
         M = _checks.array(M, "M", ndims=(2,))
         self.M = M
         grid = fig.add_gridspec(1, 3, width_ratios=[1.1, 1.3, 1.3])
@@ -307,6 +312,7 @@ class DenseMatrixFigure:
 def task_examples_figure(fig, x, y, kinds=("plus", "cross"), shuffled=None, per_row=8):
     """A row of example images with their labels; a second row with the same images'
     pixels shuffled when ``shuffled`` (the shuffled images) is given."""
+    check_figure(fig)
     x = _checks.array(x, "x", ndims=(4,))
     n = min(_checks.integer(per_row, "per_row", minimum=1), len(x))
     rows = 1 if shuffled is None else 2
@@ -327,6 +333,7 @@ def accuracy_figure(fig, run: ClassificationRun) -> dict:
     """Parts 3 and 4: test accuracy (solid, with the seeds' range shaded) and training
     accuracy (dashed) against the number of training examples, for both models; one panel
     with the pixels as they are, one with them shuffled (when the run has both)."""
+    check_figure(fig)
     if not isinstance(run, ClassificationRun):
         raise TypeError(f"run must be a fewshot.ClassificationRun, got {type(run).__name__}")
     kinds = sorted({sh for _, sh in run.test})

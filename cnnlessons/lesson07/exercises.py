@@ -11,6 +11,8 @@ from cnnlessons.lesson07.numerics import (
 )
 from cnnlessons.numerics.conv import shift
 
+__all__ = ["q1", "q2", "q3"]
+
 q1 = ArrayExercise(
     prompt="A convolution with **stride 3** (circular padding). Which of the shifts "
     "0, 1, 2, ..., 8 pixels (along one axis) keep it *exactly* equivariant, so that the "

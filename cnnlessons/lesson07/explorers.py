@@ -18,6 +18,10 @@ __all__ = ["ShiftExplorer", "StrideShiftExplorer", "shift_slider"]
 
 PADDINGS = ("circular", "zeros")
 
+#: The most pixels of an explorer's input: each of its frames draws six maps of that size
+#: (a 256 x 256 picture: about half a second for all 32 frames; 2000 x 2000 took 32 s).
+MAX_PIXELS = 256 * 256
+
 
 def shift_slider(widgets, name, value, top, description):
     """A slider from 0 to ``top`` for a shift, its value checked (the learner's ``name``)."""
@@ -47,7 +51,8 @@ class ShiftExplorer(Explorer):
                  padding: str = "zeros", *, max_shift: int = 3):  # fmt: skip
         import ipywidgets as widgets
 
-        self.x = shift_scene() if x is None else _checks.array(x, "x", ndims=(2,))
+        self.x = (shift_scene() if x is None
+                  else _checks.array(x, "x", ndims=(2,), limit=MAX_PIXELS))  # fmt: skip
         _checks.choice(kernel, "kernel", tuple(SHIFT_KERNELS))
         _checks.choice(padding, "padding", PADDINGS)
         top = _checks.integer(max_shift, "max_shift", minimum=1)
@@ -96,7 +101,7 @@ class StrideShiftExplorer(Explorer):
         import ipywidgets as widgets
 
         self.x = (np.random.default_rng(3).random(16) if x is None
-                  else _checks.array(x, "x", ndims=(1,)))  # fmt: skip
+                  else _checks.array(x, "x", ndims=(1,), limit=1024))  # fmt: skip
         s = _checks.integer(stride, "stride", minimum=1)
         if s not in (1, 2):
             raise ValueError(f"stride must be 1 or 2, got {s}")

@@ -15,6 +15,7 @@ import numpy as np
 from matplotlib.collections import LineCollection
 
 from cnnlessons import _checks
+from cnnlessons.figures.display import check_figure
 from cnnlessons.figures.style import (
     COLORS,
     FONT,
@@ -72,11 +73,15 @@ def _outline(mask) -> list:
 def sequential_color(i: int, n: int):
     """Colour ``i`` of ``n`` ordered lines: the dark part of the series' unsigned colormap,
     every colour at least 3:1 against white."""
+    n = _checks.integer(n, "n", minimum=1)
+    i = _checks.integer(i, "i", minimum=0, maximum=n - 1)
     return mpl.colormaps[UNSIGNED_CMAP](0.55 * i / max(n - 1, 1))
 
 
 def leave_room(fig, bottom: float) -> None:
     """Keep the bottom ``bottom`` of a constrained-layout figure free for text lines."""
+    bottom = _checks.real(bottom, "bottom", finite=True, minimum=0.0, maximum=0.9)
+    check_figure(fig)
     engine = fig.get_layout_engine()
     if engine is not None and hasattr(engine, "set"):
         engine.set(rect=(0, bottom, 1, 1 - bottom))
@@ -87,7 +92,7 @@ def shift_scene(size: int = 48) -> np.ndarray:
     """A synthetic grey scene, ``size`` x ``size``, values in [0, 1]: a soft gradient, a
     bright bar, a disc, a dark square and a bright stripe along the right border (content
     touches the borders, so the border band shows). Flat regions make small frames."""
-    n = _checks.integer(size, "size", minimum=16)
+    n = _checks.integer(size, "size", minimum=16, maximum=2048)
     r, c = np.mgrid[0:n, 0:n] / n
     x = 0.25 + 0.3 * c
     x[(r > 0.15) & (r < 0.85) & (c > 0.18) & (c < 0.28)] = 0.95
@@ -123,6 +128,7 @@ class ShiftFigure:
     """
 
     def __init__(self, fig, x):
+        check_figure(fig)
         self.x = _checks.array(x, "x", ndims=(2,))
         axes = fig.subplots(2, 3)
         names = ("input", "shifted", "back", "feature", "moved", "difference")
@@ -225,6 +231,7 @@ class StrideFigure:
     """
 
     def __init__(self, fig, x, w=(1.0, 2.0, 1.0)):
+        check_figure(fig)
         self.x = _checks.array(x, "x", ndims=(1,))
         self.w = _checks.array(w, "w", ndims=(1,))
         n = self.x.size
@@ -304,6 +311,7 @@ def rotation_scale_figure(fig, x=None, w=None) -> dict:
     f(x), the transformed-then-convolved f(T(x)) and the convolved-then-transformed T(f(x)),
     for T a quarter turn (top) and a 2x enlargement (bottom). Default: a vertical bar and the
     vertical-edge kernel. Returns the differences' largest absolute values."""
+    check_figure(fig)
     if x is None:
         x = np.zeros((16, 16))
         x[3:13, 6:8] = 1.0
@@ -338,6 +346,7 @@ def equivariance_vs_invariance_figure(fig, x=None, w=None, d: int = 12) -> dict:
     the input, its feature map (it moves with the input: equivariance) and the feature
     map's global max (one number that does not move: invariance). Default: a small bright
     square on a dark 32 x 32 image and the vertical-edge kernel. Returns the two maxima."""
+    check_figure(fig)
     if x is None:
         x = np.zeros((32, 32))
         x[10:18, 5:12] = 1.0

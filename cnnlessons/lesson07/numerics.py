@@ -75,7 +75,10 @@ def conv_map(w, *, padding_mode: str = "circular", stride: int = 1, relu: bool =
 def stack_map(kernels, *, padding_mode: str = "circular"):
     """A stack of conv + ReLU layers (one per kernel, stride 1, "same" size), as one map."""
     if not isinstance(kernels, (list, tuple)) or not kernels:
-        raise TypeError(f"kernels must be a non-empty list of 2-D kernels, got {kernels!r}")
+        raise TypeError(
+            f"kernels must be a non-empty list of 2-D kernels, got {_checks._shown(kernels)}"
+        )
+    _checks.size_limit(len(kernels), "kernels", "use fewer layers", limit=256, limit_name="256")
     layers = [conv_map(w, padding_mode=padding_mode, relu=True) for w in kernels]
 
     def f(x):
@@ -88,8 +91,16 @@ def stack_map(kernels, *, padding_mode: str = "circular"):
 
 def _callable(f, name):
     if not callable(f):
-        raise TypeError(f"{name} must be a function of one array, got {f!r}")
+        raise TypeError(f"{name} must be a function of one array, got {_checks._shown(f)}")
     return f
+
+
+def _output(value, what: str) -> np.ndarray:
+    """What a map returned, as a real array: ``None``, text or a complex array is an error
+    that names the map, never a NaN."""
+    if value is None:
+        raise TypeError(f"{what} returned None: the map must return an array (missing return?)")
+    return _checks.array(value, what, ndims=(0, 1, 2, 3, 4))
 
 
 def commutator(f, g, x, *, g_out=None):
@@ -102,8 +113,10 @@ def commutator(f, g, x, *, g_out=None):
     _callable(g, "g")
     g_out = g if g_out is None else _callable(g_out, "g_out")
     x = _checks.array(x, "x", ndims=(2, 3))
-    a = np.asarray(f(g(x)), dtype=float)
-    b = np.asarray(g_out(f(x)), dtype=float)
+    gx = _output(g(x), "g(x) (the map g)")
+    a = _output(f(gx), "f(g(x)) (the map f)")
+    fx = _output(f(x), "f(x) (the map f)")
+    b = _output(g_out(fx), "g_out(f(x)) (the map g_out)")
     if a.shape != b.shape:
         raise ValueError(
             f"f(g(x)) has shape {a.shape} but g(f(x)) has {b.shape}: the map must give "
@@ -159,8 +172,8 @@ def exact_shifts(stride: int, n: int) -> list[int]:
     """The shifts 0, 1, ..., n - 1 (along one axis) that a map of stride ``stride`` keeps
     exactly: the multiples of the stride."""
     s = _checks.integer(stride, "stride", minimum=1)
-    n = _checks.integer(n, "n", minimum=1)
-    return [d for d in range(n) if d % s == 0]
+    n = _checks.integer(n, "n", minimum=1, maximum=_checks.MAX_ELEMENTS)
+    return list(range(0, n, s))
 
 
 def nearest_output_shift(f, x, dy: int, dx: int, *, mode: str = "circular"):
@@ -175,11 +188,12 @@ def nearest_output_shift(f, x, dy: int, dx: int, *, mode: str = "circular"):
     dy, dx = _checks.integer(dy, "dy"), _checks.integer(dx, "dx")
     _checks.choice(mode, "mode", ("circular", "zeros"))
     x = _checks.array(x, "x", ndims=(2, 3))
-    moved = np.asarray(f(shift(x, dy, dx, mode)), dtype=float)
-    base = np.asarray(f(x), dtype=float)
-    if moved.shape != base.shape:
+    moved = _output(f(shift(x, dy, dx, mode)), "f(shifted x) (the map f)")
+    base = _output(f(x), "f(x) (the map f)")
+    if moved.shape != base.shape or base.ndim < 2:
         raise ValueError(f"f gave shapes {base.shape} and {moved.shape} for shifted inputs")
     h, w = base.shape[-2:]
+    _checks.work(h * w * base.size, "x (every output shift of f(x))", "use a smaller x")
     best = None
     for ay in range(h):
         for ax in range(w):
@@ -226,6 +240,7 @@ def border_band(shape, k: int, padding="same"):
     k = _checks.integer(k, "k", minimum=1)
     top, bottom = _padding_pair(k, padding)
     oh, ow = h + top + bottom - k + 1, w + top + bottom - k + 1
+    _checks.size_limit(max(oh, 1) * max(ow, 1), "shape (the output mask)", "use a smaller shape")
     if oh < 1 or ow < 1:
         raise ValueError(f"a {k}x{k} kernel does not fit a {shape} input with padding {padding}")
     rows = np.zeros(oh, bool)
@@ -248,6 +263,7 @@ def error_band(shape, k: int, dy: int, dx: int):
     h, w = _checks.shape(shape, "shape", lengths=(2,))
     k = _checks.integer(k, "k", minimum=1)
     dy, dx = _checks.integer(dy, "dy"), _checks.integer(dx, "dx")
+    _checks.size_limit(h * w, "shape (the output mask)", "use a smaller shape")
     if k % 2 == 0 or k > min(h, w):
         raise ValueError(f"k must be odd and at most the image size {min(h, w)}, got {k}")
     band = border_band((h, w), k, "same")
@@ -269,6 +285,7 @@ def upscale(x, factor: int = 2):
     """Make the picture ``factor`` times bigger: each pixel becomes a factor x factor block."""
     x = _checks.array(x, "x", ndims=(2, 3))
     f = _checks.integer(factor, "factor", minimum=1)
+    _checks.size_limit(x.size * f * f, "x upscaled by factor", "use a smaller factor or x")
     return np.repeat(np.repeat(x, f, axis=-2), f, axis=-1)
 
 
@@ -290,4 +307,6 @@ def scale_error(x, w, factor: int = 2):
     they grow."""
     w = _kernel(w)
     f = _checks.integer(factor, "factor", minimum=1)
+    x = _checks.array(x, "x", ndims=(2, 3))
+    _checks.size_limit(x.size * f * f, "x upscaled by factor", "use a smaller factor or x")
     return commutator(conv_map(w), lambda v: upscale(v, f), x)

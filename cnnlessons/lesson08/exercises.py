@@ -5,6 +5,8 @@ import numpy as np
 from cnnlessons.checking import ArrayExercise, FunctionExercise, NumberExercise
 from cnnlessons.lesson08.numerics import ALIASING_EXAMPLE, max_blur_pool1d, pool1d
 
+__all__ = ["ROW", "q1", "q2", "q3", "q4"]
+
 #: the detector row of exercises 1 and 2
 ROW = np.array([0.2, 0.9, 0.1, 0.4, 0.3, 0.8, 0.5, 0.0])
 

@@ -12,6 +12,7 @@ import numpy as np
 from matplotlib.colors import Normalize
 
 from cnnlessons import _checks
+from cnnlessons.figures.display import check_axes, check_figure
 from cnnlessons.figures.style import COLORS, FONT, UNSIGNED_CMAP
 from cnnlessons.lesson07.figures import BAND, KEPT, leave_room, sequential_color
 from cnnlessons.lesson08 import numerics as iv
@@ -33,6 +34,7 @@ class _Cells:
     """A row of numbered cells on ``ax`` at height ``y`` (one per value), outlines settable."""
 
     def __init__(self, ax, n, y, color):
+        check_axes(ax)
         self.ax, self.n, self.y = ax, n, y
         self.boxes = ax.scatter(np.arange(n), np.full(n, y), s=900, marker="s",
                                 c=np.zeros(n), cmap=UNSIGNED_CMAP, norm=Normalize(0, 1),
@@ -66,6 +68,7 @@ class PoolingShiftFigure:
     """
 
     def __init__(self, fig, row=None):
+        check_figure(fig)
         self.row = FIGURE_9_8_ROW if row is None else _checks.array(row, "row", ndims=(1,))
         n = self.row.size
         self.ax = fig.add_subplot()
@@ -115,6 +118,8 @@ def unchanged_fraction_plot(ax, widths=range(1, 9), *, rows: int = 1000, seed=0)
     """Fraction of pooled values unchanged by a one-pixel shift, measured on random rows
     (dots with ±2 standard errors), against (w − 1)/(w + 1) (line). Returns the measured
     fractions {width: (fraction, standard error)}."""
+    check_axes(ax)
+    widths = _checks.integers(widths, "widths", minimum=1, limit=64)
     widths = [_checks.integer(w, "widths[i]", minimum=1) for w in widths]
     measured = {w: iv.unchanged_fraction(w, 1, rows=rows, seed=seed) for w in widths}
     fine = np.linspace(1, max(widths), 200)
@@ -138,9 +143,14 @@ def invariance_curves_plot(ax, widths=range(1, 9), shifts=range(0, 11), *, rows:
     """Fraction of pooled values unchanged against the shift, for stride-1 max pooling of
     each width (measured; the dashed lines are (w − d)/(w + d)) and for global max and
     global average pooling. Returns the curves {label: array}."""
-    shifts = list(shifts)
+    check_axes(ax)
+    shifts = _checks.integers(shifts, "shifts", limit=256)
     curves = {}
-    widths = list(widths)
+    widths = [w if isinstance(w, str) else _checks.integer(w, "widths", minimum=1)
+              for w in (widths if isinstance(widths, (list, tuple, range)) else
+                        _checks.integers(widths, "widths", minimum=1, limit=64))]  # fmt: skip
+    if not widths:
+        raise ValueError("widths must hold at least one width")
     for i, w in enumerate(widths):
         color = sequential_color(i, len(widths))
         curve = iv.invariance_curve(w, shifts, rows=rows, seed=seed)
@@ -172,9 +182,11 @@ class AliasingFigure:
     """
 
     def __init__(self, fig, x=None, filters=(1, 2, 3, 4, 5), shifts=range(8)):
+        check_figure(fig)
         self.x = iv.ALIASING_EXAMPLE if x is None else _checks.array(x, "x", ndims=(1,))
         n = self.x.size
-        self.filters, self.shifts = list(filters), list(shifts)
+        self.filters = _checks.integers(filters, "filters", minimum=1, limit=16)
+        self.shifts = _checks.integers(shifts, "shifts", limit=256)
         grid = fig.add_gridspec(3, 2, width_ratios=[1.35, 1])
         self.ax_in = fig.add_subplot(grid[0, 0])
         self.ax_mid = fig.add_subplot(grid[1, 0], sharex=self.ax_in)
@@ -266,8 +278,9 @@ def output_change_plot(ax, filters=(1, 2, 3, 4, 5), shifts=range(8), *, rows: in
     """Output change of max → blur → subsample against the shift, one line per binomial
     filter size (1: no blur, plain stride-2 max pooling), averaged over ``rows`` seeded
     random rows of ``length``. Returns {filter size: array of mean changes}."""
+    check_axes(ax)
     out = {}
-    filters = list(filters)
+    filters = _checks.integers(filters, "filters", minimum=1, limit=16)
     for i, size in enumerate(filters):
         out[size] = iv.mean_output_change(
             AliasingFigure._pool(size), shifts, rows=rows, length=length, seed=seed

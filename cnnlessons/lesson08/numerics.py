@@ -86,6 +86,7 @@ def pool1d(x, width: int, stride: int = 1, kind: str = "max") -> np.ndarray:
         raise ValueError(f"width must be at most the row length {n}, got {w}")
     if n % s:
         raise ValueError(f"the row length {n} must be a multiple of the stride {s}")
+    _checks.size_limit(w * n, "width * len(x)", "use a narrower width or a shorter x")
     windows = np.stack([np.roll(x, -j) for j in range(w)])[:, ::s]
     return windows.max(axis=0) if kind == "max" else windows.mean(axis=0)
 
@@ -136,12 +137,18 @@ def max_blur_pool1d(x, filter_size: int = 4, width: int = 2, stride: int = 2) ->
 
 # ----------------------------------------------------------------------------- invariance
 def changed(before, after, *, tol: float = 0.0) -> np.ndarray:
-    """Boolean array: which values differ by more than ``tol`` (same shapes)."""
+    """Boolean array: which values differ by more than ``tol`` >= 0 (same shapes). A NaN
+    against a number is a change; NaN against NaN and inf against inf are not."""
     a = _checks.array(before, "before", ndims=(1, 2, 3))
     b = _checks.array(after, "after", ndims=(1, 2, 3))
+    t = _checks.real(tol, "tol", minimum=0.0)
     if a.shape != b.shape:
         raise ValueError(f"before and after must have the same shape, got {a.shape}, {b.shape}")
-    return np.abs(a - b) > tol
+    with np.errstate(invalid="ignore"):
+        # a NaN on one side only is a change; equal values (inf == inf) and NaN on both
+        # sides are not
+        same = (a == b) | (np.abs(a - b) <= t) | (np.isnan(a) & np.isnan(b))
+    return ~same
 
 
 def unchanged_probability(width: int, shift: int = 1) -> float:
@@ -160,9 +167,9 @@ def unchanged_probability(width: int, shift: int = 1) -> float:
 
 
 def _rng(seed):
-    if isinstance(seed, np.random.Generator):
-        return seed
-    return np.random.default_rng(_checks.integer(seed, "seed", minimum=0))
+    if seed is None:
+        raise TypeError("seed must be an integer >= 0 or a numpy.random.Generator, got None")
+    return _checks.rng(seed, "seed")
 
 
 def unchanged_fraction(width: int, shift: int = 1, *, rows: int = 2000, length: int = 32,
@@ -176,11 +183,11 @@ def unchanged_fraction(width: int, shift: int = 1, *, rows: int = 2000, length: 
     d = _checks.integer(shift, "shift")
     n_rows = _checks.integer(rows, "rows", minimum=2)
     n = _checks.integer(length, "length", minimum=1)
-    if w > n or n_rows * n > 10_000_000:
-        raise ValueError(
-            f"need width <= length and rows * length <= 10,000,000, got width={w}, "
-            f"rows={n_rows}, length={n}"
-        )
+    if w > n:
+        raise ValueError(f"width must be at most length, got width={w}, length={n}")
+    _checks.size_limit(
+        n_rows * n * (w + 1), "rows * length * (width + 1)", "use fewer rows or a shorter length"
+    )
     x = _rng(seed).random((n_rows, n))
     before = np.stack([np.roll(x, -j, axis=1) for j in range(w)]).max(axis=0)
     moved = np.roll(x, d, axis=1)
@@ -193,11 +200,20 @@ def invariance_curve(width, shifts, *, rows: int = 500, length: int = 32, seed=0
     """Fraction of pooled values unchanged against the shift, for one pooling: ``width`` an
     integer (stride-1 max pooling of that width) or "global max" / "global avg" (global
     pooling of each whole circular row). Returns an array, one value per shift."""
-    shifts = [_checks.integer(d, "shifts[i]") for d in np.atleast_1d(shifts).tolist()]
+    shifts = _checks.integers(shifts, "shifts")
+    n_rows = _checks.integer(rows, "rows", minimum=2)
+    n = _checks.integer(length, "length", minimum=1)
+    w = 1 if isinstance(width, str) else _checks.integer(width, "width", minimum=1)
+    _checks.work(
+        n_rows * n * (w + 1) * len(shifts),
+        "rows * length * (width + 1) * len(shifts)",
+        "use fewer rows, shifts or a shorter length",
+    )
     if isinstance(width, str):
         _checks.choice(width, "width", ("global max", "global avg"))
         kind = width.split()[1]
-        x = _rng(seed).random((_checks.integer(rows, "rows", minimum=2), length))
+        _checks.size_limit(n_rows * n, "rows * length", "use fewer rows or a shorter length")
+        x = _rng(seed).random((n_rows, n))
         ref = x.max(axis=1) if kind == "max" else x.mean(axis=1)
         out = []
         for d in shifts:
@@ -220,17 +236,24 @@ def _distance_to_shifts(moved, base) -> float:
     return float(np.abs(moved[None, :] - rolls).max(axis=1).min()) / scale
 
 
+def _pooled(value) -> np.ndarray:
+    if value is None:
+        raise TypeError("pool returned None: it must return a row of numbers (missing return?)")
+    return _checks.array(value, "pool(x) (what pool returned)", ndims=(1,))
+
+
 def output_change(pool, x, shift: int) -> float:
     """How far ``pool(roll(x, shift))`` is from every circular shift of ``pool(x)``: the
     smallest largest-absolute-difference over all output shifts, relative to the largest
     absolute value of ``pool(x)``. 0 means the output just moved; an output that cannot
     follow the shift (aliasing) gives a large value."""
     if not callable(pool):
-        raise TypeError(f"pool must be a function of one row, got {pool!r}")
+        raise TypeError(f"pool must be a function of one row, got {_checks._shown(pool)}")
     x = _row(x)
     d = _checks.integer(shift, "shift")
-    base = np.asarray(pool(x), dtype=float)
-    moved = np.asarray(pool(np.roll(x, d)), dtype=float)
+    base = _pooled(pool(x))
+    moved = _pooled(pool(np.roll(x, d)))
+    _checks.size_limit(base.size**2, "pool(x) (every circular shift of it)", "use a shorter x")
     if base.shape != moved.shape or base.ndim != 1:
         raise ValueError(f"pool must return rows of one length, got {base.shape}, {moved.shape}")
     return _distance_to_shifts(moved, base)
@@ -240,24 +263,32 @@ def mean_output_change(pool, shifts, *, rows: int = 200, length: int = 32, seed=
     """``output_change`` averaged over ``rows`` random rows (uniform values) of ``length``,
     one value per shift: one row's numbers depend on the row; the average does not much."""
     if not callable(pool):
-        raise TypeError(f"pool must be a function of one row, got {pool!r}")
-    shifts = [_checks.integer(d, "shifts[i]") for d in np.atleast_1d(shifts).tolist()]
+        raise TypeError(f"pool must be a function of one row, got {_checks._shown(pool)}")
+    shifts = _checks.integers(shifts, "shifts")
     n_rows = _checks.integer(rows, "rows", minimum=1)
     n = _checks.integer(length, "length", minimum=2)
     if n_rows * n * len(shifts) > 2_000_000:
         raise ValueError("rows * length * len(shifts) must be at most 2,000,000")
+    _checks.work(n_rows * n * n * len(shifts), "rows * length**2 * len(shifts)", "use fewer rows")
     x = _rng(seed).random((n_rows, n))
     total = np.zeros(len(shifts))
     for r in x:
-        base = np.asarray(pool(r), dtype=float)
+        base = _pooled(pool(r))
+        _checks.size_limit(base.size**2, "pool(x) (every circular shift of it)", "shorter rows")
         for i, d in enumerate(shifts):
-            total[i] += _distance_to_shifts(np.asarray(pool(np.roll(r, d)), dtype=float), base)
+            moved = _pooled(pool(np.roll(r, d)))
+            if moved.shape != base.shape:
+                raise ValueError(f"pool must return rows of one length, got {base.shape}, "
+                                 f"{moved.shape}")  # fmt: skip
+            total[i] += _distance_to_shifts(moved, base)
     return total / n_rows
 
 
 # ----------------------------------------------------------------------------- classifiers
 def _labels(scores, n):
-    scores = np.asarray(scores)
+    if scores is None:
+        raise TypeError("predict returned None: it must return labels or scores")
+    scores = _checks.array(scores, "predict's result", ndims=(0, 1, 2, 3, 4))
     if scores.ndim == 2 and scores.shape[0] == n:
         return scores.argmax(axis=1)
     if scores.ndim == 1 and scores.shape[0] == n:
@@ -277,9 +308,11 @@ def consistency(predict, images, *, max_shift: int = 2, seed=0) -> float:
     (or ``(N, C, H, W)``) and returns N labels or an ``(N, K)`` array of scores.
     """
     if not callable(predict):
-        raise TypeError(f"predict must be a function of a batch of images, got {predict!r}")
+        raise TypeError(
+            f"predict must be a function of a batch of images, got {_checks._shown(predict)}"
+        )
     x = _checks.array(images, "images", ndims=(3, 4))
-    m = _checks.integer(max_shift, "max_shift", minimum=0)
+    m = _checks.integer(max_shift, "max_shift", minimum=0, maximum=_checks.MAX_ELEMENTS)
     rng = _rng(seed)
     n = x.shape[0]
     shifted = []
@@ -359,7 +392,8 @@ def pooling_net(filter_size: int = 1, *, size: int = 12, filters: int = 8, seed:
     f = _checks.integer(filters, "filters", minimum=1)
     if n % 2:
         raise ValueError(f"size must be even (the pooling halves it), got {n}")
-    rng = np.random.default_rng(_checks.integer(seed, "seed", minimum=0))
+    rng = np.random.default_rng(_checks.seed(seed, "seed"))
+    _checks.size_limit(f * n * n * 4, "filters * size**2", "use fewer filters or a smaller size")
     conv = {"padding": 1, "padding_mode": "circular"}
     first = Conv2d(1, f, 3, rng=rng, **conv)
     second = Conv2d(f, f, 3, rng=rng, **conv)
@@ -411,14 +445,22 @@ def consistency_experiment(filter_sizes=(1, 4), seeds=(0, 1, 2), *, n_train: int
     from cnnlessons.numerics.tasks import pattern_task
     from cnnlessons.numerics.training import Adam, accuracy
 
-    sizes = tuple(_checks.integer(f, "filter_sizes[i]", minimum=1) for f in filter_sizes)
-    seeds = tuple(_checks.integer(s, "seeds[i]", minimum=0) for s in seeds)
-    if not sizes or not seeds:
-        raise ValueError("filter_sizes and seeds must each hold at least one value")
+    sizes = tuple(_checks.integers(filter_sizes, "filter_sizes", minimum=1, limit=40))
+    seeds = tuple(_checks.integers(seeds, "seeds", minimum=0, limit=40))
+    for f in sizes:
+        if f > MAX_FILTER_SIZE:  # refused before any training
+            raise ValueError(f"filter_sizes must be at most {MAX_FILTER_SIZE} each, got {f}")
     n_train = _checks.integer(n_train, "n_train", minimum=2)
     n_test = _checks.integer(n_test, "n_test", minimum=1)
     if n_train > 5000 or n_test > 5000 or len(sizes) * len(seeds) > 40:
-        raise ValueError("at most 5,000 training and test images and 40 trainings, to stay quick")
+        raise ValueError(
+            "n_train and n_test must be at most 5,000, and len(filter_sizes) * len(seeds) at "
+            "most 40, to stay quick"
+        )
+    # each training checks its own work against the budget (Network.fit); here the sizes
+    _checks.integer(steps, "steps", minimum=1, maximum=10_000)
+    _checks.integer(size, "size", minimum=4, maximum=64)
+    _checks.integer(filters, "filters", minimum=1, maximum=64)
     t0 = time.perf_counter()
     xt, yt = pattern_task(n_test, size=size, noise=noise, seed=test_seed)
     acc = {f: np.empty(len(seeds)) for f in sizes}

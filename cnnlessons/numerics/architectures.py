@@ -57,11 +57,16 @@ class Layer:
     input_from: str | None = None
 
     def __post_init__(self):
+        _checks.text(self.name, "name")
         _checks.choice(self.kind, "kind", LAYER_KINDS)
         _checks.choice(self.path, "path", PATHS)
         for name in ("in_channels", "out_channels", "kernel", "stride", "dilation"):
             _checks.integer(getattr(self, name), name, minimum=1)
         _checks.integer(self.padding, "padding", minimum=0)
+        _checks.boolean(self.bias, "bias")
+        _checks.boolean(self.batch_norm, "batch_norm")
+        if self.input_from is not None:
+            _checks.text(self.input_from, "input_from")
         if self.kind in ("max", "avg") and self.in_channels != self.out_channels:
             raise ValueError(
                 f"a pooling layer keeps its channels: in_channels={self.in_channels} "
@@ -91,6 +96,20 @@ class Network:
     layers: tuple
     input_shape: tuple = (3, 224, 224)
     note: str = ""
+
+    def __post_init__(self):
+        _checks.text(self.name, "name")
+        if not isinstance(self.layers, (tuple, list)) or not self.layers:
+            raise TypeError(
+                f"layers must be a non-empty tuple of Layer, got {_checks._shown(self.layers)}"
+            )
+        for i, layer in enumerate(self.layers):
+            _checks.instance(layer, f"layers[{i}]", Layer, "a Layer")
+        object.__setattr__(self, "layers", tuple(self.layers))
+        object.__setattr__(
+            self, "input_shape", _checks.shape(self.input_shape, "input_shape", lengths=(3,))
+        )
+        _checks.text(self.note, "note")
 
     def __iter__(self):
         return iter(self.layers)
@@ -213,6 +232,7 @@ def layer_shapes(network: Network, input_shape=None) -> list:
     shape = _checks.shape(
         network.input_shape if input_shape is None else input_shape, "input_shape", lengths=(3,)
     )
+    shape_in = shape
     outputs, rows = {}, []
     for layer in network.layers:
         source = shape if layer.input_from is None else outputs.get(layer.input_from)
@@ -233,8 +253,15 @@ def layer_shapes(network: Network, input_shape=None) -> list:
                 raise ValueError(
                     f"{layer.name} expects {layer.in_channels} channels but receives {c}"
                 )
-            size = [output_size(i, layer.kernel, layer.stride, layer.padding, layer.dilation)
-                    for i in (h, w)]  # fmt: skip
+            try:
+                size = [output_size(i, layer.kernel, layer.stride, layer.padding, layer.dilation)
+                        for i in (h, w)]  # fmt: skip
+            except ValueError:
+                raise ValueError(
+                    f"input_shape {tuple(shape_in)} is too small for {network.name}: layer "
+                    f"{layer.name} (kernel {layer.kernel}, padding {layer.padding}) receives "
+                    f"{h}x{w}, smaller than its kernel"
+                ) from None
             out = (layer.out_channels, *size)
         rows.append((layer, source, out))
         outputs[layer.name] = out

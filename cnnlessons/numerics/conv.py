@@ -82,6 +82,8 @@ def conv2d(x, w, *, bias=None, stride=1, padding=0, dilation=1, padding_mode="ze
     x : array, ``(H, W)`` or ``(C, H, W)``
     w : array, ``(kh, kw)`` (one filter, one channel) or ``(F, C, kh, kw)``
     bias : None, a number, or an array of shape ``(F,)``
+        (``True``/``False`` are refused: in PyTorch ``bias=True`` is a switch that asks for
+        learned biases, here a bias is a value; pass a number, e.g. ``bias=1.0``)
     stride, dilation : int or pair (rows, columns), each >= 1
     padding : int or pair >= 0, or ``"valid"``, ``"same"`` (stride 1 only), ``"full"``
     padding_mode : ``"zeros"``, ``"circular"`` or ``"reflect"`` (what the padding holds)

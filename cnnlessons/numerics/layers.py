@@ -129,12 +129,24 @@ def correlate(xp, w, stride: int = 1) -> np.ndarray:
     """Batched cross-correlation of an already padded ``(N, C, H, W)`` batch with
     ``(F, C, kh, kw)`` kernels: ``(N, F, H', W')``, the batch version of ``conv2d`` (which it
     equals image by image; the tests check). One matrix product over all patches."""
+    xp = _checks.array(xp, "xp", ndims=(4,))
+    w = _checks.array(w, "w", ndims=(4,))
+    stride = _checks.integer(stride, "stride", minimum=1)
+    if w.shape[1] != xp.shape[1]:
+        raise ValueError(
+            f"w must have shape (F, C, kh, kw) with C = {xp.shape[1]} (the channels of xp), "
+            f"got {w.shape}"
+        )
     kh, kw = w.shape[2:]
     if kh > xp.shape[2] or kw > xp.shape[3]:
         raise ValueError(
             f"the kernel ({kh} x {kw}) is larger than the padded input "
             f"({xp.shape[2]} x {xp.shape[3]})"
         )
+    oh, ow = (xp.shape[2] - kh) // stride + 1, (xp.shape[3] - kw) // stride + 1
+    n_patches = xp.shape[0] * oh * ow
+    _checks.size_limit(n_patches * w[0].size, "xp and w (their patches)", "use a smaller xp")
+    _checks.work(n_patches * w.size, "xp and w (their multiply-adds)", "use a smaller xp")
     patches = _windows(xp, kh, kw, stride)
     out = np.tensordot(patches, w, axes=([1, 4, 5], [1, 2, 3]))  # (N, oh, ow, F)
     return np.ascontiguousarray(out.transpose(0, 3, 1, 2))
@@ -188,7 +200,12 @@ class Conv2d(Layer):
         self.padding = padding if isinstance(padding, str) else self.pads[0][0]
         if padding == "same" and self.stride != 1:
             raise ValueError(f"padding='same' needs stride 1, got stride={self.stride}")
-        rng = np.random.default_rng(rng)
+        _checks.size_limit(
+            self.in_channels * self.out_channels * self.k * self.k,
+            "in_channels * out_channels * kernel_size**2 (the weights)",
+            "use fewer channels or a smaller kernel",
+        )
+        rng = _checks.rng(rng)
         fan_in = self.in_channels * self.k * self.k
         self.params["w"] = rng.normal(
             0, np.sqrt(2 / fan_in), (out_channels, in_channels) + (self.k,) * 2
@@ -204,6 +221,9 @@ class Conv2d(Layer):
         if k > xp.shape[2] or k > xp.shape[3]:
             raise ValueError(f"kernel_size {k} is larger than the padded input {xp.shape[2:]}")
         # every patch as a row ("im2col"), kept for the kernel's gradient
+        oh = (xp.shape[2] - k) // self.stride + 1
+        ow = (xp.shape[3] - k) // self.stride + 1
+        _checks.size_limit(x.shape[0] * oh * ow * w[0].size, "x (its patches)", "use fewer images")
         win = _windows(xp, k, k, self.stride).transpose(0, 2, 3, 1, 4, 5)
         self._out_hw = win.shape[1:3]
         self._cols = np.ascontiguousarray(win).reshape(-1, w[0].size)
@@ -435,13 +455,19 @@ class Dense(Layer):
         super().__init__()
         self.in_features = _checks.integer(in_features, "in_features", minimum=1)
         self.out_features = _checks.integer(out_features, "out_features", minimum=1)
-        rng = np.random.default_rng(rng)
+        _checks.size_limit(
+            self.in_features * self.out_features,
+            "in_features * out_features (the weights)",
+            "use fewer features",
+        )
+        rng = _checks.rng(rng)
         self.params["w"] = rng.normal(0, np.sqrt(2 / in_features), (in_features, out_features))
         self.params["b"] = np.zeros(out_features)
         self.input_grad = True
 
     def forward(self, x):
-        if x.ndim != 2 or x.shape[1] != self.in_features:
+        x = _checks.array(x, "x", ndims=(2,))
+        if x.shape[1] != self.in_features:
             raise ValueError(
                 f"x must have shape (N, {self.in_features}) for this Dense layer, got {x.shape}"
             )

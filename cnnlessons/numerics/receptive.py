@@ -30,6 +30,8 @@ __all__ = [
     "measured_receptive_field",
     "LAYER_OPS",
     "MAX_MEASURED_INPUT",
+    "MAX_LAYERS",
+    "MAX_MEASURED_LAYERS",
 ]
 
 LAYER_OPS = ("conv", "max", "avg")
@@ -41,6 +43,13 @@ _KEYS = ("kernel", "stride", "padding", "dilation", "op")
 #: ResNet-50's is 483); ``receptive_field`` computes any field by formula.
 MAX_MEASURED_INPUT = 2**16
 
+#: The most layers a receptive field is computed for: 10,000 (ResNet-50's main path has 52).
+MAX_LAYERS = 10_000
+
+#: The most layers ``measured_receptive_field`` passes its signals through: each layer is a
+#: few ``conv2d`` calls per bisection step, about 4 ms a layer in all (256 layers: a second).
+MAX_MEASURED_LAYERS = 256
+
 
 @dataclass(frozen=True)
 class ReceptiveField:
@@ -49,6 +58,11 @@ class ReceptiveField:
     size: int
     stride: int
     padding: int
+
+    def __post_init__(self):
+        _checks.integer(self.size, "size", minimum=1)
+        _checks.integer(self.stride, "stride", minimum=1)
+        _checks.integer(self.padding, "padding", minimum=0)
 
     def span(self, unit: int) -> tuple[int, int]:
         """First and last input pixel (inclusive) that ``unit`` of the last layer sees;
@@ -107,6 +121,8 @@ def _layers(layers) -> list[dict]:
         )
     if len(layers) == 0:
         raise ValueError("layers must hold at least one layer")
+    _checks.size_limit(len(layers), "layers", "use fewer layers", limit=MAX_LAYERS,
+                       limit_name="MAX_LAYERS")  # fmt: skip
     return [_layer(item, n) for n, item in enumerate(layers)]
 
 
@@ -236,6 +252,9 @@ def measured_receptive_field(layers, input_size=None) -> ReceptiveField:
     ReceptiveField(size=7, stride=1, padding=3)
     """
     specs = _layers(layers)
+    _checks.size_limit(len(specs), "layers (to measure)", "receptive_field computes any "
+                       "field by formula", limit=MAX_MEASURED_LAYERS,
+                       limit_name="MAX_MEASURED_LAYERS")  # fmt: skip
     if input_size is not None:
         n = _checks.integer(input_size, "input_size", minimum=1)
         if n > MAX_MEASURED_INPUT:

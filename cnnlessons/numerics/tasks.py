@@ -38,11 +38,7 @@ PATTERNS = {
 
 
 def _nonneg(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
-        raise TypeError(f"{name} must be a number, got {value!r}")
-    if not np.isfinite(value) or value < 0:
-        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
-    return float(value)
+    return _checks.real(value, name, finite=True, minimum=0.0)
 
 
 def pattern_task(
@@ -70,9 +66,9 @@ def pattern_task(
         raise ValueError(f"kinds must be a list of at least 2 names from {list(PATTERNS)}")
     for k in kinds:
         _checks.choice(k, "kinds", tuple(PATTERNS))
-    if n * size * size > 50_000_000:
-        raise ValueError(f"n * size * size must be at most 50,000,000, got {n * size * size:,}")
-    rng = np.random.default_rng(seed)
+    _checks.boolean(return_positions, "return_positions")
+    _checks.size_limit(n * size * size, "n * size * size", "make fewer or smaller images")
+    rng = np.random.default_rng(_checks.seed(seed))
     y = np.arange(n) % len(kinds)
     pos = rng.integers(0, size - 2, size=(n, 2))
     x = (
@@ -90,7 +86,8 @@ def pattern_task(
 def pixel_permutation(n_pixels: int, seed: int = 0) -> np.ndarray:
     """One fixed random order of ``n_pixels`` pixel positions."""
     n = _checks.integer(n_pixels, "n_pixels", minimum=1)
-    return np.random.default_rng(seed).permutation(n)
+    _checks.size_limit(n, "n_pixels", "use fewer pixels")
+    return np.random.default_rng(_checks.seed(seed)).permutation(n)
 
 
 def shuffle_pixels(x, perm) -> np.ndarray:
@@ -98,10 +95,8 @@ def shuffle_pixels(x, perm) -> np.ndarray:
     ``j`` of a shuffled image is pixel ``perm[j]`` of the original (reading order). The
     same permutation for every image, so the information is all still there."""
     x = _checks.array(x, "x", ndims=(2, 3, 4))
-    perm = np.asarray(perm)
     h, w = x.shape[-2:]
-    if perm.shape != (h * w,) or not np.array_equal(np.sort(perm), np.arange(h * w)):
-        raise ValueError(f"perm must be a permutation of 0..{h * w - 1}, got shape {perm.shape}")
+    perm = _checks.permutation(perm, "perm", h * w)
     flat = x.reshape(x.shape[:-2] + (h * w,))
     return flat[..., perm].reshape(x.shape)
 
@@ -111,7 +106,7 @@ def shuffle_each(x, seed: int = 0) -> np.ndarray:
     which pixel went where differs from image to image, so no model can learn anything
     about where the pattern's pixels are."""
     x = _checks.array(x, "x", ndims=(3, 4))
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(_checks.seed(seed))
     h, w = x.shape[-2:]
     flat = x.reshape(len(x), -1, h * w)
     order = np.argsort(rng.random((len(x), 1, h * w)), axis=-1)
@@ -121,7 +116,8 @@ def shuffle_each(x, seed: int = 0) -> np.ndarray:
 def random_kernel(k: int = 3, seed: int = 0) -> np.ndarray:
     """An "unknown" ``k`` x ``k`` filter: standard normal entries from ``seed``."""
     k = _checks.integer(k, "k", minimum=1)
-    return np.random.default_rng(seed).normal(size=(k, k))
+    _checks.size_limit(k * k, "k * k", "use a smaller k")
+    return np.random.default_rng(_checks.seed(seed)).normal(size=(k, k))
 
 
 def filter_pairs(n: int, w, *, input_shape=(8, 8), noise: float = 0.1, seed: int = 0):
@@ -136,11 +132,17 @@ def filter_pairs(n: int, w, *, input_shape=(8, 8), noise: float = 0.1, seed: int
     sigma = _nonneg(noise, "noise")
     if w.shape[0] > shp[0] or w.shape[1] > shp[1]:
         raise ValueError(f"w {w.shape} must fit in input_shape {shp}")
-    if n * shp[0] * shp[1] > 20_000_000:
-        raise ValueError(f"n * H * W must be at most 20,000,000, got {n * shp[0] * shp[1]:,}")
-    m = conv_matrix(shp, w)
     out_hw = (shp[0] - w.shape[0] + 1, shp[1] - w.shape[1] + 1)
-    rng = np.random.default_rng(seed)
+    _checks.size_limit(
+        n * shp[0] * shp[1], "n * input_shape[0] * input_shape[1]", "make fewer or smaller inputs"
+    )
+    _checks.work(
+        n * shp[0] * shp[1] * out_hw[0] * out_hw[1],
+        "n * input_shape pixels * output pixels",
+        "make fewer or smaller inputs",
+    )
+    rng = np.random.default_rng(_checks.seed(seed))
+    m = conv_matrix(shp, w)
     x = rng.normal(size=(n, shp[0] * shp[1]))
     y = x @ m.T + sigma * rng.normal(size=(n, m.shape[0]))
     return x.reshape((n,) + shp), y.reshape((n,) + out_hw)

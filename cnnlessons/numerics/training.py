@@ -9,7 +9,6 @@ same minibatches and the same numbers.
 from __future__ import annotations
 
 import contextlib
-import numbers
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -42,24 +41,24 @@ __all__ = [
 
 # ----------------------------------------------------------------------------- checks
 def _positive(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number, got {value!r}")
-    if not np.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
-    return float(value)
+    return _checks.real(value, name, finite=True, positive=True)
 
 
 def _fraction(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number, got {value!r}")
-    if not 0 <= value < 1:
-        raise ValueError(f"{name} must be in [0, 1), got {value!r}")
-    return float(value)
+    v = _checks.real(value, name, finite=True, minimum=0.0)
+    if not v < 1:
+        raise ValueError(f"{name} must be in [0, 1), got {v!r}")
+    return v
 
 
 def _labels(y, n: int, classes: int) -> np.ndarray:
     """Integer class labels, one per example, each in [0, classes)."""
-    arr = np.asarray(y)
+    if isinstance(y, (str, bytes, np.ma.MaskedArray)) or y is None:
+        raise TypeError(f"y must be integer class labels, got {type(y).__name__}")
+    try:
+        arr = np.asarray(y).view(np.ndarray)
+    except (ValueError, TypeError, OverflowError):
+        raise TypeError("y must be a 1-D array of integer class labels") from None
     if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
         if np.issubdtype(arr.dtype, np.floating) and arr.size and np.all(arr == np.round(arr)):
             arr = arr.astype(np.int64)
@@ -91,7 +90,7 @@ def single_threaded():
 # ----------------------------------------------------------------------------- loss
 def softmax(logits) -> np.ndarray:
     """Class probabilities from ``(N, K)`` scores (shifted by the row maximum: no overflow)."""
-    z = np.asarray(logits, dtype=float)
+    z = _checks.array(logits, "logits", ndims=(2,))
     z = z - z.max(axis=1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=1, keepdims=True)
@@ -170,10 +169,17 @@ class Network:
     ``(1, 40)`` (a sequence, for ``layers1d.Conv1d``)."""
 
     def __init__(self, layers, in_shape, classes: int):
+        if not isinstance(layers, (list, tuple)):
+            raise TypeError(
+                f"layers must be a non-empty list of layers, got {type(layers).__name__}"
+            )
         self.layers = list(layers)
         if not self.layers or not all(isinstance(la, Layer) for la in self.layers):
             raise TypeError("layers must be a non-empty list of cnnlessons.numerics.layers layers")
         self.in_shape = _checks.shape(in_shape, "in_shape", lengths=(1, 2, 3))
+        _checks.size_limit(
+            _checks.product(self.in_shape), "in_shape", "use smaller images (one example)"
+        )
         self.classes = _checks.integer(classes, "classes", minimum=2)
         # the first parameterised layer never needs its input's gradient
         for layer in self.layers:
@@ -186,6 +192,17 @@ class Network:
                 f"the layers turn a {self.in_shape} input into {out.shape[1:]}, "
                 f"not {self.classes} class scores"
             )
+
+    def _macs_per_example(self) -> int:
+        """An upper bound of one example's multiply-adds: every conv weight at every pixel
+        of the input (stride 1), every dense weight once, and the pixels for the rest."""
+        pixels = _checks.product(self.in_shape)
+        total = pixels * len(self.layers)
+        for layer in self.layers:
+            w = layer.params.get("w")
+            if w is not None:
+                total += w.size * (pixels if w.ndim == 4 else 1)
+        return total
 
     @property
     def n_parameters(self) -> int:
@@ -248,8 +265,13 @@ class Network:
         optimizer = Adam(0.01) if optimizer is None else optimizer
         if not hasattr(optimizer, "step"):
             raise TypeError(f"optimizer must be SGD(...) or Adam(...), got {optimizer!r}")
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(_checks.seed(seed))
         batch = min(batch_size, len(x))
+        _checks.work(
+            3 * steps * batch * self._macs_per_example(),
+            "steps * batch_size * the network's multiply-adds per example",
+            "train for fewer steps, on smaller batches, or a smaller network",
+        )
         order, at = rng.permutation(len(x)), 0
         losses = np.empty(steps)
         t0 = time.perf_counter()
@@ -276,6 +298,7 @@ class Network:
 
 def accuracy(net: Network, x, y) -> float:
     """The fraction of examples whose predicted class is the label."""
+    _checks.instance(net, "net", Network, "a Network (e.g. conv_net())")
     pred = net.predict(x)
     y = _labels(y, len(pred), net.classes)
     return float((pred == y).mean())
@@ -292,8 +315,10 @@ def conv_net(
 ) -> Network:
     """Lesson 05's convolutional net: ``filters`` k x k filters -> ReLU -> global max
     pooling -> dense -> class scores. Few parameters, and blind to *where* a pattern is."""
+    _checks.integer(classes, "classes", minimum=2)
     shp = _checks.shape(in_shape, "in_shape", lengths=(3,))
-    rng = np.random.default_rng(seed)
+    _checks.size_limit(_checks.product(shp), "in_shape", "use smaller images")
+    rng = np.random.default_rng(_checks.seed(seed))
     f = _checks.integer(filters, "filters", minimum=1)
     return Network(
         [
@@ -312,8 +337,10 @@ def dense_net(
 ) -> Network:
     """Lesson 05's dense net: flatten -> dense (``hidden`` units) -> ReLU -> dense -> class
     scores. Every hidden unit sees every pixel, with its own weight for each."""
+    _checks.integer(classes, "classes", minimum=2)
     shp = _checks.shape(in_shape, "in_shape", lengths=(1, 3))
-    rng = np.random.default_rng(seed)
+    _checks.size_limit(_checks.product(shp), "in_shape", "use smaller images")
+    rng = np.random.default_rng(_checks.seed(seed))
     h = _checks.integer(hidden, "hidden", minimum=1)
     d = int(np.prod(shp))
     return Network(
@@ -327,16 +354,11 @@ def permute_dense_inputs(net: Network, perm) -> Network:
     ``x.ravel()[perm]`` exactly what ``net`` computes on ``x``."""
     import copy
 
+    _checks.instance(net, "net", Network, "a Network (e.g. dense_net())")
     new = copy.deepcopy(net)
     first = next((la for la in new.layers if isinstance(la, Dense)), None)
     if first is None:
         raise ValueError("net has no Dense layer to permute")
-    perm = np.asarray(perm)
-    if perm.shape != (first.in_features,) or not np.array_equal(
-        np.sort(perm), np.arange(first.in_features)
-    ):
-        raise ValueError(
-            f"perm must be a permutation of 0..{first.in_features - 1}, got shape {perm.shape}"
-        )
+    perm = _checks.permutation(perm, "perm", first.in_features)
     first.params["w"] = first.params["w"][perm].copy()
     return new

@@ -169,7 +169,13 @@ def test_make_present_picks_one_lesson_or_the_menu_and_refuses_an_unknown_one():
             ["make", "-n", "present", *args], cwd=ROOT, capture_output=True, text=True, check=True
         ).stdout
 
-    assert re.search(r"voila --no-browser --Voila.ip=127.0.0.1 .*--theme=light", dry())
+    assert re.search(r"python tools/present.py \"\$lesson\" \d+", dry())
+    # Voila's own arguments (127.0.0.1, light theme, a token) are in tools/present.py,
+    # given in-process: the token never appears on a command line that `ps` shows
+    script = (ROOT / "tools" / "present.py").read_text()
+    assert re.search(r'"--no-browser", "--Voila.ip=127.0.0.1".*\n?.*"--theme=light"', script)
+    assert 'f"--token={token}"' in script and "secrets.token_urlsafe" in script
+    assert "token" not in dry()
     assert 'lesson="notebooks/01_convolution_by_hand.ipynb"' in dry("LESSON=01")
     assert 'lesson="notebooks"' in dry()  # Voila's menu of every lesson
     if not VENV_READY:
@@ -187,22 +193,41 @@ def voila_menu():
     if not VENV_READY:
         pytest.skip("make's environment is not set up (make .venv/.installed-present)")
     tmp = Path(tempfile.mkdtemp(prefix="cnn-voila-"))
-    port = h.free_port()
+    port, token = h.free_port(), secrets.token_urlsafe(16)
     log = tmp / "voila.log"
+    env = isolated_env(tmp)
+    env["CNNLESSONS_TOKEN"] = token
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             ["make", "-s", "present", f"PORT={port}"],
             cwd=ROOT,
             stdout=out,
             stderr=subprocess.STDOUT,
-            env=isolated_env(tmp),
+            env=env,
             start_new_session=True,
         )
     try:
-        wait_for(f"http://127.0.0.1:{port}/", proc, log)
-        yield f"http://127.0.0.1:{port}", log
+        wait_for(f"http://127.0.0.1:{port}/?token={token}", proc, log)
+        yield f"http://127.0.0.1:{port}", log, token
     finally:
         stop(proc)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def test_make_present_prints_its_link_and_refuses_a_visitor_without_the_token(voila_menu):
+    base, log, token = voila_menu
+    assert f"{base}/?token={token}" in log.read_text()  # the link make present prints
+    opener = urllib.request.build_opener(_NoRedirect)
+    for path in ("/", f"/voila/render/{LESSON}", "/?token=not-the-token"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            opener.open(base + path, timeout=10)
+        assert refused.value.code in (302, 401, 403), path
+    with opener.open(f"{base}/?token={token}", timeout=10) as r:
+        assert r.status == 200
 
 
 @pytest.mark.browser
@@ -211,7 +236,7 @@ def test_make_present_serves_a_lesson_with_its_explorers_and_no_code(voila_menu,
         if os.environ.get("CNNLESSONS_REQUIRE_BROWSER") == "1":
             pytest.fail("CNNLESSONS_REQUIRE_BROWSER=1 but no Chromium was found", pytrace=False)
         pytest.skip("no Chromium on this machine (apt-get install chromium)")
-    base, log = voila_menu
+    base, log, token = voila_menu
     errors, outside = [], []
     with h.chromium_page() as page:
         page.on("pageerror", lambda e: errors.append(str(e)))
@@ -225,7 +250,7 @@ def test_make_present_serves_a_lesson_with_its_explorers_and_no_code(voila_menu,
 
         page.route("**/*", route)
         try:
-            page.goto(base + "/")  # Voila's menu: a list of the lessons
+            page.goto(f"{base}/?token={token}")  # the printed link: Voila's menu of lessons
             try:
                 page.wait_for_selector(".jp-DirListing-item", timeout=30_000)
             except PlaywrightTimeout:

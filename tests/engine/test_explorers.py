@@ -18,6 +18,27 @@ from cnnlessons.lesson01.explorers import SlidingWindowExplorer
 RENDERERS = ["frames", "blit"]
 
 
+#: turns of the event loop in a row without a new frame after which the background drawing
+#: counts as stopped. Each turn lasts at least 10 ms and each of the engine's background steps
+#: draws at least one frame, so on a slow machine turns are longer, never fruitless: this
+#: bound does not depend on the machine's speed.
+STALLED_TURNS = 1000
+
+
+async def drained(*explorers) -> None:
+    """Let the event loop run until every explorer has drawn its background frames. There is
+    no deadline: it fails only if the drawing stops making progress."""
+    pending, stalled = None, 0
+    while True:
+        now = sum(e.frames_pending for e in explorers)
+        if now == 0:
+            return
+        stalled = stalled + 1 if now == pending else 0
+        assert stalled < STALLED_TURNS, f"background drawing stopped with {now} frames left"
+        pending = now
+        await asyncio.sleep(0.01)
+
+
 @pytest.fixture(params=RENDERERS)
 def explorer(request):
     return SlidingWindowExplorer(renderer=request.param)
@@ -299,10 +320,7 @@ def test_the_background_draws_along_every_control_after_a_move():
         e.controls["i"].value = 8
         e.controls["k"].value = 2
         at_once = list(e.frame_keys)
-        for _ in range(2000):
-            if not e.frames_pending:
-                break
-            await asyncio.sleep(0.01)
+        await drained(e)
         return e, at_once
 
     e, at_once = asyncio.run(run())
@@ -369,10 +387,7 @@ def test_in_a_running_kernel_the_current_frames_come_first_and_the_rest_follow()
         finally:
             renderers.SYNC_BUDGET = budget
         drawn, pending, queue = list(e.frame_keys), e.frames_pending, e.planned
-        for _ in range(3000):
-            if not e.frames_pending:
-                break
-            await asyncio.sleep(0.01)
+        await drained(e)
         return e, drawn, pending, queue
 
     lazy, drawn, pending, queue = asyncio.run(build())
@@ -463,10 +478,7 @@ def test_the_state_gets_the_frames_at_finish_not_after_each_background_batch():
             renderers.SYNC_BUDGET = budget
         blit = OutputSizeExplorer()
         blit.controls["i"].value = 8
-        for _ in range(3000):
-            if not (frames.frames_pending or blit.frames_pending):
-                break
-            await asyncio.sleep(0.01)
+        await drained(frames, blit)
         return frames, blit
 
     frames, blit = asyncio.run(run())

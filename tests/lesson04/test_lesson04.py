@@ -62,7 +62,7 @@ def test_edge_map_figure_shows_the_arrays():
     lo, hi = drawn["edges"].get_clim()
     assert hi == -lo > 0  # zero sits in the middle of the signed colormap
     fig.canvas.draw()
-    with pytest.raises(ValueError, match="2-D"):
+    with pytest.raises(ValueError, match="2 dimensions"):
         edge_map_figure(new_figure(), photo[0], edges)
 
 

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cnnlessons as cl
+from cnnlessons.lesson04.numerics import timing
 from cnnlessons.lesson04.numerics.timing import (
     CSR,
     METHODS,
@@ -99,19 +100,47 @@ def test_fit_exact_power_law_and_min_pixels():
         fit_slope(pixels, -np.ones(4))
 
 
-def test_time_call_returns_a_positive_time_per_call():
+class FakeClock:
+    """A clock that only moves when told: ``tick`` seconds per read (0: it never moves by
+    itself), plus whatever the timed function adds. No test here depends on the machine."""
+
+    def __init__(self, tick=0.0):
+        self.now, self.tick = 0.0, tick
+
+    def perf_counter(self):
+        self.now += self.tick
+        return self.now
+
+
+def test_time_call_is_the_best_run_divided_by_the_calls_it_looped(monkeypatch):
+    clock = FakeClock()
+    monkeypatch.setattr(timing, "time", clock)
     calls = []
-    t = time_call(calls.append, 1, repeats=3, min_time=1e-4)
-    assert t > 0 and len(calls) >= 3
+
+    def quarter_second(v):  # each call "takes" 0.25 s on the fake clock
+        calls.append(v)
+        clock.now += 0.25
+
+    # worked out by hand: one call (0.25 s < min_time 1 s) -> loop 4 calls (1.0 s, enough);
+    # best = 1.0 / 4; then 2 more runs of 4 calls: 1 + 4 + 2 * 4 = 13 calls
+    assert time_call(quarter_second, 1, repeats=3, min_time=1.0) == 0.25
+    assert len(calls) == 13 and set(calls) == {1}
     with pytest.raises(TypeError, match="fn"):
         time_call(3)
+    with pytest.raises(ValueError, match="MAX_SECONDS"):
+        time_call(quarter_second, 1, repeats=100, min_time=1.0)  # 100 s asked for
+    with pytest.raises(ValueError, match="min_time"):
+        time_call(quarter_second, 1, min_time=1e9)  # never returned before the budget
 
 
 class FakeBar:  # what an ipywidgets.IntProgress offers: value and max
     value, max = 0, 0
 
 
-def test_measure_small_sizes_reports_progress_and_skips_what_does_not_fit():
+def test_measure_small_sizes_reports_progress_and_skips_what_does_not_fit(monkeypatch):
+    # a clock that moves 1 ms per read: the time budget (4 s) is never the reason to stop,
+    # however slow or busy the machine
+    monkeypatch.setattr(timing, "time", FakeClock(tick=1e-3))
     seen, bar = [], FakeBar()
     r = measure_edge_map((4, 8, 16, 32), memory_budget=2 * 10**6, repeats=2,
                          progress=lambda done, total: seen.append((done, total)))  # fmt: skip

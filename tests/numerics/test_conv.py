@@ -1,6 +1,7 @@
 """conv2d and friends against SciPy (the oracle), and the properties convolution must have."""
 
 import numpy as np
+import pytest
 import scipy.ndimage as ndi
 import scipy.signal as sig
 from hypothesis import assume, given, settings
@@ -200,8 +201,33 @@ def test_the_six_by_six_vertical_edge_example():
 
 
 def test_same_padding_keeps_the_size_with_even_kernels():
+    """An even kernel needs an odd total padding: the extra pixel goes to the bottom/right
+    (as PyTorch): rows (0 above, 1 below), columns (1 left, 2 right). SciPy is the oracle."""
     x = np.arange(30.0).reshape(5, 6)
-    assert cl.conv2d(x, np.ones((2, 4)), padding="same").shape == (5, 6)
+    w = np.arange(1.0, 9.0).reshape(2, 4)
+    got = cl.conv2d(x, w, padding="same")
+    expected = sig.correlate2d(np.pad(x, [(0, 1), (1, 2)]), w, mode="valid")
+    assert got.shape == (5, 6)
+    np.testing.assert_allclose(got, expected, atol=1e-12)
+
+
+@pytest.mark.parametrize("switch", [True, False, np.True_, np.array(True)])
+def test_bias_true_is_refused_not_added_as_one(switch):
+    """A PyTorch user writes bias=True to ask for biases; here a bias is a value, and True
+    is not one: refused with what to pass instead (it once added 1.0 to every output)."""
+    with pytest.raises(TypeError, match=r"bias must be a number or an array of numbers"):
+        cl.conv2d(np.zeros((3, 3)), np.ones((2, 2)), bias=switch)
+    np.testing.assert_array_equal(cl.conv2d(np.zeros((3, 3)), np.ones((2, 2)), bias=1.0), 1.0)
+
+
+@pytest.mark.parametrize(
+    "x",
+    [np.ones((3, 3), "m8[s]"), np.ma.masked_all((3, 3)), np.ones((3, 3), complex)],
+    ids=["timedelta64", "masked", "complex"],
+)
+def test_conv2d_refuses_arrays_that_are_not_plain_real_numbers(x):
+    with pytest.raises(TypeError, match=r"^x must"):
+        cl.conv2d(x, np.ones((2, 2)))
 
 
 # ----------------------------------------------------------------------------- shift

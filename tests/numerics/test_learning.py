@@ -337,7 +337,7 @@ def test_single_threaded_restores_the_thread_count():
         (lambda: T.SGD(lr=0), ValueError, "lr must be a finite number > 0"),
         (lambda: T.SGD(lr=-1), ValueError, "lr must be"),
         (lambda: T.Adam(lr=float("nan")), ValueError, "lr must be"),
-        (lambda: T.Adam(lr="big"), TypeError, "lr must be a number"),
+        (lambda: T.Adam(lr="big"), TypeError, "lr must be a real number"),
         (lambda: T.SGD(momentum=1.0), ValueError, r"momentum must be in \[0, 1\)"),
         (
             lambda: T.softmax_cross_entropy(np.ones((2, 3)), [0, 3]),

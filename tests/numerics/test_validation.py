@@ -199,7 +199,70 @@ def test_size_limits_refuse_at_once_and_allow_just_under(what, refused, under):
         tracemalloc.stop()
     assert peak < 2**20, f"{what} allocated {peak:,} bytes before refusing"
     assert re.search(r"use |receptive_field computes", str(info.value)), "no advice given"
-    assert under() is not None
+    result = under()
+    UNDER[what](result)  # just under the limit: the right answer, worked out by hand
+
+
+def _one_hot_sum(shape, total):
+    def check(out):
+        assert out.shape == shape and np.isfinite(out).all()
+        assert out.sum() == pytest.approx(total) and out.min() >= 0
+
+    return check
+
+
+def _every_row_holds(n_cols, per_row):
+    def check(m):
+        assert m.shape[1] == n_cols
+        assert ((m != 0) if m.dtype.kind == "f" else (m >= 0)).sum(axis=1).tolist() == [
+            per_row
+        ] * m.shape[0]
+
+    return check
+
+
+#: what each call just under its limit returns, by hand: a 1x1 input padded by 1447 is a
+#: 2895 x 2895 picture with one 1 in the middle; stride-2 pools of 2 see it in one window
+UNDER = {
+    "conv2d padding": _one_hot_sum((2895, 2895), 1.0),
+    "conv2d output": lambda out: (
+        np.testing.assert_array_equal(out, np.ones((582, 120, 120)))
+    ),
+    "conv2d x": lambda out: (
+        np.testing.assert_array_equal(out.shape, (1, 2**23)),
+        np.testing.assert_array_equal(out[:, :: 2**16], 0.0),
+    ),
+    "max_pool2d padding": _one_hot_sum((1447, 1447), 1.0),
+    "avg_pool2d padding": _one_hot_sum((1447, 1447), 0.25),
+    "blur_pool2d padding": lambda out: (
+        np.testing.assert_array_less(-1e-15, out),
+        np.testing.assert_array_less(out, 1.0),
+        np.testing.assert_(0 < out.sum() <= 1.0 + 1e-9),
+    ),
+    # a valid 3x3 convolution of a 45x45 image: 43x43 outputs, each of 9 weights
+    "conv_matrix": _every_row_holds(45 * 45, 9),
+    "conv_matrix connections": lambda m: np.testing.assert_array_equal(
+        m.sum(axis=1) if m.shape[1] == 1 else m.sum(axis=0), np.ones(max(m.shape))
+    ),
+    "weight_indices": _every_row_holds(45 * 45, 9),
+    "weight_indices dense": lambda idx: (
+        np.testing.assert_array_equal(idx.shape, (2048, 2048)),
+        np.testing.assert_array_equal(idx.ravel()[:: 2**12], np.arange(0, 2**22, 2**12)),
+    ),
+    "step_edge": lambda x: (
+        np.testing.assert_array_equal(x.shape, (2896, 2896)),
+        np.testing.assert_array_equal(x[:, :1448], x[0, 0]),
+        np.testing.assert_(x[0, 0] != x[0, -1]),
+    ),
+    "checkerboard": lambda x: (
+        np.testing.assert_array_equal(x.shape, (2896, 2896)),
+        np.testing.assert_array_equal(x[:2, :2], [[0, 1], [1, 0]]),
+        np.testing.assert_array_equal(x, x[::-1, ::-1]),
+    ),
+    "measured_receptive_field": lambda rf: np.testing.assert_equal(
+        (rf.size, rf.stride, rf.padding), (3, 1, 1)
+    ),
+}
 
 
 def test_size_limit_messages_give_advice():

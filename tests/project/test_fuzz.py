@@ -3,7 +3,8 @@
 Every call either returns the right answer (checked against SciPy or a brute-force reference
 where one exists) or raises a ValueError/TypeError whose message names one of the function's
 arguments. Never another exception, never more than MEMORY_LIMIT bytes of new memory (traced
-with tracemalloc) or TIME_LIMIT seconds of CPU time per call (measured here, on each call).
+with tracemalloc). No time is measured: the work of a call is bounded by the package's budget
+(``_checks.MAX_WORK``, checked before the work starts), not by this machine's speed.
 
 Runs a bounded number of examples with no hypothesis deadline (the shared CI machine is
 noisy); set HYPOTHESIS_PROFILE=fuzz-long for a longer hunt.
@@ -15,7 +16,6 @@ import inspect
 import math
 import os
 import re
-import time
 import tracemalloc
 
 import numpy as np
@@ -46,7 +46,6 @@ if os.environ.get("HYPOTHESIS_PROFILE") not in (None, "fuzz-ci", "fuzz-long"):
 pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
 
 MEMORY_LIMIT = 300 * 2**20  # "a few hundred MB"
-TIME_LIMIT = 1.0  # seconds of CPU time per call
 
 # ----------------------------------------------------------------------------- arguments
 HUGE = [10**6, 10**9, 2**31, 2**63, 10**30]
@@ -159,11 +158,10 @@ class Refused(Exception):
 def run(func, *args, **kwargs):
     """Call ``func``; return its result, or raise Refused for a well-named refusal.
 
-    Fails the test for any other exception, an unnamed argument, too much memory or time.
+    Fails the test for any other exception, an unnamed argument or too much memory.
     """
     names = set(inspect.signature(func).parameters) | {"layers"}
     tracemalloc.start()
-    t0 = time.thread_time()  # this thread's CPU: not numpy's BLAS threads, not other jobs
     try:
         result = func(*args, **kwargs)
     except (ValueError, TypeError) as exc:
@@ -172,11 +170,9 @@ def run(func, *args, **kwargs):
         assert named, f"{func.__name__}: message names no argument of {sorted(names)}: {exc!r}"
         result = Refused(message)
     finally:
-        cpu = time.thread_time() - t0
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
     assert peak < MEMORY_LIMIT, f"{func.__name__} allocated {peak / 2**20:.0f} MiB"
-    assert cpu < TIME_LIMIT, f"{func.__name__} took {cpu:.2f} s of CPU"
     if isinstance(result, Refused):
         raise result
     ANSWERED[func.__name__] = ANSWERED.get(func.__name__, 0) + 1
@@ -453,13 +449,34 @@ def test_conv_matrix(shape, w, stride, padding, dilation, mode):
     if not np.isfinite(wa).all():
         return
     x = np.random.default_rng(0).normal(size=shape)
-    g = dict(stride=stride, padding=padding, dilation=dilation, padding_mode=mode)
-    try:
-        expected = cl.conv2d(x, w, **g)
-    except ValueError as exc:  # the matrix needs no padded copy; conv2d refuses a huge one
-        assert "MAX_ELEMENTS" in str(exc)
-        return
+    if wa.ndim != 2 or len(shape) != 2:
+        return  # the oracle below covers one channel in, one out
+    expected = correlate_ref(x, wa, as_pair(stride, 1), padding, as_pair(dilation, 1), mode)
+    if expected is None:
+        return  # a padding the oracle cannot make (reflect wider than the input)
     np.testing.assert_allclose(m @ x.ravel(), expected.ravel(), atol=1e-9)
+
+
+def correlate_ref(x, w, s, padding, d, mode):
+    """An independent convolution: pad with numpy, dilate the kernel by hand, and correlate
+    with SciPy; "same" puts the odd extra pixel at the bottom/right (as PyTorch)."""
+    span = [d[i] * (w.shape[i] - 1) + 1 for i in range(2)]
+    if padding == "valid":
+        pads = [(0, 0), (0, 0)]
+    elif padding == "full":
+        pads = [(span[0] - 1,) * 2, (span[1] - 1,) * 2]
+    elif padding == "same":
+        pads = [((n - 1) // 2, (n - 1) - (n - 1) // 2) for n in span]
+    else:
+        p = as_pair(padding, 0)
+        pads = [(p[0], p[0]), (p[1], p[1])]
+    if mode == "reflect" and any(max(pads[i]) >= x.shape[i] for i in range(2)):
+        return None
+    np_mode = {"zeros": "constant", "circular": "wrap", "reflect": "reflect"}[mode]
+    xp = np.pad(x, pads, mode=np_mode)
+    dil = np.zeros(span)
+    dil[:: d[0], :: d[1]] = w
+    return sig.correlate2d(xp, dil, mode="valid")[:: s[0], :: s[1]]
 
 
 @PROFILE
@@ -681,11 +698,25 @@ def test_receptive_field_span(size, stride, padding, unit):
     assert last - first + 1 == size and first == int(unit) * stride - padding
 
 
+FUZZ_TESTS = [
+    "test_conv2d", "test_pooling", "test_blur_pool", "test_binomial_filter",
+    "test_global_pooling", "test_shift", "test_output_size_and_fits_evenly", "test_conv_matrix",
+    "test_weight_indices", "test_receptive_fields", "test_convolve2d", "test_span",
+    "test_step_edge", "test_checkerboard", "test_kernel_and_grace_hopper",
+]  # fmt: skip
+
+
 def test_the_fuzzing_reached_valid_calls():
     """The strategies above must not only produce refusals: every function answered some
-    calls (run after the fuzz tests above, in file order)."""
-    if len(ANSWERED) == 0:
-        pytest.skip("run together with the fuzz tests above")
+    calls. Runs the fuzz tests itself (the same derandomized examples), so it holds alone."""
+    ANSWERED.clear()
+    for name in FUZZ_TESTS:
+        test = globals()[name]
+        if name == "test_pooling":
+            for which in ("max", "avg"):
+                test(which=which)
+        else:
+            test()
     print(ANSWERED)
     names = """conv2d convolve2d max_pool2d avg_pool2d blur_pool2d binomial_filter shift
         output_size conv_matrix weight_indices receptive_field measured_receptive_field

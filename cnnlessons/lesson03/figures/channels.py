@@ -21,6 +21,7 @@ from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.patches import Rectangle
 
 from cnnlessons import _checks
+from cnnlessons.figures.display import check_figure
 from cnnlessons.figures.style import COLORS, FONT, LINE, RC, SIGNED_CMAP, signed_limits
 from cnnlessons.numerics.conv import conv2d
 from cnnlessons.numerics.counting import conv_params
@@ -141,7 +142,9 @@ def one_filter_figure(fig, k: int = 5, bias: float = 0.1, image=None) -> dict:
 
     Returns ``{"responses": (3, o, o) array, "output": (o, o) array, "parameters": int}``.
     """
-    k = _checks.integer(k, "k", minimum=1)
+    check_figure(fig)
+    k = _checks.integer(k, "k", minimum=1, maximum=64)
+    bias = _checks.real(bias, "bias", finite=True)
     x = rgb_image(image=image)
     w = np.stack([_spatial("vertical", k), _spatial("horizontal", k), _spatial("spot", k)])
     responses, output = channel_responses(x, w, bias)
@@ -203,6 +206,7 @@ class ChannelsFigure:
     the artists that changed (all of them are in ``artists``, to animate)."""
 
     def __init__(self, fig, image=None):
+        check_figure(fig)
         self.fig = fig
         self.x = rgb_image(image=image)  # Grace Hopper, or your picture (array or file)
         fig.set_layout_engine("none")

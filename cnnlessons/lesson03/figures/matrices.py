@@ -21,7 +21,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgba
 
 from cnnlessons import _checks
-from cnnlessons.figures.display import draws_on_figure
+from cnnlessons.figures.display import check_axes, check_figure, draws_on_figure
 from cnnlessons.figures.style import (
     COLORS,
     FONT,
@@ -150,6 +150,7 @@ class WeightMatrix:
     """
 
     def __init__(self, ax, indices, title=None, *, blocks=None):
+        check_axes(ax)
         self.ax = ax
         self.image = ax.imshow(
             np.ones((1, 1, 4)), interpolation="nearest", aspect="equal", origin="upper"
@@ -225,6 +226,7 @@ def draw_weight_matrix(ax, indices, title=None, *, blocks=None) -> WeightMatrix:
     2-D layer, an output row's and an input row's units, which shows the blocks of a doubly
     block Toeplitz matrix. Returns the ``WeightMatrix`` (its ``artists`` and ``set_indices``).
     """
+    check_axes(ax)
     if blocks is not None:
         blocks = _checks.pair(blocks, "blocks", minimum=1)
     if title is not None and not isinstance(title, str):
@@ -261,6 +263,7 @@ def weight_matrices_figure(fig, input_shape, kernel_size, tiles=2) -> dict:
     ``(6,)`` with ``kernel_size=3`` (4 x 6 matrices) or ``(5, 5)`` with 3 (9 x 25).
     Returns ``{kind: WeightMatrix}``.
     """
+    check_figure(fig)
     shp = _checks.shape(input_shape, "input_shape", lengths=(1, 2))
     if np.prod(shp) > 64:
         raise ValueError(f"input_shape must have at most 64 units to stay readable, got {shp}")
@@ -326,9 +329,13 @@ class WeightMatrixFigure:
     MAX_INPUTS = 64
 
     def __init__(self, fig, input_shape, kernel_size, tiles=2, kind: str = "conv"):
+        check_figure(fig)
+        from cnnlessons.numerics.matrices import LAYER_KINDS
+
+        _checks.choice(kind, "kind", LAYER_KINDS)
         shape = self._input_shape(input_shape)
         self.kernel_size = _checks.integer(kernel_size, "kernel_size", minimum=1)
-        self.tiles = _checks.integer(tiles, "tiles", minimum=1)
+        self.tiles = _checks.integer(tiles, "tiles", minimum=1, maximum=_checks.MAX_DRAWN_CELLS)
         self._check_fits(shape)
         self.fig = fig
         fig.set_layout_engine("none")  # placed by hand (``_place``): square cells in any shape

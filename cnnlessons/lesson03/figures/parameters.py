@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnnlessons import _checks
-from cnnlessons.figures.display import draws_on_figure
+from cnnlessons.figures.display import check_axes, check_figure, draws_on_figure
 from cnnlessons.figures.style import COLORS, FONT
 from cnnlessons.numerics.counting import conv_params, dense_params
 from cnnlessons.numerics.geometry import output_size
@@ -29,6 +29,7 @@ def param_growth_plot(ax, sides, in_channels=3, out_channels=6, kernel_size=5) -
 
     Returns ``{"dense": Line2D, "conv": Line2D}``; the plotted numbers are in their data.
     """
+    check_axes(ax)
     if isinstance(sides, (str, bytes)) or not np.iterable(sides):
         raise TypeError(f"sides must be a list of image sides (integers), got {sides!r}")
     sides = sorted(_checks.integer(s, "sides[i]", minimum=1) for s in sides)
@@ -89,6 +90,7 @@ class ParameterCountFigure:
     """
 
     def __init__(self, fig, height=32, width=32, channels=3, filters=6, kernel=5, padding=0):
+        check_figure(fig)
         ax, panel = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.3]})
         self.ax, self.panel = ax, panel
         bars = ax.barh([1, 0], [1, 1], left=1, height=0.6,

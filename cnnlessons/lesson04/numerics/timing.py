@@ -24,7 +24,6 @@ Introduced in lesson 04.
 
 from __future__ import annotations
 
-import numbers
 import time
 from dataclasses import dataclass, field
 
@@ -88,6 +87,13 @@ def _image_shape(height, width, k: int) -> tuple[int, int]:
     return h, w
 
 
+def _csr_size(h: int, w: int, k: int) -> None:
+    """The CSR matrix holds k non-zeros for each of h * (w - k + 1) outputs."""
+    _checks.size_limit(
+        h * (w - k + 1) * k, "height * width * kernel taps", "use a smaller image"
+    )
+
+
 def edge_csr(height, width, kernel=EDGE_KERNEL) -> CSR:
     """The matrix of ``conv2d(x, [kernel])`` ("valid", a one-row kernel) on ``height`` x
     ``width`` images, as CSR: output (i, j) has the k non-zeros ``kernel[t]`` in columns
@@ -95,6 +101,7 @@ def edge_csr(height, width, kernel=EDGE_KERNEL) -> CSR:
     ``conv2d(x, [kernel]).ravel()``."""
     k = _row_kernel(kernel)
     h, w = _image_shape(height, width, k.size)
+    _csr_size(h, w, k.size)
     ow = w - k.size + 1
     first = (np.arange(h)[:, None] * w + np.arange(ow)[None, :]).reshape(-1)
     indices = (first[:, None] + np.arange(k.size)[None, :]).reshape(-1)
@@ -166,8 +173,7 @@ def dense_matvec(matrix, x) -> np.ndarray:
 
 
 def _budget(memory_budget) -> int:
-    if isinstance(memory_budget, bool) or not isinstance(memory_budget, numbers.Real):
-        raise TypeError(f"memory_budget must be a number of bytes, got {memory_budget!r}")
+    memory_budget = _checks.real(memory_budget, "memory_budget")
     if not 0 < memory_budget <= MAX_BUDGET:
         raise ValueError(
             f"memory_budget must be more than 0 and at most {MAX_BUDGET:,} bytes (1 GB), "
@@ -180,11 +186,14 @@ def time_call(fn, *args, repeats=5, min_time=1e-3) -> float:
     """Seconds one call of ``fn(*args)`` takes: the best of ``repeats`` runs, each run
     looping enough calls to last at least ``min_time`` seconds (so that a call of a few
     microseconds is not lost in the clock's resolution), divided by the calls looped."""
-    if not callable(fn):
-        raise TypeError(f"fn must be callable, got {fn!r}")
-    repeats = _checks.integer(repeats, "repeats", minimum=1)
-    if not isinstance(min_time, numbers.Real) or not min_time >= 0:
-        raise ValueError(f"min_time must be a number of seconds >= 0, got {min_time!r}")
+    _checks.function(fn, "fn")
+    repeats = _checks.integer(repeats, "repeats", minimum=1, maximum=1000)
+    min_time = _checks.real(min_time, "min_time", minimum=0.0, maximum=_checks.MAX_SECONDS)
+    if repeats * min_time > _checks.MAX_SECONDS:
+        raise ValueError(
+            f"repeats * min_time would spend {repeats * min_time:g} s, more than MAX_SECONDS = "
+            f"{_checks.MAX_SECONDS:g}: use fewer repeats or a smaller min_time"
+        )
     number = 1
     while True:  # how many calls make one run last min_time
         t0 = time.perf_counter()
@@ -279,18 +288,22 @@ def measure_edge_map(
     a slow machine.
     ``progress``: None, ``progress(done, total)``, or a widget with ``value``/``max``.
     """
-    side_list = [_checks.integer(s, f"sides[{i}]", minimum=2) for i, s in enumerate(sides)]
+    side_list = _checks.integers(sides, "sides", minimum=2, limit=64)
     if len(side_list) < 2 or any(
         b <= a for a, b in zip(side_list[:-1], side_list[1:], strict=True)
     ):
-        raise ValueError(f"sides must hold at least 2 increasing sizes, got {tuple(sides)}")
+        raise ValueError(f"sides must hold at least 2 increasing sizes, got {tuple(side_list)}")
     budget = _budget(memory_budget)
     repeats = _checks.integer(repeats, "repeats", minimum=1)
-    if not isinstance(time_budget, numbers.Real) or not 0 < time_budget <= 60:
-        raise ValueError(f"time_budget must be a number of seconds in (0, 60], got {time_budget!r}")
+    time_budget = _checks.real(time_budget, "time_budget", positive=True, maximum=60.0)
     th, tw = _checks.pair(target_shape, "target_shape", minimum=2)
+    _checks.size_limit(side_list[-1] ** 2 * 2, "sides (the largest image's CSR matrix)",
+                       "use smaller sides")  # fmt: skip
+    _checks.size_limit(th * tw * 2, "target_shape (its CSR matrix)", "use a smaller shape")
+    if repeats * 1e-3 * (3 * len(side_list) + 2) > _checks.MAX_SECONDS * 6:
+        raise ValueError("repeats * len(sides) is too many timings: use fewer repeats or sides")
     report = _progress(progress)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(_checks.seed(seed))
     kernel = np.array([EDGE_KERNEL])
     fits = [s for s in side_list if dense_bytes(s, s) <= budget]
     if not fits:
@@ -367,8 +380,8 @@ class SlopeFit:
 
     def predict(self, pixels) -> np.ndarray:
         """Seconds the fitted line gives at ``pixels``."""
-        p = np.asarray(pixels, dtype=float)
-        if (p <= 0).any():
+        p = _checks.array(pixels, "pixels", ndims=(0, 1, 2))
+        if not (p > 0).all():
             raise ValueError("pixels must be positive")
         return 10 ** (self.intercept + self.slope * np.log10(p))
 
@@ -385,10 +398,9 @@ def fit_slope(pixels, seconds, *, min_pixels=None, overhead_factor=10.0) -> Slop
     t = _checks.array(seconds, "seconds", ndims=(1,))
     if p.shape != t.shape:
         raise ValueError(f"pixels and seconds must have the same length, got {p.size} and {t.size}")
-    if (p <= 0).any() or (t <= 0).any() or not np.isfinite(t).all():
+    if not ((p > 0).all() and (t > 0).all() and np.isfinite(t).all() and np.isfinite(p).all()):
         raise ValueError("pixels and seconds must be positive and finite")
-    if not isinstance(overhead_factor, numbers.Real) or overhead_factor < 1:
-        raise ValueError(f"overhead_factor must be a number >= 1, got {overhead_factor!r}")
+    overhead_factor = _checks.real(overhead_factor, "overhead_factor", finite=True, minimum=1.0)
     used = t >= overhead_factor * t.min()
     if min_pixels is not None:
         used &= p >= _checks.integer(min_pixels, "min_pixels", minimum=1)

@@ -88,11 +88,7 @@ def fit_conv(X, Y, k: int = 3) -> np.ndarray:
 
 
 def _ridge(value) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"ridge must be a number >= 0, got {value!r}")
-    if not np.isfinite(value) or value < 0:
-        raise ValueError(f"ridge must be a finite number >= 0, got {value!r}")
-    return float(value)
+    return _checks.real(value, "ridge", finite=True, minimum=0.0)
 
 
 def fit_dense(X, Y, ridge: float = 0.0) -> np.ndarray:
@@ -124,18 +120,14 @@ def excess_error(M_hat, M) -> float:
 
 
 def _counts(N):
-    N = np.asarray(N, dtype=float)
-    if N.ndim > 1 or N.size == 0 or not np.all(N >= 1) or not np.all(N == np.round(N)):
+    N = _checks.array(N, "N", ndims=(0, 1), limit=10**5)
+    if not (np.all(np.isfinite(N)) and np.all(N >= 1) and np.all(N == np.round(N))):
         raise ValueError("N must be a whole number of pairs >= 1, or a list of them")
     return N
 
 
 def _sigma(noise) -> float:
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real):
-        raise TypeError(f"noise must be a number, got {noise!r}")
-    if not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
-    return float(noise)
+    return _checks.real(noise, "noise", finite=True, minimum=0.0)
 
 
 def conv_theory(N, noise: float, k: int = 3, n: int = 36):
@@ -160,6 +152,7 @@ def dense_min_norm_theory(N, noise: float, signal: float, m: int = 64):
     fit's expected excess error before the pairs determine it. ``signal`` is ‖M‖²/n, the
     error of predicting 0."""
     N, s = _counts(N), _sigma(noise)
+    signal = _checks.real(signal, "signal", finite=True, minimum=0.0)
     m = _checks.integer(m, "m", minimum=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(N < m - 1, signal * (1 - N / m) + s**2 * N / (m - N - 1), np.nan)

@@ -15,6 +15,7 @@ from matplotlib import ticker as mpl_ticker
 from matplotlib.patches import Rectangle
 
 from cnnlessons import _checks
+from cnnlessons.figures.display import check_axes, check_figure
 from cnnlessons.figures.grids import frame_axes
 from cnnlessons.figures.style import COLORS, FONT, LINE, UNSIGNED_CMAP
 from cnnlessons.lesson06.numerics import stacks as rl
@@ -32,6 +33,7 @@ class ERFFigure:
     """
 
     def __init__(self, fig, k: int = 3, max_n: int = 16):
+        check_figure(fig)
         self.k = _checks.integer(k, "k", minimum=3)
         if self.k % 2 == 0:
             raise ValueError(f"k must be odd (a field centred on a pixel), got {k}")
@@ -138,6 +140,7 @@ class ERFFigure:
 def erf_ratio_plot(ax, ks=(2, 3, 5), max_n: int = 64) -> dict:
     """Effective width (±1.96σ band) over theoretical width r, against depth n, log-log,
     with the 1/√n slope. Returns the lines by k."""
+    check_axes(ax)
     ks = [_checks.integer(k, "ks[i]", minimum=2) for k in ks]
     max_n = _checks.integer(max_n, "max_n", minimum=2)
     n = np.arange(1, max_n + 1)
@@ -165,6 +168,7 @@ def random_erf_plot(ax, n: int = 8, k: int = 3, trials: int = 1000, seed: int = 
     """The exact impulse response of n uniform k-tap layers against random networks: one
     network, the mean of ``trials`` linear ones, and the mean of ``trials`` with ReLUs (4
     channels). All normalised to sum 1. Returns the lines by name."""
+    check_axes(ax)
     n = _checks.integer(n, "n", minimum=1)
     k = _checks.integer(k, "k", minimum=2)
     exact = rl.impulse_response(n, k)
@@ -198,6 +202,7 @@ def random_erf_plot(ax, n: int = 8, k: int = 3, trials: int = 1000, seed: int = 
 def depth_plot(ax, networks: dict, image_size: int = 224) -> dict:
     """Receptive field against depth for each network of ``networks`` (name -> layer list),
     with the input's side marked. Returns the lines by name."""
+    check_axes(ax)
     if not isinstance(networks, dict) or not networks:
         raise TypeError("networks must be a dict: name -> layer list")
     image_size = _checks.integer(image_size, "image_size", minimum=1)

@@ -12,6 +12,7 @@ from matplotlib import colormaps as mpl_colormaps
 from matplotlib.patches import Rectangle
 
 from cnnlessons import _checks
+from cnnlessons.figures.display import check_figure
 from cnnlessons.figures.grids import frame_axes
 from cnnlessons.figures.style import COLORS, FONT, GREY_CMAP, LINE, SIGNED_CMAP, UNSIGNED_CMAP
 from cnnlessons.lesson06.numerics import features as feat
@@ -38,6 +39,7 @@ class FeatureFigure:
     enlarged and framed, on grey (right). ``select(layer, channel, (row, col))``."""
 
     def __init__(self, fig, x=None):
+        check_figure(fig)
         self.x = feat.shapes_image() if x is None else _checks.array(x, "x", ndims=(2,))
         self.maps = feat.feature_maps(self.x)
         h, w = self.x.shape
@@ -130,6 +132,7 @@ def feature_maps_figure(fig, x=None) -> dict:
     synthetic shapes), with the input and one unit's field drawn for each layer: a left-edge
     unit (3x3), a top-left-corner unit (5x5), the square unit (7x7) of the first small
     square. Returns ``{layer: [images]}``."""
+    check_figure(fig)
     x = feat.shapes_image() if x is None else _checks.array(x, "x", ndims=(2,))
     maps = feat.feature_maps(x)
     units = {1: (0, (4, 3)), 2: (0, (3, 3)), 3: (0, (4, 4))}
@@ -177,6 +180,7 @@ def feature_maps_figure(fig, x=None) -> dict:
 
 def edge_kernels_figure(fig) -> list:
     """The four layer-1 kernels as signed images (red +, blue −)."""
+    check_figure(fig)
     axes = fig.subplots(1, 4)
     images = []
     for ax, w, name in zip(axes, feat.edge_kernels()[:, 0], feat.LAYER_NAMES[1], strict=True):
@@ -192,6 +196,7 @@ def learned_filters_figure(fig, learned=None) -> list:
     as they came out: signed colours (red +, blue −, each filter on its own scale), and over
     each the pattern of the task it is most similar to (cosine similarity; "inverted" when
     negative, "no clear match" below 0.5 in size)."""
+    check_figure(fig)
     if learned is None:
         learned = feat.learned_filters()
     if not isinstance(learned, feat.LearnedFilters):

@@ -16,6 +16,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.patches import Polygon, Rectangle
 
 from cnnlessons import _checks
+from cnnlessons.figures.display import check_figure
 from cnnlessons.figures.grids import frame_axes
 from cnnlessons.figures.style import COLORS, FONT, GREY_CMAP, LINE
 from cnnlessons.lesson06.numerics import stacks as rl
@@ -128,6 +129,7 @@ class GrowthFigure:
     """
 
     def __init__(self, fig, photo, pickable: bool = True):
+        check_figure(fig)
         self.photo = _checks.array(photo, "photo", ndims=(2,))
         self.pickable = bool(pickable)  # rings on the photo where a click picks a unit
         self._geometry = {}  # (stack, unit) -> what select draws: computed once

@@ -131,6 +131,7 @@ def shapes_image(size: int = 24) -> np.ndarray:
     """A ``size`` x ``size`` (at least 24) image of bright shapes on a dark ground (0 and 1):
     two small 3x3 squares, a 6x6 square, a 3x7 bar, an L and a plus (see ``SHAPES``)."""
     n = _checks.integer(size, "size", minimum=24)
+    _checks.size_limit(n * n, "size * size", "use a smaller size")
     x = np.zeros((n, n))
     for top, left, mask in SHAPES.values():
         h, w = mask.shape

@@ -326,7 +326,7 @@ def networks_table() -> NetworkTable:
 
 def _unit(unit) -> tuple[int, int]:
     if not isinstance(unit, (tuple, list)) or len(unit) != 2:
-        raise TypeError(f"unit must be a pair (row, col) of integers, got {unit!r}")
+        raise TypeError(f"unit must be a pair (row, col) of integers, got {_checks._shown(unit)}")
     return (
         _checks.integer(unit[0], "unit[0] (row)", minimum=0),
         _checks.integer(unit[1], "unit[1] (col)", minimum=0),
@@ -342,11 +342,38 @@ def unit_region(layers, unit) -> tuple[tuple[int, int], tuple[int, int]]:
     return rf.span(row), rf.span(col)
 
 
+def _output_shape(layers, shape) -> tuple[int, int]:
+    """How many units the last layer has along each axis of an input of ``shape``."""
+    from cnnlessons.numerics.geometry import output_size
+    from cnnlessons.numerics.receptive import _layers
+
+    out = []
+    for n in shape:
+        for layer in _layers(layers):
+            try:
+                n = output_size(n, layer["kernel"], layer["stride"], layer["padding"],
+                                layer["dilation"])  # fmt: skip
+            except ValueError:
+                raise ValueError(
+                    f"input_shape {tuple(shape)} is too small for these layers"
+                ) from None
+        out.append(n)
+    return out[0], out[1]
+
+
 def region_mask(layers, unit, input_shape) -> np.ndarray:
     """Boolean mask over an input of ``input_shape`` (rows, cols): the pixels unit
     ``(row, col)`` sees (its region clipped to the image)."""
     h, w = _checks.shape(input_shape, "input_shape", lengths=(2,))
+    _checks.size_limit(h * w, "input_shape", "use a smaller input")
+    row, col = _unit(unit)
     (r0, r1), (c0, c1) = unit_region(layers, unit)
+    oh, ow = _output_shape(layers, (h, w))
+    if row >= oh or col >= ow:
+        raise ValueError(
+            f"unit {(row, col)} does not exist: these layers turn a {h} x {w} input into "
+            f"{oh} x {ow} units (rows 0..{oh - 1}, columns 0..{ow - 1})"
+        )
     mask = np.zeros((h, w), dtype=bool)
     mask[max(r0, 0) : max(r1 + 1, 0), max(c0, 0) : max(c1 + 1, 0)] = True
     return mask
@@ -373,6 +400,9 @@ def path_counts(n: int, k: int) -> list[int]:
     stack of n k-tap layers (stride 1): the coefficients of (1 + x + … + x^(k−1))^n, exact
     Python integers. This is the n-fold convolution of an all-ones kernel."""
     n, k = _nk(n, k)
+    _checks.python_work(
+        n * (n * (k - 1) + 1) * k, "n * k * n(k - 1) (the paths counted)", "use fewer layers"
+    )
     counts = [1]
     for _ in range(n):
         out = [0] * (len(counts) + k - 1)
@@ -436,6 +466,10 @@ def effective_width(n: int, k: int) -> float:
 def erf_2d(n: int, k: int) -> np.ndarray:
     """The 2-D impulse response of n stacked uniform k x k kernels: the outer product of the
     1-D one (the kernel is separable), an (r x r) array summing to 1."""
+    n, k = _nk(n, k)
+    r = n * (k - 1) + 1
+    _checks.size_limit(r * r, "n and k (the r x r response, r = n(k - 1) + 1)",
+                       "use fewer layers or a smaller kernel")  # fmt: skip
     profile = impulse_response(n, k)
     return np.outer(profile, profile)
 
@@ -479,10 +513,16 @@ def random_erf(
     if c > MAX_CHANNELS:
         raise ValueError(f"channels must be at most {MAX_CHANNELS}, got {c}")
     relu = _checks.boolean(relu, "relu")
-    seed = _checks.integer(seed, "seed", minimum=0)
+    seed = _checks.seed(seed)
     normalise = _checks.boolean(normalise, "normalise")
     rng = np.random.default_rng(seed)
     width = n * (k - 1) + 1
+    _checks.size_limit(n * trials * c * c * k, "n * trials * channels**2 * k (the weights)",
+                       "use fewer trials, layers or channels")  # fmt: skip
+    _checks.size_limit(n * trials * c * width, "n * trials * channels * r (the activations)",
+                       "use fewer trials, layers or channels")  # fmt: skip
+    _checks.work(n * trials * c * c * k * width, "n * trials * channels**2 * k * r",
+                 "use fewer trials, layers or channels")  # fmt: skip
     weights = [rng.normal(0.0, 1.0 / math.sqrt(c * k), size=(trials, c, c, k)) for _ in range(n)]
     masks = []
     if relu:  # forward pass: remember which units are on
