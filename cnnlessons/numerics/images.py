@@ -166,9 +166,18 @@ def _pixels(image, s: int, name: str) -> np.ndarray:
         image = _read(image, name)
     elif isinstance(image, bytes):
         raise TypeError(f"{name} must be an array or a file path (str), got bytes")
-    if not isinstance(image, np.ndarray):
+    if isinstance(image, np.ma.MaskedArray):
+        raise TypeError(f"{name} must be a plain array: a masked array's mask would be ignored")
+    if isinstance(image, np.ndarray):
+        image = image.view(np.ndarray)  # a subclass's methods are never called
+    else:
         if isinstance(image, (list, tuple)):
-            image = np.asarray(image)
+            try:
+                image = np.asarray(image)
+            except (ValueError, TypeError, OverflowError) as exc:  # ragged lists, huge ints
+                raise ValueError(
+                    f"{name} must be a rectangular array of numbers: {str(exc)[:120]}"
+                ) from None
         else:
             raise TypeError(
                 f"{name} must be a 2-D (grey) or (H, W, 3) (RGB) numpy array or an image "
