@@ -12,6 +12,8 @@ spends it (a size is computed from the validated arguments, then compared).
   iterations times their size; about a second or two of numpy on a laptop, far more than any
   lesson needs, far less than a hang; ``MAX_PYTHON_STEPS`` (= ``MAX_WORK / 64``) steps of a
   loop written in Python, about as long;
+- ``MAX_TRAINING_WORK`` multiply-adds in one training run (minutes: a network is trained
+  for hundreds or thousands of steps);
 - ``MAX_SECONDS`` of wall-clock time a timing function may be asked to spend;
 - ``MAX_FIGURE_INCHES`` per side of a figure (at most 40 x 40 inches: 4,000 pixels a side at
   100 dpi; the lessons' widest figure is 12 inches);
@@ -40,6 +42,11 @@ MAX_ELEMENTS = 2**23
 #: The most elementary steps one call may take: 2**30, about 10**9 multiply-adds (a second or
 #: two of numpy on a laptop). ``work()`` checks it before the work starts.
 MAX_WORK = 2**30
+
+#: The most multiply-adds one training run may take (``Network.fit``): 2**37, about 1.4 *
+#: 10**11, minutes of numpy. The longest run the series makes, the full MNIST-1D comparison's
+#: CNN (6,000 steps, tools/mnist1d_table.py), is about 2.7 * 10**10; lesson 05's is 1.4 * 10**9.
+MAX_TRAINING_WORK = 2**37
 
 #: The most steps one call may take in a Python loop (each about 64 numpy steps): 2**24,
 #: about a second, like ``MAX_WORK``. ``python_work()`` checks it.
@@ -71,9 +78,13 @@ def size_limit(
         )
 
 
-def work(n: int, what: str, advice: str) -> None:
-    """Refuse a call that would take ``n`` elementary steps, more than ``MAX_WORK``."""
-    size_limit(n, what, advice, limit=MAX_WORK, limit_name="MAX_WORK")
+def work(n: int, what: str, advice: str, *, training: bool = False) -> None:
+    """Refuse a call that would take ``n`` elementary steps, more than ``MAX_WORK`` (or, for
+    a training run, ``MAX_TRAINING_WORK``)."""
+    if training:
+        size_limit(n, what, advice, limit=MAX_TRAINING_WORK, limit_name="MAX_TRAINING_WORK")
+    else:
+        size_limit(n, what, advice, limit=MAX_WORK, limit_name="MAX_WORK")
 
 
 def python_work(n: int, what: str, advice: str) -> None:

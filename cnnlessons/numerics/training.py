@@ -271,6 +271,7 @@ class Network:
             3 * steps * batch * self._macs_per_example(),
             "steps * batch_size * the network's multiply-adds per example",
             "train for fewer steps, on smaller batches, or a smaller network",
+            training=True,
         )
         order, at = rng.permutation(len(x)), 0
         losses = np.empty(steps)
