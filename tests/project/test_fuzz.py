@@ -591,6 +591,12 @@ small_layer = st.fixed_dictionaries(
     ),
     input_size=st.one_of(st.none(), st.none(), ints),
 )
+# Valid stacks that always run: after some other tests in the same process (lesson 06's
+# training tests) the derandomized examples above answered fewer calls (1 instead of >= 3);
+# the cause is not found yet (noted for issue 21)
+@example(layers=[(3, 1, 1)], input_size=None)
+@example(layers=[(3, 1, 1), (3, 2, 0)], input_size=None)
+@example(layers=[(5, 1, 2), (2, 2, 0), (3, 1, 1)], input_size=None)
 def test_receptive_fields(layers, input_size):
     try:
         formula = run(cl.receptive_field, layers)
