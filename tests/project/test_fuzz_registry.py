@@ -344,11 +344,26 @@ KNOWN_GAPS: set[str] = {
 #: sweep of every explorer.
 EXPLORERS_NOT_SWEPT = "issue 21: explorers' arguments are not swept yet (building is slow)"
 
+#: Callables that train networks: with one bad argument and the others valid, a call trains
+#: for real (seconds to minutes each, within MAX_TRAINING_WORK). Issue 21, still to do: check
+#: their arguments before training starts and sweep them with tiny ``steps``.
+TRAINS = {
+    "cnnlessons.lesson05.numerics.mnist1d.benchmark",
+    "cnnlessons.lesson05.numerics.mnist1d.learning_curve",
+    "cnnlessons.lesson05.numerics.mnist1d.train",
+    "cnnlessons.lesson05.numerics.fewshot.classification_curves",
+    "cnnlessons.lesson06.numerics.learned.train_stack",
+    "cnnlessons.lesson08.numerics.consistency_experiment",
+}
+TRAINS_NOT_SWEPT = "issue 21: trains networks for real; not swept until its checks come first"
+
 
 def _cases():
     for key in sorted(REGISTRY):
         if ".explorers." in key:
             yield pytest.param(key, marks=pytest.mark.skip(reason=EXPLORERS_NOT_SWEPT), id=key)
+        elif key in TRAINS:
+            yield pytest.param(key, marks=pytest.mark.skip(reason=TRAINS_NOT_SWEPT), id=key)
         elif key in KNOWN_GAPS:
             mark = pytest.mark.xfail(strict=False, reason="issue 21: still breaks the promise")
             yield pytest.param(key, marks=mark, id=key)
