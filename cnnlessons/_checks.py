@@ -239,6 +239,21 @@ def figsize(value, name: str = "figsize") -> tuple[float, float]:
         ) from None
 
 
+def mapping(value, name: str, keys: tuple[str, ...]) -> dict:
+    """A dict holding at least ``keys`` (what a numerics function returned, passed on to a
+    figure): a plain dict copy, so a subclass's methods are not called again."""
+    if not isinstance(value, dict):
+        raise TypeError(
+            f"{name} must be a dict with keys {', '.join(map(repr, keys))} (as the lesson's "
+            f"numerics return it), got {_shown(value)} ({type(value).__name__})"
+        )
+    value = dict(dict.items(value))
+    missing = [k for k in keys if k not in value]
+    if missing:
+        raise ValueError(f"{name} lacks the keys {', '.join(map(repr, missing))}")
+    return value
+
+
 def boolean(value, name: str) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be True or False, got {_shown(value)}")
@@ -330,7 +345,12 @@ def product(values) -> int:
 
 
 def integers(
-    values, name: str, *, minimum: int | None = None, limit: int = 10_000
+    values,
+    name: str,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    limit: int = 10_000,
 ) -> list[int]:
     """A non-empty sequence (list, tuple, 1-D array, range) of integers, or one integer, as a
     list of ints; at most ``limit`` of them. Each is checked like ``integer``."""
@@ -348,7 +368,9 @@ def integers(
         raise ValueError(
             f"{name} must hold at least one integer (and at most {limit:,}), got {len(values):,}"
         )
-    return [integer(v, f"{name}[{i}]", minimum=minimum) for i, v in enumerate(values)]
+    return [
+        integer(v, f"{name}[{i}]", minimum=minimum, maximum=maximum) for i, v in enumerate(values)
+    ]
 
 
 def permutation(value, name: str, n: int) -> np.ndarray:

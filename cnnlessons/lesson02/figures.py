@@ -401,6 +401,7 @@ def locality_figure(fig, image=None, distances=(1, 2, 4, 8, 16, 32, 64, 128), pa
     from cnnlessons.lesson02.numerics import pixel_correlation, shuffled_correlation
     from cnnlessons.numerics.images import photo
 
+    check_figure(fig)
     x = photo(image)
     pair = _checks.integer(pair, "pair", minimum=1)
     if pair > x.shape[1] - 2:

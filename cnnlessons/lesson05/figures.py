@@ -29,7 +29,6 @@ from cnnlessons.numerics.conv import conv2d
 
 __all__ = [
     "MODEL_COLORS",
-    "LessonFigure",
     "lesson_figure",
     "KernelLearningFigure",
     "least_squares_figure",
@@ -59,6 +58,7 @@ def lesson_figure(draw, *args, figsize=(9.4, 3.4), **kwargs) -> LessonFigure:
     """A new figure in the series' style with ``draw(fig, *args, **kwargs)`` on it."""
     if not callable(draw):
         raise TypeError(f"draw must be a drawing function, got {draw!r}")
+    figsize = _checks.figsize(figsize)
     with mpl.rc_context(RC):
         fig = LessonFigure(figsize=figsize, layout="constrained")
         fig.drawn = draw(fig, *args, **kwargs)
@@ -250,6 +250,8 @@ class DenseMatrixFigure:
         self.M = M
         grid = fig.add_gridspec(1, 3, width_ratios=[1.1, 1.3, 1.3])
         self.ax_err, self.ax_hat, ax_true = (fig.add_subplot(g) for g in grid)
+        if lim is not None:
+            lim = _checks.real(lim, "lim", finite=True, positive=True)
         lo, hi = signed_limits(M) if lim is None else (-lim, lim)
         self.hat = self.ax_hat.imshow(np.zeros_like(M), cmap=SIGNED_CMAP, vmin=lo, vmax=hi,
                                       interpolation="nearest")  # fmt: skip
@@ -369,8 +371,29 @@ def mnist1d_figure(fig, data: dict, curve: dict, perm, classes=(0, 3, 7)) -> dic
     with the published all-data accuracies as hollow markers."""
     from cnnlessons.lesson05.numerics.mnist1d import PUBLISHED
 
-    x, y = _checks.array(data["x_train"], "data['x_train']", ndims=(3,)), data["y_train"]
-    perm = np.asarray(perm)
+    check_figure(fig)
+    data = _checks.mapping(data, "data", ("x_train", "y_train"))
+    x = _checks.array(data["x_train"], "data['x_train']", ndims=(3,))
+    y = _checks.array(data["y_train"], "data['y_train']", ndims=(1,))
+    if len(y) != len(x):
+        raise ValueError(
+            f"data['y_train'] must hold one label per sequence ({len(x)}), got {len(y)}"
+        )
+    perm = _checks.permutation(perm, "perm", x.shape[-1])
+    classes = _checks.integers(classes, "classes", minimum=0, limit=3)
+    for c in classes:
+        if not (y == c).any():
+            raise ValueError(f"classes: no training sequence of class {c} in data['y_train']")
+    curve = _checks.mapping(curve, "curve", ("sizes", "mlp", "cnn", "steps", "seed"))
+    n = _checks.array(curve["sizes"], "curve['sizes']", ndims=(1,), finite=True)
+    if (n <= 0).any():
+        raise ValueError("curve['sizes'] must be numbers of training sequences (> 0)")
+    for name in ("mlp", "cnn"):
+        acc = _checks.array(curve[name], f"curve[{name!r}]", ndims=(1,))
+        if acc.shape != n.shape:
+            raise ValueError(f"curve[{name!r}] must hold one accuracy per size, got {acc.shape}")
+    steps = _checks.integer(curve["steps"], "curve['steps']", minimum=0)
+    seed = _checks.integer(curve["seed"], "curve['seed']", minimum=0)
     left, ax = fig.subplots(1, 2, gridspec_kw={"width_ratios": (1, 1.25)})
     styles = ("-", "--", ":")
     names = ", ".join(
@@ -387,7 +410,6 @@ def mnist1d_figure(fig, data: dict, curve: dict, perm, classes=(0, 3, 7)) -> dic
     left.set_yticks([gap, 0.0], ["as they\nare", "shuffled"])
     left.set_xlabel("position (0-39)")
     lines = {}
-    n = curve["sizes"]
     for name, model, marker in (("mlp", "dense", "s"), ("cnn", "conv", "o")):
         colour = MODEL_COLORS[model]
         label = f"{model} ({name.upper()})"
@@ -405,6 +427,6 @@ def mnist1d_figure(fig, data: dict, curve: dict, perm, classes=(0, 3, 7)) -> dic
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("training sequences")
     ax.set_ylabel("test accuracy")
-    ax.set_title(f"{curve['steps']:,} steps, seed {curve['seed']}")
+    ax.set_title(f"{steps:,} steps, seed {seed}")
     ax.legend(fontsize=FONT["small"], loc="lower right")
     return lines

@@ -351,6 +351,7 @@ def equivariance_vs_invariance_figure(fig, x=None, w=None, d: int = 12) -> dict:
         x = np.zeros((32, 32))
         x[10:18, 5:12] = 1.0
     x = _checks.array(x, "x", ndims=(2,))
+    d = _checks.integer(d, "d", minimum=-x.shape[1], maximum=x.shape[1])
     w = SHIFT_KERNELS["vertical edge 3×3"] if w is None else _checks.array(w, "w", ndims=(2,))
     f = eq.conv_map(w)
     inputs = [x, shift(x, 0, d)]

@@ -299,40 +299,6 @@ def _names(func, params):
 #: failures, not strict, so run ``pytest --runxfail tests/project/test_fuzz_registry.py`` to
 #: see which still fail. Take each off as it is fixed; never add to it to get green.
 KNOWN_GAPS: set[str] = {
-    "cnnlessons.lesson05.numerics.fewshot.classification_curves",
-    "cnnlessons.lesson05.numerics.fewshot.least_squares_curves",
-    # issue 19's new functions (real data), landed with issue 21 under way: the registry
-    # found them the day they landed; their checks are issue 21's to finish
-    "cnnlessons.lesson02.figures.locality_figure",
-    "cnnlessons.lesson02.numerics.half_distance",
-    "cnnlessons.lesson02.numerics.pixel_correlation",
-    "cnnlessons.lesson02.numerics.shuffled_correlation",
-    "cnnlessons.lesson03.figures.stationarity.picked_blocks",
-    "cnnlessons.lesson03.figures.stationarity.stationarity_figure",
-    "cnnlessons.lesson03.numerics.block_statistics",
-    "cnnlessons.lesson03.numerics.edge_responses",
-    "cnnlessons.lesson05.figures.mnist1d_figure",
-    "cnnlessons.lesson05.numerics.mnist1d.benchmark",
-    "cnnlessons.lesson05.numerics.mnist1d.learning_curve",
-    "cnnlessons.lesson05.numerics.mnist1d.train",
-    "cnnlessons.lesson06.numerics.learned.train_stack",
-    "cnnlessons.numerics.images.photo",
-    "cnnlessons.numerics.images.photo_rgb",
-    "cnnlessons.numerics.layers1d.Conv1d",
-    "cnnlessons.lesson03.figures.matrices.layer_blocks",
-    "cnnlessons.lesson03.figures.matrices.weight_matrices_figure",
-    "cnnlessons.lesson05.figures.DenseMatrixFigure",
-    "cnnlessons.lesson05.figures.LessonFigure",
-    "cnnlessons.lesson05.figures.lesson_figure",
-    "cnnlessons.lesson06.figures.erf.erf_ratio_plot",
-    "cnnlessons.lesson06.figures.growth.GrowthFigure",
-    "cnnlessons.lesson07.figures.equivariance_vs_invariance_figure",
-    "cnnlessons.lesson07.numerics.stack_map",
-    "cnnlessons.lesson08.figures.AliasingFigure",
-    "cnnlessons.lesson08.figures.output_change_plot",
-    "cnnlessons.lesson08.figures.unchanged_fraction_plot",
-    "cnnlessons.lesson08.numerics.consistency_experiment",
-    "cnnlessons.numerics.geometry.check_padding_fits",
 }
 
 

@@ -249,7 +249,11 @@ def layer_blocks(input_shape, kernel_size):
     shp = _checks.shape(input_shape, "input_shape", lengths=(1, 2))
     if len(shp) == 1:
         return None
-    _, kw = _checks.pair(kernel_size, "kernel_size", minimum=1)
+    kh, kw = _checks.pair(kernel_size, "kernel_size", minimum=1)
+    if kh > shp[0] or kw > shp[1]:
+        raise ValueError(
+            f"kernel_size must fit in input_shape {shp} (a 'valid' layer), got {(kh, kw)}"
+        )
     return (output_size(shp[1], kw), shp[1])
 
 

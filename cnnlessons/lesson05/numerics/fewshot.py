@@ -241,7 +241,8 @@ def least_squares_curves(
     Ns = _counts(N).astype(int)
     s = _sigma(noise)
     repeats = _checks.integer(repeats, "repeats", minimum=1)
-    if Ns.max() * repeats > 100_000:
+    seed = _checks.seed(seed)
+    if int(Ns.max()) * repeats > 100_000:
         raise ValueError("max(N) * repeats must be at most 100,000 (it is the pairs drawn)")
     if w is None:
         from cnnlessons.numerics.tasks import random_kernel

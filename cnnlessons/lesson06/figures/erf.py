@@ -141,8 +141,8 @@ def erf_ratio_plot(ax, ks=(2, 3, 5), max_n: int = 64) -> dict:
     """Effective width (±1.96σ band) over theoretical width r, against depth n, log-log,
     with the 1/√n slope. Returns the lines by k."""
     check_axes(ax)
-    ks = [_checks.integer(k, "ks[i]", minimum=2) for k in ks]
-    max_n = _checks.integer(max_n, "max_n", minimum=2)
+    ks = _checks.integers(ks, "ks", minimum=2, maximum=64, limit=8)
+    max_n = _checks.integer(max_n, "max_n", minimum=2, maximum=4096)
     n = np.arange(1, max_n + 1)
     lines = {}
     colours = [COLORS["input"], COLORS["kernel"], COLORS["output"], COLORS["receptive"]]

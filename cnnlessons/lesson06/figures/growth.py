@@ -131,7 +131,8 @@ class GrowthFigure:
     def __init__(self, fig, photo, pickable: bool = True):
         check_figure(fig)
         self.photo = _checks.array(photo, "photo", ndims=(2,))
-        self.pickable = bool(pickable)  # rings on the photo where a click picks a unit
+        # rings on the photo where a click picks a unit
+        self.pickable = _checks.boolean(pickable, "pickable")
         self._geometry = {}  # (stack, unit) -> what select draws: computed once
         self.ax, self.ax_photo = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 1]})
         ax = self.ax
