@@ -254,6 +254,27 @@ def mapping(value, name: str, keys: tuple[str, ...]) -> dict:
     return value
 
 
+def choices(values, name: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    """A non-empty list or tuple of names from ``allowed`` (one name alone is accepted)."""
+    if isinstance(values, str):
+        values = (values,)
+    if not isinstance(values, (list, tuple)) or not values:
+        raise TypeError(
+            f"{name} must be a non-empty list of {', '.join(map(repr, allowed))}, "
+            f"got {_shown(values)}"
+        )
+    return tuple(choice(v, name, allowed) for v in values)
+
+
+def flags(values, name: str) -> tuple[bool, ...]:
+    """A non-empty list or tuple of True/False (one alone is accepted)."""
+    if isinstance(values, (bool, np.bool_)):
+        values = (values,)
+    if not isinstance(values, (list, tuple)) or not values:
+        raise TypeError(f"{name} must be a non-empty list of True/False, got {_shown(values)}")
+    return tuple(boolean(v, name) for v in values)
+
+
 def boolean(value, name: str) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be True or False, got {_shown(value)}")

@@ -89,17 +89,22 @@ def _layer(layer) -> int:
     return layer
 
 
-@functools.lru_cache(maxsize=4)
 def train_stack(seed: int = 0, *, n_train: int = 600, steps: int = 120) -> LearnedStack:
     """Train the three-layer net (``FILTERS`` 3x3 filters per layer, "same" padding, ReLUs,
     then global max pooling and a dense layer to the 4 classes) on ``n_train`` images of
     ``shape_task`` for ``steps`` Adam steps (learning rate 0.01, batches of 32); its test
     accuracy is on 500 new images. Cached: the same arguments return the same object."""
-    seed = _checks.integer(seed, "seed", minimum=0)
+    seed = _checks.seed(seed)
     n_train = _checks.integer(n_train, "n_train", minimum=4)
     steps = _checks.integer(steps, "steps", minimum=1)
     if n_train > 5000 or steps > 5000:
         raise ValueError("n_train and steps must be at most 5,000 (this is a lesson's budget)")
+    return _train_stack(seed, n_train, steps)
+
+
+@functools.lru_cache(maxsize=4)
+def _train_stack(seed: int, n_train: int, steps: int) -> LearnedStack:
+    """``train_stack`` on checked arguments (plain ints: the cache's keys)."""
     rng = np.random.default_rng(seed)
     f = FILTERS
     net = Network(
