@@ -32,6 +32,7 @@ from cnnlessons.figures.style import (
 )
 from cnnlessons.numerics.conv import conv2d, convolve2d
 from cnnlessons.numerics.geometry import fits_evenly, output_size
+from cnnlessons.numerics.images import photo as read_photo
 
 __all__ = ["SlidingWindowFigure", "PhotoFigure", "OutputSizeFigure", "flip_figure"]
 
@@ -157,7 +158,8 @@ class PhotoFigure:
 
     def __init__(self, fig, photo, w, note: str = ""):
         check_figure(fig)
-        self.x = _checks.array(photo, "photo", ndims=(2,))
+        # the photo: an array (grey or RGB) or an image file's path
+        self.x = read_photo(photo, name="photo", min_side=1)
         w = _checks.array(w, "w", ndims=(2,))
         if w.shape[0] > self.x.shape[0] or w.shape[1] > self.x.shape[1]:
             raise ValueError(f"w must fit in the {self.x.shape} photo, got shape {w.shape}")

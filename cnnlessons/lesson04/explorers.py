@@ -3,6 +3,7 @@ memory, as a dense layer and as a convolution, as the image grows."""
 
 from __future__ import annotations
 
+from cnnlessons import _checks
 from cnnlessons.engine import Explorer
 from cnnlessons.lesson04.figures import EfficiencyFigure, human_bytes, short_number
 
@@ -49,10 +50,13 @@ class EfficiencyExplorer(Explorer):
     def __init__(self, side=224, kernel=3, channels=1, filters=1, *, renderer="frames"):
         import ipywidgets as widgets
 
+        side, kernel = _checks.integer(side, "side"), _checks.integer(kernel, "kernel")
+        channels = _checks.integer(channels, "channels")
+        filters = _checks.integer(filters, "filters")
         for name, value, options in (("side", side, SIDES), ("kernel", kernel, KERNELS)):
-            if isinstance(value, bool) or value not in options:
+            if value not in options:
                 raise ValueError(f"{name} must be one of {options}, got {value!r}")
-        if (channels, filters) not in CHANNEL_PAIRS or isinstance(channels, bool):
+        if (channels, filters) not in CHANNEL_PAIRS:
             raise ValueError(
                 f"(channels, filters) must be one of {CHANNEL_PAIRS}, got {(channels, filters)!r}"
             )

@@ -28,6 +28,7 @@ from cnnlessons.lesson04.numerics.costs import (
     layer_comparison,
 )
 from cnnlessons.lesson04.numerics.timing import METHODS, Timings, dense_bytes, fit_slope
+from cnnlessons.numerics.images import photo as read_photo
 
 __all__ = [
     "EfficiencyFigure",
@@ -238,13 +239,12 @@ def _frame(ax, role, title):
 
 
 def edge_map_figure(fig, image, edges) -> dict:
-    """The grey ``image`` and its ``edges`` (signed: blue where the pixel is darker than its
+    """The ``image`` (an array or a file, as ``numerics.images.photo`` reads it) and its
+    ``edges`` (signed: blue where the pixel is darker than its
     left neighbour, red where brighter, white where equal), with their sizes as titles."""
     check_figure(fig)
-    image = _checks.array(image, "image", ndims=(2,))
+    image = read_photo(image, name="image", min_side=1)  # an array (grey or RGB) or a file's path
     edges = _checks.array(edges, "edges", ndims=(2,))
-    if image.ndim != 2 or edges.ndim != 2:
-        raise ValueError(f"image and edges must be 2-D, got {image.shape} and {edges.shape}")
     left, right = fig.subplots(1, 2)
     photo = left.imshow(image, cmap=GREY_CMAP, vmin=0, vmax=1, interpolation="nearest")
     _frame(left, "input", f"photo: {image.shape[1]} × {image.shape[0]}")

@@ -7,6 +7,7 @@ import numpy as np
 
 from cnnlessons import _checks
 from cnnlessons.engine import MAX_FRAMES, Explorer
+from cnnlessons.engine.renderers import renderer as check_renderer
 from cnnlessons.lesson05.figures import DenseMatrixFigure, KernelLearningFigure
 from cnnlessons.lesson05.numerics.fewshot import (
     KernelRun,
@@ -17,7 +18,7 @@ from cnnlessons.lesson05.numerics.fewshot import (
     standard_photo,
 )
 from cnnlessons.numerics.conv import conv2d
-from cnnlessons.numerics.images import kernel
+from cnnlessons.numerics.images import kernel, photo
 from cnnlessons.numerics.matrices import conv_matrix
 from cnnlessons.numerics.tasks import filter_pairs, random_kernel
 
@@ -38,9 +39,9 @@ class KernelLearningExplorer(Explorer):
     def __init__(self, run: KernelRun | None = None, x=None, *, renderer: str = "frames"):
         import ipywidgets as widgets
 
-        if x is None:
-            x = standard_photo()
-        self.x = _checks.array(x, "x", ndims=(2,))
+        check_renderer(renderer)  # before the training below
+        # the learner's own picture: an array (grey or RGB) or an image file's path
+        self.x = standard_photo() if x is None else photo(x, name="x", min_side=3)
         if run is None:
             w = kernel("vertical edge")
             run = learn_kernel(self.x, conv2d(self.x, w), lr=0.15, steps=40, target=w)
@@ -91,6 +92,7 @@ class LeastSquaresExplorer(Explorer):
     def __init__(self, *, seed: int = 0, repeats: int = 5, renderer: str = "frames"):
         import ipywidgets as widgets
 
+        check_renderer(renderer)  # before the least-squares runs below
         self.seed = _checks.integer(seed, "seed", minimum=0)
         repeats = _checks.integer(repeats, "repeats", minimum=1)
         self.w = random_kernel(3, seed=0)

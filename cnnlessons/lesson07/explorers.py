@@ -14,7 +14,7 @@ from cnnlessons import _checks
 from cnnlessons.engine import Explorer
 from cnnlessons.lesson07.figures import SHIFT_KERNELS, ShiftFigure, StrideFigure, shift_scene
 
-__all__ = ["ShiftExplorer", "StrideShiftExplorer", "shift_slider"]
+__all__ = ["ShiftExplorer", "StrideShiftExplorer"]  # shift_slider: a helper for 07 and 08
 
 PADDINGS = ("circular", "zeros")
 
