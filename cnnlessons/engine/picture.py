@@ -48,3 +48,6 @@ class Picture(anywidget.AnyWidget):
     tiles = traitlets.Dict().tag(sync=True)  # tile id -> PNG bytes
     boxes = traitlets.Dict().tag(sync=True)  # tile id -> [x, y] (canvas pixels, from top left)
     frames = traitlets.Dict().tag(sync=True)  # key "v0,v1,..." -> [tile ids], painted in order
+    #: key -> the frame's text alternative (``Explorer.describe``): the page writes the text
+    #: of the frame painted, once it settles, into a polite live region the canvas points at
+    texts = traitlets.Dict().tag(sync=True)
