@@ -45,7 +45,7 @@ function makeCanvas(model, el) {
   el.append(wrap);
   const ctx = canvas.getContext("2d");
   ctx.imageSmoothingEnabled = false;
-  return { canvas, ctx, badge, alt, width, height };
+  return { canvas, ctx, badge, alt, wrap, width, height };
 }
 
 function makePainter(s, controls, el, { ctx, badge, alt }) {
