@@ -391,4 +391,16 @@ def flip_figure(fig=None):
             # each panel on its own 0..max scale: the impulse's single 1 is its brightest cell
             NumberGrid(ax, values, cmap=UNSIGNED_CMAP, vmin=0, vmax=values.max())
             frame_axes(ax, role, title)
+    if not getattr(fig, "alt", ""):
+        fig.alt = flip_figure.alt
     return fig
+
+
+# the text alternative of each figure a lesson shows (``display.alt_text``): what it shows and
+# what to look for
+flip_figure.alt = (
+    "Cross-correlation against true convolution, both applied to a single 1 in a field of "
+    "zeros. Look for the copy of the kernel each one paints: cross-correlation (what conv2d "
+    "and deep learning call convolution) paints the kernel upside down and back to front; true "
+    "convolution paints it as it is."
+)

@@ -418,3 +418,24 @@ def timing_summary(timings: Timings, fits: dict | None = None) -> Markdown:
     if timings.stopped_early:
         text += " The time budget ran out before the largest sizes: fewer points were fitted."
     return Markdown(text)
+
+
+# the text alternative of each figure a lesson shows (``display.alt_text``): what it shows and
+# what to look for
+edge_map_figure.alt = (
+    "The book's edge detection example: a grey image and its edge map, each pixel minus its "
+    "left neighbour (blue where darker, red where brighter, white where equal), sizes in the "
+    "titles. Look for the outlines the two-weight kernel finds."
+)
+network_costs_figure.alt = (
+    "Where a real network spends: one bar per layer with parameters, its share of all "
+    "parameters (left) and of all multiply-adds (right), convolution layers against dense "
+    "layers. Look for the dense layers holding most parameters while the convolutions do most "
+    "of the computing."
+)
+scaling_plot.alt = (
+    "Seconds per call against the number of pixels, measured on this computer, log-log: one "
+    "line per method with its fitted slope in the legend, and the dense layer's time "
+    "extrapolated to a large image beside conv2d's measured time. Look at the slopes: the "
+    "dense method's time grows much faster."
+)

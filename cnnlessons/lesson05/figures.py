@@ -7,16 +7,12 @@ drawn once; the classes used by explorers change their artists in place and retu
 
 from __future__ import annotations
 
-import io
-
 import matplotlib as mpl
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import Normalize
-from matplotlib.figure import Figure
 
 from cnnlessons import _checks
-from cnnlessons.figures.display import check_axes, check_figure
+from cnnlessons.figures.display import StaticFigure, check_axes, check_figure
 from cnnlessons.figures.style import COLORS, FONT, GREY_CMAP, LINE, RC, SIGNED_CMAP, signed_limits
 from cnnlessons.lesson05.numerics.fewshot import (
     ClassificationRun,
@@ -44,15 +40,9 @@ __all__ = [
 MODEL_COLORS = {"conv": COLORS["kernel"], "dense": COLORS["input"], "ridge": COLORS["receptive"]}
 
 
-class LessonFigure(Figure):
-    """A figure that shows itself as a PNG when it is the last expression of a cell."""
-
-    def _repr_png_(self) -> bytes:
-        if not isinstance(self.canvas, FigureCanvasAgg):
-            FigureCanvasAgg(self)
-        with mpl.rc_context(RC), io.BytesIO() as buf:
-            self.savefig(buf, format="png")
-            return buf.getvalue()
+class LessonFigure(StaticFigure):
+    """A figure that shows itself as a PNG, with its text alternative, when it is the last
+    expression of a cell."""
 
 
 def lesson_figure(draw, *args, figsize=(9.4, 3.4), **kwargs) -> LessonFigure:
@@ -62,6 +52,7 @@ def lesson_figure(draw, *args, figsize=(9.4, 3.4), **kwargs) -> LessonFigure:
     with mpl.rc_context(RC):
         fig = LessonFigure(figsize=figsize, layout="constrained")
         fig.drawn = draw(fig, *args, **kwargs)
+    fig.alt = getattr(draw, "alt", "") or ""
     return fig
 
 
@@ -408,3 +399,29 @@ def mnist1d_figure(fig, data: dict, curve: dict, perm, classes=(0, 3, 7)) -> dic
     ax.set_title(f"{curve['steps']:,} steps, seed {curve['seed']}")
     ax.legend(fontsize=FONT["small"], loc="lower right")
     return lines
+
+
+# the text alternative of each figure a lesson shows (``display.alt_text``): what it shows and
+# what to look for
+accuracy_figure.alt = (
+    "Test accuracy (solid, with the seeds' range shaded) and training accuracy (dashed) "
+    "against the number of training examples, for the convolutional and the dense model; one "
+    "panel with the pixels as they are, one with them shuffled. Look for which model learns "
+    "from fewer examples, and how shuffling the pixels changes that."
+)
+least_squares_figure.alt = (
+    "Test error against the number of examples N for a convolution and a dense layer fitted by "
+    "least squares, with their theory curves (left), and the dense layer with ridge (right). "
+    "Look for the dense layer's error spiking near N = m and falling after, while the "
+    "convolution is accurate from a few examples."
+)
+mnist1d_figure.alt = (
+    "MNIST-1D. Left: one training sequence of a few classes, as it is and with its values "
+    "shuffled. Right: test accuracy against the number of training sequences, dense network "
+    "against convolutional network, with the published accuracies as hollow markers. Look for "
+    "the convolutional network needing fewer examples."
+)
+task_examples_figure.alt = (
+    "Example images of the task with their labels; a second row shows the same images with "
+    "their pixels shuffled. Look for how the shapes disappear once the pixels are shuffled."
+)

@@ -381,3 +381,19 @@ def equivariance_vs_invariance_figure(fig, x=None, w=None, d: int = 12) -> dict:
 # draw on a whole figure: ``cnnlessons.figures.show`` passes them the figure, not an axes
 rotation_scale_figure.draws_on = "figure"
 equivariance_vs_invariance_figure.draws_on = "figure"
+
+
+# the text alternative of each figure a lesson shows (``display.alt_text``): what it shows and
+# what to look for
+equivariance_vs_invariance_figure.alt = (
+    "Equivariance against invariance. Two rows: an input and the same input shifted right; "
+    "each row shows the input, its feature map and the map's global maximum. Look for the "
+    "feature map moving with the input (equivariance) while the maximum stays the same number "
+    "(invariance)."
+)
+rotation_scale_figure.alt = (
+    "Rotation and scaling do not commute with a convolution: for a quarter turn (top) and a "
+    "twofold enlargement (bottom), the input, its feature map, the transformed-then-convolved "
+    "map and the convolved-then-transformed map, with their largest difference. Look for the "
+    "two last panels differing."
+)

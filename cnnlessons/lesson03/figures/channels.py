@@ -350,3 +350,13 @@ class ChannelsFigure:
             else ""
         )
         return self.artists
+
+
+# the text alternative of each figure a lesson shows (``display.alt_text``): what it shows and
+# what to look for
+one_filter_figure.alt = (
+    "One filter of k by k by 3 on the red, green and blue planes of a photograph: each row is "
+    "a channel, its slice of the filter and that slice's response; on the right their sum plus "
+    "the bias, the filter's single output map. Look at how each slice responds to a different "
+    "pattern, and how one output map combines all three channels."
+)

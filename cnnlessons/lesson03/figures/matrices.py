@@ -423,3 +423,13 @@ class WeightMatrixFigure:
             note += f"\n(a banded, {toeplitz} matrix)"
         self.note.set_text(f"{idx.shape[0]} outputs × {idx.shape[1]} inputs\n{note}")
         return changed + [self.count, self.usage, self.note]
+
+
+# the text alternative of each figure a lesson shows (``display.alt_text``): what it shows and
+# what to look for
+weight_matrices_figure.alt = (
+    "Four weight matrices over the same connections: dense, locally connected, tiled and "
+    "convolution; each entry shows which parameter it holds, blank entries are zero, and each "
+    "panel's title gives its parameter count. Look for the convolution's band: the same few "
+    "weights repeated on every row."
+)

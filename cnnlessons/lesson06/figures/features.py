@@ -221,3 +221,17 @@ def learned_filters_figure(fig, learned=None) -> list:
 feature_maps_figure.draws_on = "figure"
 edge_kernels_figure.draws_on = "figure"
 learned_filters_figure.draws_on = "figure"
+
+
+# the text alternative of each figure a lesson shows (``display.alt_text``): what it shows and
+# what to look for
+feature_maps_figure.alt = (
+    "Every map of the hand-built feature stack, layer by layer (rows), on the shapes image, "
+    "with one unit's receptive field drawn for each layer. Look for edges in layer 1, corners "
+    "in layer 2 and squares in layer 3: features built from features."
+)
+learned_filters_figure.alt = (
+    "The first-layer filters of lesson 05's trained network, in signed colours (red positive, "
+    "blue negative), each titled with the pattern it resembles most. Look for filters that "
+    "resemble edges or parts of the task's shapes."
+)

@@ -126,3 +126,12 @@ def learned_maps_figure(fig, stack: lrn.LearnedStack, x=None) -> dict:
         for ax in row[1 + lrn.FILTERS + len(feat.LAYER_NAMES[layer]) :]:
             ax.set_axis_off()
     return images
+
+
+# the text alternative of each figure a lesson shows (``display.alt_text``): what it shows and
+# what to look for
+learned_maps_figure.alt = (
+    "Every map of the trained network on the shapes image, layer by layer (rows), beside the "
+    "hand-built stack's maps of the same layer. Look for learned maps that light up where a "
+    "hand-built one does."
+)
