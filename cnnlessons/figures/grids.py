@@ -12,7 +12,16 @@ from matplotlib.patches import Rectangle
 
 from cnnlessons import _checks
 from cnnlessons.figures.display import check_axes
-from cnnlessons.figures.style import COLORS, FONT, HIGHLIGHT, LINE, UNSIGNED_CMAP, halo_effects
+from cnnlessons.figures.style import (
+    COLORS,
+    FONT,
+    HIGHLIGHT,
+    LINE,
+    TEXT_COLORS,
+    UNSIGNED_CMAP,
+    halo_effects,
+    text_on,
+)
 
 __all__ = ["ROLES", "NumberGrid", "frame_axes", "highlight", "move_highlight", "fmt_number",
            "fmt_values", "fmt_rows", "said", "text_lines"]  # fmt: skip
@@ -91,7 +100,7 @@ def frame_axes(ax, role: str | None = None, title: str | None = None) -> None:
             spine.set_linewidth(LINE["highlight"])
             spine.set_path_effects(halo_effects(LINE["highlight"], width=1.0))
     if title is not None:
-        ax.set_title(title, color=COLORS[role] if role else COLORS["text"])
+        ax.set_title(title, color=TEXT_COLORS[role] if role else TEXT_COLORS["text"])
 
 
 #: The most cells of a grid drawn without numbers (a colour each): a 512 x 512 mesh.
@@ -198,9 +207,7 @@ class NumberGrid:
                 v = values[r, c]
                 text.set_text(fmt_number(v))
                 if np.isfinite(v):
-                    red, green, blue, _ = cmap(self.norm(v))
-                    light = 0.299 * red + 0.587 * green + 0.114 * blue > 0.5
-                    text.set_color("black" if light else "white")
+                    text.set_color(text_on(cmap(self.norm(v))[:3]))
 
 
 def highlight(ax, row: int, col: int, height: int, width: int, role: str = "kernel"):

@@ -27,6 +27,7 @@ from cnnlessons.figures.style import (
     LINE,
     RC,
     SIGNED_CMAP,
+    TEXT_COLORS,
     UNSIGNED_CMAP,
     signed_limits,
 )
@@ -173,7 +174,7 @@ class PhotoFigure:
         frame_axes(ax_k, "kernel", "kernel")
         self.image = ax_out.imshow(np.zeros((oh, ow)))
         frame_axes(ax_out, "output")
-        ax_out.set_title(f"output {oh}×{ow}", color=COLORS["output"])
+        ax_out.set_title(f"output {oh}×{ow}", color=TEXT_COLORS["output"])
         self.note = fig.text(0.5, 0.01, "", ha="center", va="bottom", fontsize=FONT["normal"])
         _keep_bottom(fig, 0.08)
         self.select(w, note)

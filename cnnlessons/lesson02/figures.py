@@ -21,7 +21,14 @@ from matplotlib.colors import ListedColormap, to_rgba
 from cnnlessons import _checks
 from cnnlessons.figures.display import check_axes, check_figure, draws_on_figure
 from cnnlessons.figures.grids import NumberGrid, frame_axes, highlight, move_highlight
-from cnnlessons.figures.style import COLORS, FONT, LINE, SIGNED_CMAP, UNSIGNED_CMAP, signed_limits
+from cnnlessons.figures.style import (
+    COLORS,
+    FONT,
+    LINE,
+    SIGNED_CMAP,
+    UNSIGNED_CMAP,
+    signed_limits,
+)
 from cnnlessons.numerics.conv import conv2d
 from cnnlessons.numerics.counting import conv_connections, dense_connections
 from cnnlessons.numerics.images import KERNELS, edge_example

@@ -20,7 +20,15 @@ import numpy as np
 
 from cnnlessons import _checks
 from cnnlessons.figures.display import check_axes, check_figure
-from cnnlessons.figures.style import COLORS, FONT, GREY_CMAP, LINE, SIGNED_CMAP, signed_limits
+from cnnlessons.figures.style import (
+    COLORS,
+    FONT,
+    GREY_CMAP,
+    LINE,
+    SIGNED_CMAP,
+    TEXT_COLORS,
+    signed_limits,
+)
 from cnnlessons.lesson04.numerics.costs import (
     NetworkCosts,
     book_summary_slips,
@@ -234,7 +242,7 @@ def _frame(ax, role, title):
     for spine in ax.spines.values():
         spine.set_edgecolor(COLORS[role])
         spine.set_linewidth(LINE["highlight"])
-    ax.set_title(title, color=COLORS[role])
+    ax.set_title(title, color=TEXT_COLORS[role])
 
 
 def edge_map_figure(fig, image, edges) -> dict:

@@ -13,7 +13,16 @@ from matplotlib.colors import Normalize
 
 from cnnlessons import _checks
 from cnnlessons.figures.display import StaticFigure, check_axes, check_figure
-from cnnlessons.figures.style import COLORS, FONT, GREY_CMAP, LINE, RC, SIGNED_CMAP, signed_limits
+from cnnlessons.figures.style import (
+    COLORS,
+    FONT,
+    GREY_CMAP,
+    LINE,
+    RC,
+    SIGNED_CMAP,
+    TEXT_COLORS,
+    signed_limits,
+)
 from cnnlessons.lesson05.numerics.fewshot import (
     ClassificationRun,
     KernelRun,
@@ -147,7 +156,7 @@ class KernelLearningFigure:
         lim = max(1.0, float(np.abs(run.kernels).max()), float(np.abs(target).max()))
         self.kernel = _Numbers(self.ax_w, run.kernels[0], lim)
         _bare(self.ax_w, None, COLORS["kernel"])
-        self.title = self.ax_w.set_title("", color=COLORS["kernel"])
+        self.title = self.ax_w.set_title("", color=TEXT_COLORS["kernel"])
         _Numbers(ax_t, target, lim)
         _bare(ax_t, "true kernel", COLORS["muted"])
         self.step = 0
@@ -206,7 +215,7 @@ def _error_panel(ax, run: LeastSquaresRun, fits, theory=True):
             )
     ax.axvline(run.m, color=COLORS["muted"], lw=1)
     ax.text(run.m * 1.07, 0.02, f"N = m = {run.m}", transform=ax.get_xaxis_transform(),
-            va="bottom", fontsize=FONT["small"], color=COLORS["muted"])  # fmt: skip
+            va="bottom", fontsize=FONT["small"], color=TEXT_COLORS["muted"])  # fmt: skip
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("training pairs N")
@@ -246,7 +255,7 @@ class DenseMatrixFigure:
                                       interpolation="nearest")  # fmt: skip
         self.hat_title = self.ax_hat.set_title("dense layer, N = 000", color=MODEL_COLORS["dense"])
         ax_true.imshow(M, cmap=SIGNED_CMAP, vmin=lo, vmax=hi, interpolation="nearest")
-        ax_true.set_title("true matrix", color=COLORS["muted"])
+        ax_true.set_title("true matrix", color=TEXT_COLORS["muted"])
         h, w = M.shape
         for ax in (self.ax_hat, ax_true):
             ax.set_xlabel(f"input pixel (m = {w})")
@@ -340,7 +349,7 @@ def accuracy_figure(fig, run: ClassificationRun) -> dict:
                                  label=f"{model}: test")[0]  # fmt: skip
             ax.plot(run.N, train.mean(1), "--", color=colour, lw=1.5, label=f"{model}: train")
         ax.axhline(0.5, color=COLORS["muted"], lw=1)
-        ax.text(run.N[0], 0.51, "chance", fontsize=FONT["small"], color=COLORS["muted"])
+        ax.text(run.N[0], 0.51, "chance", fontsize=FONT["small"], color=TEXT_COLORS["muted"])
         ax.set_xscale("log")
         ax.set_xticks(run.N, [f"{int(n):,}" for n in run.N])
         ax.minorticks_off()
@@ -389,7 +398,8 @@ def mnist1d_figure(fig, data: dict, curve: dict, perm, classes=(0, 3, 7)) -> dic
     ax.plot([], [], "o", ms=11, mfc="none", mec=COLORS["text"], mew=2,
             label="published (all data)")  # fmt: skip
     ax.axhline(0.1, color=COLORS["muted"], lw=1)
-    ax.text(n.min(), 0.12, "chance (10 classes)", fontsize=FONT["small"], color=COLORS["muted"])
+    ax.text(n.min(), 0.12, "chance (10 classes)", fontsize=FONT["small"],
+            color=TEXT_COLORS["muted"])  # fmt: skip
     ax.set_xscale("log")
     ax.set_xticks(n, [f"{int(v):,}" for v in n])
     ax.minorticks_off()

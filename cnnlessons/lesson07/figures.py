@@ -22,6 +22,7 @@ from cnnlessons.figures.style import (
     GREY_CMAP,
     LINE,
     SIGNED_CMAP,
+    TEXT_COLORS,
     UNSIGNED_CMAP,
     signed_limits,
 )
@@ -55,7 +56,7 @@ def _frame(ax, role=None, title=None, color=None) -> None:
             spine.set_edgecolor(COLORS[role])
             spine.set_linewidth(LINE["highlight"])
     if title is not None:
-        ax.set_title(title, color=color or (COLORS[role] if role else COLORS["text"]),
+        ax.set_title(title, color=color or (TEXT_COLORS[role] if role else COLORS["text"]),
                      fontsize=FONT["normal"])  # fmt: skip
 
 

@@ -28,6 +28,7 @@ from cnnlessons.figures.style import (
     LINE,
     PARAM_COLORS,
     PARAM_HATCHES,
+    TEXT_COLORS,
     relative_luminance,
 )
 from cnnlessons.numerics.geometry import output_size
@@ -350,7 +351,8 @@ class WeightMatrixFigure:
         )
         text = {"transform": self.panel.transAxes, "ha": "left", "va": "top"}
         self.count = self.panel.text(
-            0, 0.86, "", fontsize=FONT["title"], fontweight="bold", color=COLORS["kernel"], **text
+            0, 0.86, "", fontsize=FONT["title"], fontweight="bold", color=TEXT_COLORS["kernel"],
+            **text,
         )
         self.usage = self.panel.text(0, 0.72, "", fontsize=FONT["normal"], **text)
         self.note = self.panel.text(
