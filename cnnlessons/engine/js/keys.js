@@ -1,7 +1,8 @@
 // Part of the picture's front end (joined into one ES module by picture.py, see main.js):
 // the keyboard and assistive technologies (WCAG 2.2 AA, issue 23).
 //
-// - A visible focus indicator for every control of the explorer and for the picture.
+// - A visible focus indicator for every control of the explorer and for the picture; slider
+//   handles and buttons at least 24 x 24 CSS px (WCAG 2.5.8), a handle's edge at 5:1.
 // - The picture's clicks from the keyboard: a picture with click regions is focusable (Tab);
 //   the arrow keys move a cursor (a dashed box drawn over the picture) to the nearest cell in
 //   that direction that a click acts on, and act as that click does (the same table, `apply`
@@ -25,8 +26,11 @@ const FOCUS_CSS = `
   position: absolute; box-sizing: border-box; pointer-events: none; display: none;
   border: 3px dashed #111111; outline: 2px solid #ffffff;
 }
-.cnnl-explorer .widget-play button, .cnnl-explorer .widget-toggle-button,
-.cnnl-explorer .noUi-handle { min-width: 24px; min-height: 24px; }
+.cnnl-explorer { --jp-widgets-slider-handle-size: 24px; }
+.cnnl-explorer .noUi-handle { border: 1px solid #6b6b6b; }
+.cnnl-explorer .widget-play button, .cnnl-explorer .widget-toggle-button {
+  min-width: 24px; min-height: 24px;
+}
 `;
 
 function focusStyle() {
