@@ -27,6 +27,7 @@ from cnnlessons.figures.style import (
     LINE,
     RC,
     SIGNED_CMAP,
+    TEXT_COLORS,
     UNSIGNED_CMAP,
     signed_limits,
 )
@@ -175,7 +176,7 @@ class PhotoFigure:
         frame_axes(ax_k, "kernel", "kernel")
         self.image = ax_out.imshow(np.zeros((oh, ow)))
         frame_axes(ax_out, "output")
-        ax_out.set_title(f"output {oh}×{ow}", color=COLORS["output"])
+        ax_out.set_title(f"output {oh}×{ow}", color=TEXT_COLORS["output"])
         self.note = fig.text(0.5, 0.01, "", ha="center", va="bottom", fontsize=FONT["normal"])
         _keep_bottom(fig, 0.08)
         self.select(w, note)
@@ -393,4 +394,16 @@ def flip_figure(fig=None):
             # each panel on its own 0..max scale: the impulse's single 1 is its brightest cell
             NumberGrid(ax, values, cmap=UNSIGNED_CMAP, vmin=0, vmax=values.max())
             frame_axes(ax, role, title)
+    if not getattr(fig, "alt", ""):
+        fig.alt = flip_figure.alt
     return fig
+
+
+# the text alternative of each figure a lesson shows (``display.alt_text``): what it shows and
+# what to look for
+flip_figure.alt = (
+    "Cross-correlation against true convolution, both applied to a single 1 in a field of "
+    "zeros. Look for the copy of the kernel each one paints: cross-correlation (what conv2d "
+    "and deep learning call convolution) paints the kernel upside down and back to front; true "
+    "convolution paints it as it is."
+)

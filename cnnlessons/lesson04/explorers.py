@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from cnnlessons import _checks
 from cnnlessons.engine import Explorer
+from cnnlessons.figures.grids import said
 from cnnlessons.lesson04.figures import EfficiencyFigure, human_bytes, short_number
 
 __all__ = [
@@ -87,6 +88,19 @@ class EfficiencyExplorer(Explorer):
     def _layer(side=224, kernel=3, channels=(1, 1)) -> tuple:
         """(side, kernel, channels, filters) of the controls' values."""
         return (side, kernel, *channels)
+
+
+    def describe(self, side=224, kernel=3, channels=(1, 1)) -> str:
+        c = self.comparison
+        return said(
+            self.view.shape_text,
+            f"Parameters: dense {c.dense_parameters:,}, convolution {c.conv_parameters:,} "
+            f"({c.dense_parameters / c.conv_parameters:,.0f} times fewer)",
+            f"Multiply-adds: dense {c.dense_multiply_adds:,}, convolution "
+            f"{c.conv_multiply_adds:,} ({c.dense_multiply_adds / c.conv_multiply_adds:,.0f} "
+            "times fewer)",
+            self.view.memory_text,
+        )
 
     def update(self, side=224, kernel=3, channels=(1, 1)) -> list:
         return self.view.select(*self._layer(side, kernel, channels))

@@ -20,7 +20,15 @@ import numpy as np
 
 from cnnlessons import _checks
 from cnnlessons.figures.display import check_axes, check_figure
-from cnnlessons.figures.style import COLORS, FONT, GREY_CMAP, LINE, SIGNED_CMAP, signed_limits
+from cnnlessons.figures.style import (
+    COLORS,
+    FONT,
+    GREY_CMAP,
+    LINE,
+    SIGNED_CMAP,
+    TEXT_COLORS,
+    signed_limits,
+)
 from cnnlessons.lesson04.numerics.costs import (
     NetworkCosts,
     book_summary_slips,
@@ -235,7 +243,7 @@ def _frame(ax, role, title):
     for spine in ax.spines.values():
         spine.set_edgecolor(COLORS[role])
         spine.set_linewidth(LINE["highlight"])
-    ax.set_title(title, color=COLORS[role])
+    ax.set_title(title, color=TEXT_COLORS[role])
 
 
 def edge_map_figure(fig, image, edges) -> dict:
@@ -418,3 +426,24 @@ def timing_summary(timings: Timings, fits: dict | None = None) -> Markdown:
     if timings.stopped_early:
         text += " The time budget ran out before the largest sizes: fewer points were fitted."
     return Markdown(text)
+
+
+# the text alternative of each figure a lesson shows (``display.alt_text``): what it shows and
+# what to look for
+edge_map_figure.alt = (
+    "The book's edge detection example: a grey image and its edge map, each pixel minus its "
+    "left neighbour (blue where darker, red where brighter, white where equal), sizes in the "
+    "titles. Look for the outlines the two-weight kernel finds."
+)
+network_costs_figure.alt = (
+    "Where a real network spends: one bar per layer with parameters, its share of all "
+    "parameters (left) and of all multiply-adds (right), convolution layers against dense "
+    "layers. Look for the dense layers holding most parameters while the convolutions do most "
+    "of the computing."
+)
+scaling_plot.alt = (
+    "Seconds per call against the number of pixels, measured on this computer, log-log: one "
+    "line per method with its fitted slope in the legend, and the dense layer's time "
+    "extrapolated to a large image beside conv2d's measured time. Look at the slopes: the "
+    "dense method's time grows much faster."
+)

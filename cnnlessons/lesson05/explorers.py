@@ -8,6 +8,7 @@ import numpy as np
 from cnnlessons import _checks
 from cnnlessons.engine import MAX_FRAMES, Explorer
 from cnnlessons.engine.renderers import renderer as check_renderer
+from cnnlessons.figures.grids import fmt_rows, said
 from cnnlessons.lesson05.figures import DenseMatrixFigure, KernelLearningFigure
 from cnnlessons.lesson05.numerics.fewshot import (
     KernelRun,
@@ -58,6 +59,14 @@ class KernelLearningExplorer(Explorer):
     def build(self, fig) -> None:
         self.view = KernelLearningFigure(fig, self.x, self.run)
         self.animate(*self.view.artists)
+
+
+    def describe(self, step=0) -> str:
+        return said(
+            f"Step {int(step)} of {self.run.steps}: loss {self.loss:.3g}",
+            f"Kernel rows {fmt_rows(self.kernel)}",
+            f"Target rows {fmt_rows(self.run.target)}" if self.run.target is not None else "",
+        )
 
     def update(self, step=0) -> list:
         return self.view.show(int(step))
@@ -127,6 +136,18 @@ class LeastSquaresExplorer(Explorer):
             v for run in self.curves.values() for key in ("conv", "dense") for v in run.mean(key)
         ] + [f[k] for f in self.fits.values() for k in ("conv_error", "dense_error")]
         self.view.set_limits((0.8, max(N_VALUES) * 1.25), (min(errors) / 3, max(errors) * 3))
+
+
+    def describe(self, N=4, noise=0.1) -> str:
+        fit = self.fits[(N, noise)]
+        return said(
+            f"N = {N} noisy pairs, noise σ = {noise:g}",
+            f"Error of the convolution's 9 weights {fit['conv_error']:.3g}; error of the dense "
+            f"layer's matrix {fit['dense_error']:.3g} per row",
+            "The dense layer's learned 36 × 64 matrix is shown beside the true banded one; "
+            + ("it has enough pairs to find the band" if N >= 64
+               else "with N below m = 64 it cannot find the band"),
+        )  # fmt: skip
 
     def update(self, N=4, noise=0.1) -> list:
         run = self.curves[noise]

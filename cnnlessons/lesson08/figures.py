@@ -294,3 +294,23 @@ def output_change_plot(ax, filters=(1, 2, 3, 4, 5), shifts=range(8), *, rows: in
     ax.legend(fontsize=FONT["small"], loc="center left", bbox_to_anchor=(1.01, 0.5))
     ax.set_title(f"max → blur → subsample, {rows} random rows of {length}")
     return out
+
+
+# the text alternative of each figure a lesson shows (``display.alt_text``): what it shows and
+# what to look for
+invariance_curves_plot.alt = (
+    "Fraction of pooled values unchanged against the shift, for stride-1 max pooling of each "
+    "width (dashed lines: the formula) and for global max and global average pooling. Look for "
+    "wider pools staying unchanged for larger shifts, and global pooling staying unchanged "
+    "whatever the shift."
+)
+output_change_plot.alt = (
+    "Output change of max pooling with blur against the shift, one line per blur filter size "
+    "(1: no blur). Look for the zigzag of plain stride-2 max pooling (aliasing) flattening as "
+    "the blur grows."
+)
+unchanged_fraction_plot.alt = (
+    "Fraction of pooled values unchanged by a one-pixel shift against the pool's width, "
+    "measured on random rows (dots with error bars) against the formula (w − 1)/(w + 1) "
+    "(line). Look for the dots on the line."
+)

@@ -28,6 +28,7 @@ from cnnlessons.figures.style import (
     LINE,
     PARAM_COLORS,
     PARAM_HATCHES,
+    TEXT_COLORS,
     relative_luminance,
 )
 from cnnlessons.numerics.geometry import output_size
@@ -354,7 +355,8 @@ class WeightMatrixFigure:
         )
         text = {"transform": self.panel.transAxes, "ha": "left", "va": "top"}
         self.count = self.panel.text(
-            0, 0.86, "", fontsize=FONT["title"], fontweight="bold", color=COLORS["kernel"], **text
+            0, 0.86, "", fontsize=FONT["title"], fontweight="bold", color=TEXT_COLORS["kernel"],
+            **text,
         )
         self.usage = self.panel.text(0, 0.72, "", fontsize=FONT["normal"], **text)
         self.note = self.panel.text(
@@ -427,3 +429,13 @@ class WeightMatrixFigure:
             note += f"\n(a banded, {toeplitz} matrix)"
         self.note.set_text(f"{idx.shape[0]} outputs × {idx.shape[1]} inputs\n{note}")
         return changed + [self.count, self.usage, self.note]
+
+
+# the text alternative of each figure a lesson shows (``display.alt_text``): what it shows and
+# what to look for
+weight_matrices_figure.alt = (
+    "Four weight matrices over the same connections: dense, locally connected, tiled and "
+    "convolution; each entry shows which parameter it holds, blank entries are zero, and each "
+    "panel's title gives its parameter count. Look for the convolution's band: the same few "
+    "weights repeated on every row."
+)

@@ -76,3 +76,13 @@ def stationarity_figure(fig, image=None, blocks=(4, 4)) -> dict:
     right.legend(fontsize=FONT["small"], loc="upper center", ncol=1, frameon=False,
                  bbox_to_anchor=(0.5, -0.18))  # fmt: skip
     return {"stats": stats, "picks": picks, "lines": lines, "axes": (left, right)}
+
+
+# the text alternative of each figure a lesson shows (``display.alt_text``): what it shows and
+# what to look for
+stationarity_figure.alt = (
+    "Stationarity measured on a photograph. Left: the photo cut into blocks, each labelled "
+    "with its edge energy. Right: the distribution of the same kernel's responses in three "
+    "blocks (most edges, median, fewest). Look for the same shape of distribution in every "
+    "block, wider where there are more edges."
+)

@@ -241,3 +241,21 @@ def depth_plot(ax, networks: dict, image_size: int = 224) -> dict:
 
 
 # -- features built from features ------------------------------------------------------------
+
+
+# the text alternative of each figure a lesson shows (``display.alt_text``): what it shows and
+# what to look for
+depth_plot.alt = (
+    "Receptive field against depth for real networks, with the input image's side marked. Look "
+    "for how fast each network's field grows and the depth at which it covers the whole image."
+)
+erf_ratio_plot.alt = (
+    "Effective receptive field width over theoretical width against depth, log-log, one line "
+    "per kernel size, with a 1 over square root of n slope. Look for the ratio falling: deep "
+    "units use a smaller and smaller part of what they can see."
+)
+random_erf_plot.alt = (
+    "The exact impulse response of stacked uniform layers against random networks: one "
+    "network, the mean of many linear ones and the mean of many with ReLUs, all normalised to "
+    "sum 1. Look for the bell shape they share."
+)
