@@ -42,7 +42,7 @@ RIGHT = {
     id(l03.q1): 73_856,  # 128 · (9 · 64 + 1)
     id(l03.q2): 805_371_904,  # 12,288 · 65,536 + 65,536
     id(l03.q3): lambda c, f, k: f * (c * k * k + 1),
-    id(l03.q4): 16_448,  # 64 · 257
+    id(l03.q4): 3_088,  # 16 · (1·1·192 + 1)
 }
 
 
@@ -139,9 +139,12 @@ def test_every_anticipated_mistake_of_an_array_or_function_is_reachable(exercise
         (l03.q3, lambda c, f, k: f * (k * k + 1), "ignores the input channels"),
         (l03.q3, lambda c, f, k: f * c * k * k, "bias"),
         (l03.q3, lambda c, f, k: c * k * k + 1, "one filter"),
-        (l03.q4, 16_384, "bias"),
-        (l03.q4, 128, "one weight per input channel"),
-        (l03.q4, 629_420_288, "dense layer over the whole map"),
+        (l03.q3, lambda c, f, k: c * (k * k * f + 1), "C and F are swapped"),  # issue 20
+        (l03.q4, 3_072, "bias"),
+        (l03.q4, 32, "one weight per input channel"),
+        (l03.q4, 3_088 * 784, "locally connected"),
+        (l03.q4, 3_264, "swapped"),
+        (l03.q4, 76_816, "5x5"),
     ],
 )
 def test_wrong_answers_get_a_helpful_message(exercise, answer, words):

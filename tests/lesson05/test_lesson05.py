@@ -213,7 +213,7 @@ def test_placeholder_hint_and_solution(exercise):
 
 @pytest.mark.parametrize(
     ("exercise", "answer"),
-    [(ex.q1, 100), (ex.q2, 1), (ex.q3, "c"), (ex.q3, " (C) "), (ex.q4, "b"), (ex.q5, ex.grad_1d)],
+    [(ex.q1, 144), (ex.q2, 3), (ex.q3, "c"), (ex.q3, " (C) "), (ex.q4, "b"), (ex.q5, ex.grad_1d)],
 )
 def test_right_answers_pass(exercise, answer):
     assert exercise.check(answer).correct is True
@@ -222,13 +222,13 @@ def test_right_answers_pass(exercise, answer):
 @pytest.mark.parametrize(
     ("exercise", "answer", "words"),
     [
-        (ex.q1, 6400, "m·n"),
-        (ex.q1, 64, "number of outputs"),
+        (ex.q1, 14_400, "m·n"),
+        (ex.q1, 100, "number of outputs"),
         (ex.q1, 9, "convolution's number of unknowns"),
-        (ex.q1, 101, "bias"),
+        (ex.q1, 145, "bias"),
         (ex.q1, 500, "too large"),
-        (ex.q2, 9, "one pair already gives 64 equations"),
-        (ex.q2, 100, "dense layer's answer"),
+        (ex.q2, 5, "not 1"),
+        (ex.q2, 6, "dense layer's answer"),
         (ex.q3, "d", "its *own* permutation"),
         (ex.q3, "b", "never used the arrangement"),
         (ex.q3, "e", "choose one of"),
