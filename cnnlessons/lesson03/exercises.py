@@ -97,7 +97,8 @@ q3 = FunctionExercise(
             "k x k slice for each of the C input channels: F·(k·k·C + 1).",
         ),
     ],
-    hint_text="One filter: `C * k * k` weights + 1 bias. Then multiply by the number F of filters.",
+    hint_text="How many weights does one filter hold: a k x k slice for each of how many "
+    "channels? How many biases does it have? And how many filters are there?",
     solution_text="`def n_conv_params(C, F, k): return F * (k * k * C + 1)`",
     code="def n_conv_params(C, F, k):\n    return F * (k * k * C + 1)",
 )
@@ -126,7 +127,8 @@ q4 = NumberExercise(
         conv_params(192, 16, 5): "that is the 5x5 convolution that follows; the question asks "
         "for the 1x1 one.",
     },
-    hint_text="k = 1, C = 192, F = 16 in F·(k·k·C + 1). The image size does not enter.",
+    hint_text="Use F·(k·k·C + 1): which numbers are k, C and F here? Does the image size "
+    "enter?",
     solution_text="16 · (1·1·192 + 1) = **3,088**: a dense layer from 192 inputs to 16 outputs "
     "(192·16 + 16), used at each of the 28·28 pixels. The 5x5 convolution after it then reads "
     "16 channels instead of 192, 12 times fewer weights. `cl.conv_params(192, 16, 1)`.",
@@ -176,9 +178,9 @@ q5 = FunctionExercise(
             "you added the bias once per channel; a filter has one bias for all its C slices.",
         ),
     ],
-    hint_text="Make `out = np.zeros((F, H - k + 1, W - k + 1))`; then for every f, i, j: "
-    "`out[f, i, j] = np.sum(x[:, i:i+k, j:j+k] * w[f]) + b[f]` (the patch has all C channels, "
-    "so does `w[f]`).",
+    hint_text="Loop over filters f and output positions (i, j). Output (f, i, j) sums over all C "
+    "channels at once: which block of `x` (all channels, a k x k window) meets which block of "
+    "`w`? Then add the filter's bias.",
     solution_text="```python\ndef conv_layer(x, w, b):\n    F, C, k, _ = w.shape\n"
     "    H, W = x.shape[1:]\n    out = np.zeros((F, H - k + 1, W - k + 1))\n"
     "    for f in range(F):\n        for i in range(H - k + 1):\n"

@@ -225,9 +225,9 @@ q4 = FunctionExercise(
             "kernel's first pixel is already counted.",
         ),
     ],
-    hint_text="Keep two numbers while you walk up the stack: `r` (starts at 1) and `jump`, the "
-    "product of the strides so far (starts at 1). For each layer: `r += d * (k - 1) * jump`, "
-    "*then* `jump *= s`.",
+    hint_text="Walk up the stack keeping two numbers: r (it starts at 1) and the product of the "
+    "strides so far. What does a layer with kernel k and dilation d add to r? Does its own "
+    "stride count for itself, or only for the layers above?",
     solution_text="```python\ndef rf(layers):\n    r, jump = 1, 1\n    for k, s, d in layers:\n"
     "        r += d * (k - 1) * jump\n        jump *= s\n    return r\n```",
     code="def rf(layers):\n"

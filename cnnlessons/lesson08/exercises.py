@@ -123,8 +123,9 @@ q4 = FunctionExercise(
             "you compare with the unshifted image; shift it by `shifts_a[i]` first.",
         ),
     ],  # fmt: skip
-    hint_text="For each i: `a = predict(np.roll(images[i], tuple(shifts_a[i]), axis=(0, 1)))`, "
-    "the same with `shifts_b`; count how often `a == b` and divide by the number of images.",
+    hint_text="For each image: its predicted class after the first shift, and after the "
+    "second (a circular shift over both axes). How often do the two agree? Consistency is a "
+    "share, between 0 and 1.",
     solution_text="""
 ```python
 def shift_consistency(predict, images, shifts_a, shifts_b):

@@ -103,3 +103,31 @@ def test_lesson_07_shifts_within_the_explorers_sliders():
 
 def test_lesson_08_defines_the_mean_output_change():
     assert "**mean output change**" in markdown("08_pooling_and_invariance")
+
+
+def _exercises():
+    import importlib
+
+    from cnnlessons.checking import _Exercise
+
+    for n in range(1, 9):
+        module = importlib.import_module(f"cnnlessons.lesson{n:02d}.exercises")
+        for name in module.__all__:
+            exercise = getattr(module, name)
+            if isinstance(exercise, _Exercise):
+                yield pytest.param(exercise, id=f"{n:02d}.{name}")
+
+
+@pytest.mark.parametrize("exercise", list(_exercises()))
+def test_a_hint_points_and_does_not_hand_over_the_solution(exercise):
+    """Issue 20: 07 q3's hint was the whole solution. No line of the solution's code (beyond its
+    `def` line) is in the hint, and a number answer of 100 or more is not either."""
+    hint = exercise.hint_text
+    for line in exercise.code.splitlines():
+        line = line.strip()
+        if len(line) > 12 and not line.startswith("def "):
+            assert line not in hint, line
+    answer = getattr(exercise, "answer", None)
+    if isinstance(answer, (int, float)) and not isinstance(answer, bool) and abs(answer) >= 100:
+        for shown in (f"{answer:,}", f"{answer}", f"{answer:g}"):
+            assert not re.search(rf"(?<![\d,.]){re.escape(shown)}(?![\d,])", hint), shown
