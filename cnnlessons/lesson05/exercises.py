@@ -8,7 +8,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from cnnlessons import _checks
-from cnnlessons.checking import Feedback, FunctionExercise, NumberExercise, _Exercise
+from cnnlessons.checking import (
+    Feedback,
+    FunctionExercise,
+    NumberExercise,
+    _as_array,
+    _close_to,
+    _Exercise,
+)
 
 __all__ = [
     "ChoiceExercise",
@@ -226,16 +233,16 @@ class GradientExercise(FunctionExercise):
             return feedback
         if any(feedback.message.startswith(message) for _, message in self.mistakes):
             return feedback
-        try:
-            for args, expected in zip(self.cases[: self.ordinary], self._expected, strict=False):
-                got = np.asarray(answer(*copy.deepcopy(args)), dtype=float)
-                scale = max(1.0, float(np.abs(expected).max()))
-                if got.shape != expected.shape or not np.allclose(
-                    got, expected, rtol=0, atol=self.ORDINARY_TOLERANCE * scale
-                ):
-                    return feedback
-        except Exception:  # the learner's code: its own failure is already in feedback
-            return feedback
+        for args, expected in zip(self.cases[: self.ordinary], self._expected, strict=False):
+            try:
+                result = answer(*copy.deepcopy(args))
+            except KeyboardInterrupt:
+                raise
+            except BaseException:  # the learner's code (SystemExit too): feedback has it
+                return feedback
+            got = _as_array(result, "the result")  # read as the checker reads: no complex
+            if isinstance(got, str) or not _close_to(got, expected, self.ORDINARY_TOLERANCE):
+                return feedback
         return Feedback(False, self.close_message)
 
 

@@ -85,6 +85,10 @@ def test_accuracy_figure_draws_means_for_both_pixel_orders():
         np.testing.assert_allclose(line.get_ydata(), run.test[key].mean(axis=1))
         assert mpl.colors.same_color(line.get_color(), MODEL_COLORS[key[0]])
     assert [ax.get_title() for ax in fig.axes] == ["pixels as they are", "pixels shuffled"]
+    # issue 20: the two training lines coincide at 1.0; their hollow markers differ in shape
+    train = [ln for ln in fig.axes[0].lines if ln.get_label().endswith(": train")]
+    assert len({ln.get_marker() for ln in train}) == 2
+    assert all(ln.get_markerfacecolor() == "none" for ln in train)
 
 
 def test_task_examples_figure_titles_are_the_labels():

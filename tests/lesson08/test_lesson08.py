@@ -66,6 +66,11 @@ def test_invariance_curves_reach_zero_at_the_width_and_global_pooling_stays_at_o
     np.testing.assert_array_equal(curves["global max"], 1)
     np.testing.assert_array_equal(curves["global avg"], 1)
     fig.canvas.draw()
+    # issue 20: each line is labelled on the plot, not only in the legend, at its own point
+    labels = {t.get_text(): t.xy for t in ax.texts}
+    for w in range(1, 9):
+        d = max(1, w // 2)
+        assert labels[f"w = {w}"] == (d, (w - d) / (w + d))
 
 
 def test_output_change_plot_is_zero_for_even_shifts_and_falls_with_the_filter():
