@@ -349,7 +349,11 @@ def accuracy_figure(fig, run: ClassificationRun) -> dict:
             ax.fill_between(run.N, test.min(1), test.max(1), color=colour, alpha=0.25, lw=0)
             lines[key] = ax.plot(run.N, test.mean(1), "o-", color=colour, lw=2,
                                  label=f"{model}: test")[0]  # fmt: skip
-            ax.plot(run.N, train.mean(1), "--", color=colour, lw=1.5, label=f"{model}: train")
+            # hollow markers of two shapes and sizes: where both nets fit every training image
+            # the two dashed lines coincide at 1.0, and both stay visible (issue 20)
+            marker, size = {"conv": ("^", 7), "dense": ("s", 10)}[model]
+            ax.plot(run.N, train.mean(1), "--", color=colour, lw=1.5, marker=marker, ms=size,
+                    mfc="none", mew=1.5, label=f"{model}: train")  # fmt: skip
         ax.axhline(0.5, color=COLORS["muted"], lw=1)
         ax.text(run.N[0], 0.51, "chance", fontsize=FONT["small"], color=TEXT_COLORS["muted"])
         ax.set_xscale("log")

@@ -157,6 +157,10 @@ def invariance_curves_plot(ax, widths=range(1, 9), shifts=range(0, 11), *, rows:
         ax.plot(shifts, curve, "o", color=color, ms=4)
         ax.plot(shifts, [iv.unchanged_probability(w, d) for d in shifts], "-", color=color,
                 lw=1.5, label=f"w = {w}")  # fmt: skip
+        d = max(1, w // 2)  # a direct label on each line (issue 20), where the lines fan out
+        if d in shifts:
+            ax.annotate(f"w = {w}", (d, iv.unchanged_probability(w, d)), xytext=(5, 3),
+                        textcoords="offset points", fontsize=FONT["small"] - 1, color=color)
     for kind, color, style, lw in (("global max", COLORS["receptive"], "-", 5),
                                    ("global avg", COLORS["text"], "--", 2)):  # fmt: skip
         curve = iv.invariance_curve(kind, shifts, rows=rows, seed=seed)
