@@ -255,16 +255,17 @@ def test_frames_differ_between_combinations():
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "match"),
+    ("kwargs", "exc", "match"),
     [
-        ({"side": 100}, "side"),
-        ({"kernel": 2}, "kernel"),
-        ({"channels": True}, "channels"),
-        ({"filters": 7}, "filters"),
+        ({"side": 100}, ValueError, "side"),
+        ({"kernel": 2}, ValueError, "kernel"),
+        ({"channels": True}, TypeError, "channels must be an integer"),  # a bool is no number
+        ({"filters": 7}, ValueError, "filters"),
+        ({"side": np.broadcast_to(1.0, (10**6, 10**6))}, TypeError, "side must be an integer"),
     ],  # fmt: skip
 )
-def test_bad_arguments(kwargs, match):
-    with pytest.raises(ValueError, match=match):
+def test_bad_arguments(kwargs, exc, match):
+    with pytest.raises(exc, match=match):
         EfficiencyExplorer(**kwargs)
 
 
