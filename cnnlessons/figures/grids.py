@@ -55,12 +55,13 @@ def fmt_number(v: float) -> str:
 def fmt_values(values) -> str:
     """Numbers as a text alternative lists them: "10, 0, -10" (``fmt_number`` each, in
     reading order)."""
-    return ", ".join(fmt_number(v) for v in np.asarray(values, dtype=float).ravel())
+    values = _checks.array(values, "values", ndims=(0, 1, 2, 3), limit=_checks.MAX_DRAWN_CELLS)
+    return ", ".join(fmt_number(v) for v in values.ravel())
 
 
 def fmt_rows(values) -> str:
     """A small matrix row by row: "1, 0, -1; 1, 0, -1" (a vector: its numbers)."""
-    values = np.asarray(values, dtype=float)
+    values = _checks.array(values, "values", ndims=(1, 2), limit=_checks.MAX_DRAWN_CELLS)
     return "; ".join(fmt_values(row) for row in np.atleast_2d(values))
 
 

@@ -270,4 +270,5 @@ def delta_e(a, b, kind: str = "normal") -> float:
 def text_on(color) -> str:
     """"black" or "white", whichever contrasts more with ``color`` (a cell a number is
     written on): at least 4.58:1 whatever the colour, WCAG's 4.5:1 for text."""
+    color = _color(color, "color")
     return "black" if contrast_ratio(color, "black") >= contrast_ratio(color, "white") else "white"
