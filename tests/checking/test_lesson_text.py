@@ -1,5 +1,5 @@
-"""The lessons' prose, held to issue 20: the slips a learner's run-through found stay fixed, each
-lesson states an honest time of at most 25 minutes, and the Markdown stays about a third
+"""The lessons' prose, held to issue 20: the slips a learner's run-through found stay fixed,
+each lesson states an honest time of at most 25 minutes, and the Markdown stays about a third
 shorter than the 16,803 words it had (counted by tools/count_words.py)."""
 
 from __future__ import annotations

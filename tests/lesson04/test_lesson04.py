@@ -62,8 +62,13 @@ def test_edge_map_figure_shows_the_arrays():
     lo, hi = drawn["edges"].get_clim()
     assert hi == -lo > 0  # zero sits in the middle of the signed colormap
     fig.canvas.draw()
-    with pytest.raises(ValueError, match="2 dimensions"):
+    with pytest.raises(ValueError, match=r"image must be 2-D \(H, W\) grey or \(H, W, 3\) RGB"):
         edge_map_figure(new_figure(), photo[0], edges)
+    with pytest.raises(ValueError, match="edges must have 2 dimensions"):
+        edge_map_figure(new_figure(), photo, edges[0])
+    rgb = np.repeat(photo[..., None], 3, axis=2)  # the same photo as RGB: the same picture
+    again = edge_map_figure(new_figure(), rgb, edges)
+    np.testing.assert_allclose(again["photo"].get_array(), photo, atol=1e-12)
 
 
 def test_scaling_plot_draws_the_fits_and_the_extrapolation():
