@@ -160,7 +160,8 @@ def invariance_curves_plot(ax, widths=range(1, 9), shifts=range(0, 11), *, rows:
         d = max(1, w // 2)  # a direct label on each line (issue 20), where the lines fan out
         if d in shifts:
             ax.annotate(f"w = {w}", (d, iv.unchanged_probability(w, d)), xytext=(5, 3),
-                        textcoords="offset points", fontsize=FONT["small"] - 1, color=color)
+                        textcoords="offset points", fontsize=FONT["small"] - 1,
+                        color=COLORS["text"])  # the position names the line: text colour
     for kind, color, style, lw in (("global max", COLORS["receptive"], "-", 5),
                                    ("global avg", COLORS["text"], "--", 2)):  # fmt: skip
         curve = iv.invariance_curve(kind, shifts, rows=rows, seed=seed)

@@ -80,3 +80,12 @@ def test_q2_a_1d_kernel_needs_ceil_k_over_n_pairs():
                          (6, "dense")]:  # fmt: skip
         feedback = ex.q2.check(wrong)
         assert feedback.correct is False and words in feedback.message
+
+
+def test_ridge_zero_is_the_plain_fit_computed_once():
+    """least_squares_curves(ridge=0) reuses the plain fit (the explorer's curves): the same
+    numbers as a ridge of 0 solved by fit_dense, which is lstsq."""
+    run = fewshot.least_squares_curves((4, 64, 70), 0.1, repeats=2, seed=1, ridge=0.0)
+    np.testing.assert_array_equal(run.dense_ridge, run.dense)
+    tiny = fewshot.least_squares_curves((70,), 0.1, repeats=2, seed=1, ridge=1e-12)
+    np.testing.assert_allclose(tiny.dense_ridge, run.dense[2:], rtol=1e-6)

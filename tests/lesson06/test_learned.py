@@ -148,3 +148,12 @@ def test_the_explorer_takes_your_picture(stack, tmp_path):
 def test_bad_arguments_are_refused_by_name(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+def test_the_stack_is_trained_once_however_it_is_asked_for():
+    """Issue 20: the lesson's train_stack(seed=0) and the explorer's train_stack() were two
+    cache keys, so lesson 06 trained the same network twice."""
+    from cnnlessons.lesson06.numerics import learned
+
+    assert learned.train_stack() is learned.train_stack(seed=0) is learned.train_stack(0)
+    assert learned.train_stack(0, steps=60, lr=0.02) is learned.train_stack()

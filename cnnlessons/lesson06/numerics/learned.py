@@ -105,7 +105,9 @@ def train_stack(
         raise ValueError(f"lr must be in (0, 1], got {lr}")
     if n_train > 5000 or steps > 5000:
         raise ValueError("n_train and steps must be at most 5,000 (this is a lesson's budget)")
-    return _train_stack(seed, n_train, steps, lr)
+    # one cache key per network, however it was asked for: the explorer's train_stack() and
+    # the lesson's train_stack(seed=0) are the same training, done once
+    return _train_stack(seed, n_train, steps, float(lr))
 
 
 @functools.lru_cache(maxsize=4)
