@@ -13,6 +13,8 @@ import math
 import threading
 import time
 
+from . import live
+
 __all__ = ["BACKGROUND_SLICE", "QUIET", "FrameSet"]
 
 #: seconds of background drawing between two looks at the kernel's messages, once the
@@ -148,6 +150,10 @@ class FrameSet:
     def _background(self, loop) -> None:
         """Draw queued frames (one while the controls move, else for ``BACKGROUND_SLICE``),
         send them, then let the kernel handle messages."""
+        after_cell = live.cells_quiet_in()
+        if after_cell > 0:  # a cell just ran: the next one may be on its way ("Run all")
+            loop.call_later(after_cell, self._background, loop)
+            return
         with self.lock:
             self._scheduled = False
             wait = 0.002

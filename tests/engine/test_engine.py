@@ -161,3 +161,38 @@ def test_while_a_control_moves_the_background_draws_only_along_it(monkeypatch):
     line = {e.key_of(i=v) for v in range(3, 10)}
     assert line - {e.key} <= set(e.frame_keys) <= line | {e.key_of(i=7)}
     assert e.frames_pending > 0  # the frames around the other controls wait
+
+
+def test_no_frame_is_drawn_ahead_just_after_a_cell(monkeypatch):
+    # "Run all" sends the next cell within milliseconds: drawing ahead waits AFTER_CELL after
+    # a cell, so a frame being drawn never holds the next cell back. The wait's clock is a
+    # fake one here: frozen, the wait never ends; moved on, it has ended (no speed assumed).
+    import asyncio
+
+    from cnnlessons.engine import live
+    from cnnlessons.lesson01.explorers import OutputSizeExplorer
+
+    now = [1000.0]
+    monkeypatch.setattr(live, "clock", lambda: now[0])
+
+    async def run():
+        e = OutputSizeExplorer()  # blit: its frames ahead are drawn in the background
+        live.cell_finished()  # a cell has just finished
+        assert live.cells_quiet_in() == pytest.approx(live.AFTER_CELL)
+        pending = e.frames_pending
+        assert pending > 0
+        for _ in range(30):  # many turns of the loop: still just after the cell
+            await asyncio.sleep(0.01)
+        held = e.frames_pending
+        now[0] += live.AFTER_CELL  # the wait is over
+        for _ in range(2000):
+            if e.frames_pending < pending:
+                break
+            await asyncio.sleep(0.01)
+        return pending, held, e.frames_pending
+
+    pending, held, after = asyncio.run(run())
+    assert held == pending  # nothing drawn ahead while a next cell may come
+    assert after < pending  # then drawing ahead goes on
+    now[0] = float("-inf")
+    live.cell_finished()  # leaves no wait behind for the real clock
