@@ -239,6 +239,42 @@ def figsize(value, name: str = "figsize") -> tuple[float, float]:
         ) from None
 
 
+def mapping(value, name: str, keys: tuple[str, ...]) -> dict:
+    """A dict holding at least ``keys`` (what a numerics function returned, passed on to a
+    figure): a plain dict copy, so a subclass's methods are not called again."""
+    if not isinstance(value, dict):
+        raise TypeError(
+            f"{name} must be a dict with keys {', '.join(map(repr, keys))} (as the lesson's "
+            f"numerics return it), got {_shown(value)} ({type(value).__name__})"
+        )
+    value = dict(dict.items(value))
+    missing = [k for k in keys if k not in value]
+    if missing:
+        raise ValueError(f"{name} lacks the keys {', '.join(map(repr, missing))}")
+    return value
+
+
+def choices(values, name: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    """A non-empty list or tuple of names from ``allowed`` (one name alone is accepted)."""
+    if isinstance(values, str):
+        values = (values,)
+    if not isinstance(values, (list, tuple)) or not values:
+        raise TypeError(
+            f"{name} must be a non-empty list of {', '.join(map(repr, allowed))}, "
+            f"got {_shown(values)}"
+        )
+    return tuple(choice(v, name, allowed) for v in values)
+
+
+def flags(values, name: str) -> tuple[bool, ...]:
+    """A non-empty list or tuple of True/False (one alone is accepted)."""
+    if isinstance(values, (bool, np.bool_)):
+        values = (values,)
+    if not isinstance(values, (list, tuple)) or not values:
+        raise TypeError(f"{name} must be a non-empty list of True/False, got {_shown(values)}")
+    return tuple(boolean(v, name) for v in values)
+
+
 def boolean(value, name: str) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be True or False, got {_shown(value)}")
@@ -330,7 +366,12 @@ def product(values) -> int:
 
 
 def integers(
-    values, name: str, *, minimum: int | None = None, limit: int = 10_000
+    values,
+    name: str,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    limit: int = 10_000,
 ) -> list[int]:
     """A non-empty sequence (list, tuple, 1-D array, range) of integers, or one integer, as a
     list of ints; at most ``limit`` of them. Each is checked like ``integer``."""
@@ -348,7 +389,9 @@ def integers(
         raise ValueError(
             f"{name} must hold at least one integer (and at most {limit:,}), got {len(values):,}"
         )
-    return [integer(v, f"{name}[{i}]", minimum=minimum) for i, v in enumerate(values)]
+    return [
+        integer(v, f"{name}[{i}]", minimum=minimum, maximum=maximum) for i, v in enumerate(values)
+    ]
 
 
 def permutation(value, name: str, n: int) -> np.ndarray:

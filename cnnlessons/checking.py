@@ -145,6 +145,19 @@ def _fmt(x) -> str:
     return repr(x)
 
 
+def _apart(x: float, y: float) -> tuple[str, str]:
+    """``x`` and ``y`` formatted with enough digits to look different when they are (never
+    "-0.785867 instead of -0.785867")."""
+    a, b = _fmt(x), _fmt(y)
+    if a != b or x == y:
+        return a, b
+    for digits in range(7, 18):
+        a, b = f"{float(x):,.{digits}g}", f"{float(y):,.{digits}g}"
+        if a != b:
+            break
+    return a, b
+
+
 def _text(value) -> str | None:
     """A string answer as a plain ``str`` (never calling a subclass's methods), else None."""
     if isinstance(value, str):
@@ -193,11 +206,22 @@ def _as_number(answer):
         return Feedback(False, problem)
     if isinstance(answer, np.ma.MaskedArray):
         return Feedback(False, "your answer is a masked array: give a single plain number.")
+    if isinstance(answer, (list, tuple)):  # [456] is read as np.array([456]) is
+        got = _read_array(answer)
+        if isinstance(got, str):
+            return Feedback(False, f"your answer {got}")
+        if got.ndim > 1:
+            return Feedback(
+                False, f"your answer should be a single number, got a nested list {got.shape}."
+            )
+        answer = got
     if isinstance(answer, np.ndarray):
         arr = answer.view(np.ndarray)
         if arr.size != 1:
             return Feedback(
-                False, f"your answer should be a single number, got an array of shape {arr.shape}."
+                False,
+                f"your answer should be a single number, got {arr.size} numbers "
+                f"(shape {arr.shape}).",
             )
         kind = arr.dtype.kind
         if kind not in "iuf":
@@ -231,10 +255,13 @@ def _as_number(answer):
 
 @dataclass
 class NumberExercise(_Exercise):
-    """A numeric answer, right within ``tolerance`` (relative)."""
+    """A numeric answer, right within ``tolerance`` (relative, and absolute near 0). The
+    default, 1e-6, accepts the rounding of a float calculation (``-30.0000001`` for -30) and
+    refuses any slip a question can make; a question about a measured or rounded number sets
+    its own."""
 
     answer: float = 0
-    tolerance: float = 1e-9
+    tolerance: float = 1e-6
     mistakes: dict = field(default_factory=dict)
 
     def __post_init__(self):
@@ -248,16 +275,16 @@ class NumberExercise(_Exercise):
                 _checks.real(value, "answer", finite=True)
 
     def _close(self, a, b) -> bool:
-        if isinstance(a, int) and isinstance(b, int):
-            b = int(b)
-            if a == b:
-                return True
-            if max(abs(a), abs(b)) > 2**53:  # beyond a float's exact integers: ints only
-                return abs(a - b) <= self.tolerance * abs(b)
+        """``a`` is ``b`` within the tolerance; a whole-number ``b`` (a count) is matched
+        only by numbers less than 0.01 from it, so 805,371,918 is never 805,371,911."""
+        if isinstance(a, int) and isinstance(b, (int, np.integer)):
+            return a == int(b)
         try:
             a, b = float(a), float(b)
         except OverflowError:  # one of them is an int too large for a float: not close
             return False
+        if b.is_integer():
+            return abs(a - b) <= min(0.01, self.tolerance * max(1.0, abs(b)))
         return math.isclose(a, b, rel_tol=self.tolerance, abs_tol=self.tolerance)
 
     def _check(self, answer) -> Feedback:
@@ -270,6 +297,14 @@ class NumberExercise(_Exercise):
             if self._close(value, wrong):
                 return Feedback(False, f"your answer is {_fmt(value)}: {message}")
         direction = "too large" if value > self.answer else "too small"
+        shown, right = _apart(value, self.answer)
+        if shown == right or _fmt(value) == _fmt(self.answer):  # a rounding away: say so
+            return Feedback(
+                False,
+                f"your answer {shown} is close to the answer but not equal to it (more than "
+                f"{self.tolerance:.0e} away, relative): is a number rounded, or approximated, "
+                "along the way?",
+            )
         try:
             far = not 0.001 < abs(float(value) / float(self.answer)) < 1000
         except (OverflowError, ZeroDivisionError):
@@ -392,8 +427,20 @@ def _as_array(got, what="your answer", expected_shape=None):
     return f"{what} {result}" if isinstance(result, str) else result
 
 
-def _compare_arrays(got, expected, what="your answer") -> str | None:
-    """None when equal (to 1e-9), else a sentence saying how they differ."""
+#: arrays are compared to this tolerance, relative to the answer's largest entry (at least 1):
+#: float32 arithmetic (a learner's ``np.float32`` image) passes, any slip of a lesson fails
+ARRAY_TOLERANCE = 1e-6
+
+
+def _wrong_entries(got, expected, tolerance):
+    scale = max(1.0, float(np.abs(expected).max())) if expected.size else 1.0
+    return ~np.isclose(got, expected, rtol=tolerance, atol=tolerance * scale, equal_nan=True)
+
+
+def _compare_arrays(got, expected, what="your answer", tolerance=ARRAY_TOLERANCE) -> str | None:
+    """None when equal (to ``tolerance`` of the answer's scale), else a sentence saying how
+    they differ: the right numbers in another order, the transpose, or the first entry that
+    differs, shown with enough digits to see the difference."""
     got = _as_array(got, what, expected.shape)
     if isinstance(got, str):
         return got
@@ -403,29 +450,54 @@ def _compare_arrays(got, expected, what="your answer") -> str | None:
             f'{what} contains NaN ("not a number"), first at index {first}: something '
             "there was undefined (0/0, or an entry never filled in from `np.empty`)."
         )
-    wrong = ~np.isclose(got, expected, rtol=1e-9, atol=1e-9, equal_nan=True)
-    if wrong.any():
-        first = tuple(int(i) for i in np.argwhere(wrong)[0])
-        return (
-            f"{int(wrong.sum())} of {wrong.size} entries of {what} differ; the first at "
-            f"index {first}: {_fmt(float(got[first]))} instead of "
-            f"{_fmt(float(expected[first]))}."
+    wrong = _wrong_entries(got, expected, tolerance)
+    if not wrong.any():
+        return None
+    if got.ndim == 1 and got.size > 1 and not _wrong_entries(
+        np.sort(got), np.sort(expected), tolerance
+    ).any():
+        order = (
+            " (the answer lists them from smallest to largest)"
+            if np.all(np.diff(expected) >= 0)
+            else ""
         )
-    return None
+        return f"{what} has the right numbers in a different order{order}."
+    if (
+        got.ndim == 2
+        and got.shape[0] == got.shape[1] > 1
+        and not _wrong_entries(got.T, expected, tolerance).any()
+    ):
+        return f"{what} is the transpose of the answer: rows and columns swapped?"
+    first = tuple(int(i) for i in np.argwhere(wrong)[0])
+    shown, right = _apart(float(got[first]), float(expected[first]))
+    if expected.ndim == 0:
+        return f"{what} is {shown}; the answer is {right}."
+    return (
+        f"{int(wrong.sum())} of {wrong.size} entries of {what} differ; the first at "
+        f"index {first}: {shown} instead of {right}."
+    )
 
 
-def _same(got, expected) -> bool:
-    """True when ``got`` equals ``expected`` (arrays of numbers, to 1e-9); a sentence (a
-    result that could not be read) equals nothing."""
+def _close_to(got, expected, tolerance=1e-3) -> bool:
+    """True when ``got`` is within ``tolerance`` of ``expected``'s scale (an approximation)."""
+    if isinstance(got, str) or got.shape != expected.shape or np.isnan(got).any():
+        return False
+    return not _wrong_entries(got, expected, tolerance).any()
+
+
+def _same(got, expected, tolerance=ARRAY_TOLERANCE) -> bool:
+    """True when ``got`` equals ``expected`` (arrays of numbers, to ``tolerance``); a sentence
+    (a result that could not be read) equals nothing."""
     if isinstance(got, str):
         return False
-    return _compare_arrays(got, np.asarray(expected, dtype=float)) is None
+    return _compare_arrays(got, np.asarray(expected, dtype=float), tolerance=tolerance) is None
 
 
-def _offset(got, expected) -> str | None:
-    """A sentence when every entry of ``got`` is the answer's plus the same non-zero number."""
+def _offset(got, expected, guess: str = "") -> str | None:
+    """A sentence when every entry of ``got`` is the answer's plus the same non-zero number:
+    the fact, and the exercise's own ``guess`` at the cause when it has one."""
     got = _as_array(got, expected_shape=expected.shape)
-    if isinstance(got, str) or got.shape != expected.shape or got.size == 0:
+    if isinstance(got, str) or got.shape != expected.shape or got.size < 2:
         return None
     with np.errstate(invalid="ignore", over="ignore"):
         diff = got - expected
@@ -433,11 +505,8 @@ def _offset(got, expected) -> str | None:
         return None
     c = float(diff.flat[0])
     if c != 0 and np.allclose(diff, c, rtol=0, atol=1e-9):
-        return (
-            f"every entry is {_fmt(abs(c))} {'more' if c > 0 else 'less'} than the answer: "
-            "is something counted from a different starting point (numbering from 1, a "
-            "window starting at the wrong end)?"
-        )
+        text = f"every entry is {_fmt(abs(c))} {'more' if c > 0 else 'less'} than the answer"
+        return f"{text}: {guess}" if guess else f"{text}."
     return None
 
 
@@ -447,6 +516,9 @@ class ArrayExercise(_Exercise):
 
     answer: np.ndarray = None
     mistakes: list = field(default_factory=list)  # [(wrong array, message), ...]
+    #: what an answer off by the same number everywhere probably means ("" : say the fact only)
+    offset_guess: str = ""
+    tolerance: float = ARRAY_TOLERANCE
 
     def __post_init__(self):
         super().__post_init__()
@@ -457,13 +529,13 @@ class ArrayExercise(_Exercise):
 
     def _check(self, answer) -> Feedback:
         expected = np.asarray(self.answer, dtype=float)
-        problem = _compare_arrays(answer, expected)
+        problem = _compare_arrays(answer, expected, tolerance=self.tolerance)
         if problem is None:
             return Feedback(True, "every entry is right.")
         for wrong, message in self.mistakes:
-            if _same(answer, wrong):
+            if _same(answer, wrong, self.tolerance):
                 return Feedback(False, message)
-        return Feedback(False, _offset(answer, expected) or problem)
+        return Feedback(False, _offset(answer, expected, self.offset_guess) or problem)
 
 
 def _keys(mistakes, name: str) -> list:
@@ -500,10 +572,20 @@ class FunctionExercise(_Exercise):
     reference: Callable = None
     cases: Sequence = ()
     mistakes: list = field(default_factory=list)
+    #: results are right within this, relative to the largest entry of the reference's
+    tolerance: float = ARRAY_TOLERANCE
+    #: what results within 0.1 % of the reference's (but not within ``tolerance``) mean
+    close_message: str = (
+        "your results are close to the right ones (within 0.1 %) but not equal: is something "
+        "rounded or approximated along the way?"
+    )
+    #: what a result off by the same number everywhere probably means ("": the fact only)
+    offset_guess: str = ""
 
     def __post_init__(self):
         super().__post_init__()
         _checks.function(self.reference, "reference")
+        _checks.real(self.tolerance, "tolerance", finite=True, minimum=0.0)
         if not isinstance(self.cases, (list, tuple)) or not 1 <= len(self.cases) <= 100:
             raise TypeError("cases must be a list of 1 to 100 tuples of arguments")
         for i, args in enumerate(self.cases):
@@ -566,20 +648,23 @@ class FunctionExercise(_Exercise):
                 f" (Your function changed its argument number {min(changed) + 1} in place; "
                 "that is harmless here, since it got a copy, but a caller would be surprised.)"
             )
-        if all(_same(r, e) for r, e in zip(results, self._expected, strict=True)):
+        tol = self.tolerance
+        if all(_same(r, e, tol) for r, e in zip(results, self._expected, strict=True)):
             return Feedback(
                 True,
                 f"your function agrees with the reference on all {len(self.cases)} test "
                 f"cases.{note}",
             )
         for (_, message), wrong in zip(self.mistakes, self._mistaken, strict=True):
-            if all(_same(r, e) for r, e in zip(results, wrong, strict=True)):
+            if all(_same(r, e, tol) for r, e in zip(results, wrong, strict=True)):
                 return Feedback(False, message + note)
+        if all(_close_to(r, e) for r, e in zip(results, self._expected, strict=True)):
+            return Feedback(False, self.close_message + note)
         for r, e, args in zip(results, self._expected, self.cases, strict=True):
-            problem = r if isinstance(r, str) else _compare_arrays(r, e, "the result")
+            problem = r if isinstance(r, str) else _compare_arrays(r, e, "the result", tol)
             if problem:
                 shown = ", ".join(_short(a) for a in args)
-                hint = _offset(r, e) if e.ndim == 0 and not isinstance(r, str) else None
+                hint = None if isinstance(r, str) else _offset(r, e, self.offset_guess)
                 return Feedback(False, f"for input ({shown}) {hint or problem}{note}")
         raise AssertionError("unreachable")  # pragma: no cover
 

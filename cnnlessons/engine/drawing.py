@@ -21,14 +21,16 @@ __all__ = ["Drawing"]
 class Drawing:
     """The figure (``fig``), its canvas and its ``Blitter``; ``draw(values)`` paints a frame
     and returns its tiles (stored in ``store``). ``update(**values)`` changes the artists
-    and returns those that changed; ``animated`` lists the artists that change. Made, built
-    and first drawn inside ``matplotlib.rc_context(style.RC)`` (the caller's)."""
+    and returns those that changed; ``animated`` lists the artists that change;
+    ``describe(**values)`` gives the text alternative of the frame drawn last (``text``).
+    Made, built and first drawn inside ``matplotlib.rc_context(style.RC)`` (the caller's)."""
 
-    def __init__(self, figsize, dpi: float, store, update, animated: list):
+    def __init__(self, figsize, dpi: float, store, update, animated: list, describe=None):
         from .blitting import Blitter
 
         self.store = store
         self.update = update
+        self.describe = describe
         self.animated = animated
         self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
         self.canvas = FigureCanvasAgg(self.fig)
@@ -68,6 +70,16 @@ class Drawing:
         changed, self.behind = self.behind, []
         self.blitter.redraw(changed)
         return self.tiles()
+
+    def text(self, values: dict) -> str:
+        """The text alternative of the frame just drawn at ``values`` (``describe``, called
+        right after ``update`` for the same values: it may read what ``update`` set)."""
+        if self.describe is None:
+            return ""
+        text = self.describe(**values)
+        if not isinstance(text, str):
+            raise TypeError(f"describe must return a str, got {type(text).__name__}")
+        return text
 
     def tiles(self) -> list:
         """The tiles of what the canvas shows now: the base (the figure without its

@@ -44,8 +44,9 @@ class Explorer(Inspection):
     """Base of every explorer.
 
     Subclasses implement ``build(fig)`` (draw the figure once; call ``self.animate`` on the
-    artists that will change) and ``update(**values)`` (apply the controls' values to the
-    artists, return the artists that changed), and pass to ``__init__`` their controls (a
+    artists that will change), ``update(**values)`` (apply the controls' values to the
+    artists, return the artists that changed) and ``describe(**values)`` (the frame's text
+    alternative, with the numbers it shows), and pass to ``__init__`` their controls (a
     dict name -> ipywidget: sliders, menus, toggle buttons; each an ``IntSlider`` or a
     control with ``options``), the renderer and, for ``"frames"``, the frame controls: the
     name of one, or a tuple of names (the one moved most first; every combination of their
@@ -53,7 +54,7 @@ class Explorer(Inspection):
     ``axes`` set controls, in the browser.
 
     Inspection (tests, benchmarks, the site builder): ``controls``, ``values``, ``raws``,
-    ``key``, ``key_of``, ``raw_range``, ``frame``, ``frame_keys``, ``frame_tiles``,
+    ``key``, ``key_of``, ``raw_range``, ``frame``, ``frame_text``, ``frame_keys``, ``frame_tiles``,
     ``tile_bytes``, ``frames_pending``, ``updates``, ``dom_id``, ``click_regions``,
     ``click_axes``, ``request`` (what a page's request does), ``lock``.
     """
@@ -138,9 +139,8 @@ class Explorer(Inspection):
         try:
             store = TileStore()
             with mpl.rc_context(style.RC):
-                drawing = Drawing(
-                    self.figsize, self.dpi * self.scale, store, self.update, self._animated
-                )
+                size, dpi = self.figsize, self.dpi * self.scale
+                drawing = Drawing(size, dpi, store, self.update, self._animated, self.describe)
                 self.build(drawing.fig)
                 self._shown = self._space.values()
                 drawing.first_draw(self._shown)
@@ -158,6 +158,7 @@ class Explorer(Inspection):
                     self._space, self._rendering, self.frame_controls, drawing, store, page
                 )
                 store.frames[self._space.key()] = drawing.tiles()
+                store.texts[self._space.key()] = drawing.text(self._shown)
                 frames.plan()
                 frames.draw_queue(budget=self._rendering.budget())
                 page.sync()
@@ -211,6 +212,12 @@ class Explorer(Inspection):
 
     def update(self, **values) -> list:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def describe(self, **values) -> str:
+        """The text alternative of the frame for ``values`` (the same keyword arguments as
+        ``update``, called right after it for the same values, so it may read what ``update``
+        set): sentences with the numbers the frame shows. The base class's is empty."""
+        return ""
 
     def animate(self, *artists) -> None:
         """Declare artists that change with the controls: they are left out of the saved

@@ -46,7 +46,9 @@ class FrameSet:
 
     # -- drawing -------------------------------------------------------------------------
     def _draw(self, key: str) -> None:
-        self.store.frames[key] = self.drawing.draw(self.space.values_of(key))
+        values = self.space.values_of(key)
+        self.store.frames[key] = self.drawing.draw(values)
+        self.store.texts[key] = self.drawing.text(values)
         if key in self.queue:
             self.queue.remove(key)
 

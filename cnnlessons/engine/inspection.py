@@ -60,15 +60,28 @@ class Inspection:
         the other controls as they are; ``key`` picks one by its key (``frame_keys``)."""
         frames = self._ready()[1]
         with frames.lock:
-            if key is not None:
-                self._space.parse(key)  # a key of this explorer's controls, or a ValueError
-            elif index is None:
-                key = self._space.key()
-            else:
-                key = self._key_at(index)
-            if frames.ensure(key):
-                frames.drawn_on_demand += 1
+            key = self._drawn(index, key)
             return frames.store.compose(key).astype(np.float32) / 255
+
+    def frame_text(self, key: str | None = None) -> str:
+        """The text alternative of frame ``key`` (``describe``: what the picture shows, with
+        its numbers), by default of the frame the controls select; drawn if it is not."""
+        frames = self._ready()[1]
+        with frames.lock:
+            return frames.store.texts[self._drawn(None, key)]
+
+    def _drawn(self, index, key) -> str:
+        """The key of the frame asked for (see ``frame``), drawn now if it is not."""
+        frames = self._ready()[1]
+        if key is not None:
+            self._space.parse(key)  # a key of this explorer's controls, or a ValueError
+        elif index is None:
+            key = self._space.key()
+        else:
+            key = self._key_at(index)
+        if frames.ensure(key):
+            frames.drawn_on_demand += 1
+        return key
 
     def _key_at(self, index) -> str:
         index = index if isinstance(index, tuple) else (index,)

@@ -1,5 +1,5 @@
 """The picture of an explorer in the page: an anywidget whose front end (``js/``, one ES module
-in four files, ``ESM``) paints frames the kernel drew, chosen by the controls' values in the
+in five files, ``ESM``) paints frames the kernel drew, chosen by the controls' values in the
 browser.
 
 A frame is a list of tiles (PNG images at pixel boxes of the canvas, drawn at ``scale`` times
@@ -21,7 +21,7 @@ __all__ = ["Picture"]
 
 #: the front end's files, in the order they are joined into one ES module (they share one
 #: scope: no imports, no build step; see js/main.js)
-PARTS = ("main.js", "store.js", "canvas.js", "clicks.js")
+PARTS = ("main.js", "store.js", "canvas.js", "clicks.js", "keys.js")
 ESM = "\n".join(
     (Path(__file__).with_name("js") / part).read_text(encoding="utf-8") for part in PARTS
 )
@@ -48,3 +48,6 @@ class Picture(anywidget.AnyWidget):
     tiles = traitlets.Dict().tag(sync=True)  # tile id -> PNG bytes
     boxes = traitlets.Dict().tag(sync=True)  # tile id -> [x, y] (canvas pixels, from top left)
     frames = traitlets.Dict().tag(sync=True)  # key "v0,v1,..." -> [tile ids], painted in order
+    #: key -> the frame's text alternative (``Explorer.describe``): the page writes the text
+    #: of the frame painted, once it settles, into a polite live region the canvas points at
+    texts = traitlets.Dict().tag(sync=True)

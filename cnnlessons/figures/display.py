@@ -1,7 +1,16 @@
-"""Showing a figure in a notebook: ``show(draw, ...)`` in one line, as a PNG (no widgets)."""
+"""Showing a figure in a notebook: ``show(draw, ...)`` in one line, as a PNG with a text
+alternative (no widgets).
+
+A figure's text alternative (``alt_text``) is what its drawing function says it shows and what
+to look for (the function's ``alt`` attribute, put on the figure by ``show``), followed by
+what the figure's own titles, axis labels and legends say. The figure shows itself as an HTML
+``<img alt="...">`` of its PNG (screen readers, the web edition) beside the plain PNG.
+"""
 
 from __future__ import annotations
 
+import base64
+import html
 import io
 
 import matplotlib as mpl
@@ -15,6 +24,7 @@ from cnnlessons.figures.style import RC
 __all__ = [
     "DRAWS_ON",
     "StaticFigure",
+    "alt_text",
     "check_axes",
     "check_figure",
     "draws_on_figure",
@@ -45,12 +55,57 @@ class StaticFigure(Figure):
             dpi = _checks.real(dpi, "dpi", finite=True, minimum=1.0, maximum=600.0)
         super().__init__(figsize=figsize, dpi=dpi, **kwargs)
 
+    #: what the figure shows and what to look for (``show`` sets it from the drawing
+    #: function's ``alt``); ``alt_text`` adds what its titles and labels say
+    alt = ""
+
     def _repr_png_(self) -> bytes:
         if not isinstance(self.canvas, FigureCanvasAgg):
             FigureCanvasAgg(self)
         with mpl.rc_context(RC), io.BytesIO() as buf:
             self.savefig(buf, format="png")
             return buf.getvalue()
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        """The PNG, the same PNG as an ``<img>`` with its text alternative (what JupyterLab,
+        Voilà and an HTML export show), and the text alone."""
+        png, alt = self._repr_png_(), alt_text(self)
+        width = int.from_bytes(png[16:20], "big")  # the PNG's IHDR: shown at its own size
+        src = base64.b64encode(png).decode("ascii")
+        img = (f'<img src="data:image/png;base64,{src}" alt="{html.escape(alt)}" '
+               f'width="{width}" style="max-width:100%;height:auto">')  # fmt: skip
+        return {"text/html": img, "image/png": png, "text/plain": alt}
+
+
+def _summary(fig) -> str:
+    """What a figure's own words say: its title and texts, each panel's title, axis labels
+    and legend (panels that say the same are named once)."""
+    parts = [fig.get_suptitle()] if hasattr(fig, "get_suptitle") else []
+    panels = []
+    for ax in fig.axes:
+        words = [ax.get_title(loc) for loc in ("left", "center", "right")]
+        if ax.get_xlabel() or ax.get_ylabel():
+            words.append(f"{ax.get_ylabel() or 'values'} against {ax.get_xlabel() or 'position'}")
+        legend = ax.get_legend()
+        if legend is not None:
+            words.append("lines: " + ", ".join(t.get_text() for t in legend.get_texts()))
+        panel = "; ".join(" ".join(w.split()) for w in words if w and w.strip())
+        if panel and panel not in panels:
+            panels.append(panel)
+    parts += [t.get_text() for t in fig.texts if t.get_visible()]
+    if panels:
+        parts.append(f"{'Panels' if len(panels) > 1 else 'Panel'}: " + " | ".join(panels[:16]))
+    return " ".join(" ".join(p.split()) for p in parts if p and p.strip())
+
+
+def alt_text(fig) -> str:
+    """The text alternative of ``fig``: its ``alt`` (what it shows, what to look for), then
+    what its titles, labels and legends say; never empty for a figure with any words."""
+    from cnnlessons.figures.grids import said
+
+    check_figure(fig)
+    text = said(getattr(fig, "alt", "") or "", _summary(fig))
+    return text or "A figure of the lesson."
 
 
 def new_figure(figsize=(9.4, 3.0)) -> StaticFigure:
@@ -88,6 +143,7 @@ def show(draw, *args, figsize=(9.4, 3.4), target=None, **kwargs) -> StaticFigure
     with mpl.rc_context(RC):
         fig = new_figure(size)
         draw(fig if target == "figure" else fig.add_subplot(), *args, **kwargs)
+    fig.alt = getattr(draw, "alt", "") or ""
     return fig
 
 

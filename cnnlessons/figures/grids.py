@@ -12,9 +12,19 @@ from matplotlib.patches import Rectangle
 
 from cnnlessons import _checks
 from cnnlessons.figures.display import check_axes
-from cnnlessons.figures.style import COLORS, FONT, HIGHLIGHT, LINE, UNSIGNED_CMAP, halo_effects
+from cnnlessons.figures.style import (
+    COLORS,
+    FONT,
+    HIGHLIGHT,
+    LINE,
+    TEXT_COLORS,
+    UNSIGNED_CMAP,
+    halo_effects,
+    text_on,
+)
 
-__all__ = ["ROLES", "NumberGrid", "frame_axes", "highlight", "move_highlight", "fmt_number"]
+__all__ = ["ROLES", "NumberGrid", "frame_axes", "highlight", "move_highlight", "fmt_number",
+           "fmt_values", "fmt_rows", "said", "text_lines"]  # fmt: skip
 
 #: what a frame or a highlight can stand for, each drawn in its colour from ``style.COLORS``
 ROLES = tuple(COLORS)
@@ -42,6 +52,41 @@ def fmt_number(v: float) -> str:
     return f"{v:.2f}".rstrip("0").rstrip(".")
 
 
+def fmt_values(values) -> str:
+    """Numbers as a text alternative lists them: "10, 0, -10" (``fmt_number`` each, in
+    reading order)."""
+    return ", ".join(fmt_number(v) for v in np.asarray(values, dtype=float).ravel())
+
+
+def fmt_rows(values) -> str:
+    """A small matrix row by row: "1, 0, -1; 1, 0, -1" (a vector: its numbers)."""
+    values = np.asarray(values, dtype=float)
+    return "; ".join(fmt_values(row) for row in np.atleast_2d(values))
+
+
+def text_lines(part) -> list:
+    """The lines of a string or of what a matplotlib text shows."""
+    return (part.get_text() if hasattr(part, "get_text") else str(part)).splitlines()
+
+
+def said(*parts) -> str:
+    """Sentences of a text alternative from strings and matplotlib texts (what they show):
+    runs of spaces made one, a line break a new sentence (a space after ",;:"), the first word
+    capitalised (not a symbol: "r = 7"), each part ending with a full stop, empty parts left
+    out."""
+    out = []
+    for part in parts:
+        text = ""
+        for line in filter(None, (" ".join(line.split()) for line in text_lines(part))):
+            text += line if not text else (" " if text[-1] in ",;:" else ". ") + line
+        if text:
+            first = text.split(" ", 1)[0]
+            if len(first) > 1 and first[:2].isalpha():
+                text = text[0].upper() + text[1:]
+            out.append(text if text[-1] in ".!?" else text + ".")
+    return " ".join(out)
+
+
 def frame_axes(ax, role: str | None = None, title: str | None = None) -> None:
     """No ticks; the frame in the role's colour ("input", "kernel", "output", "receptive")."""
     check_axes(ax)
@@ -55,7 +100,7 @@ def frame_axes(ax, role: str | None = None, title: str | None = None) -> None:
             spine.set_linewidth(LINE["highlight"])
             spine.set_path_effects(halo_effects(LINE["highlight"], width=1.0))
     if title is not None:
-        ax.set_title(title, color=COLORS[role] if role else COLORS["text"])
+        ax.set_title(title, color=TEXT_COLORS[role] if role else TEXT_COLORS["text"])
 
 
 #: The most cells of a grid drawn without numbers (a colour each): a 512 x 512 mesh.
@@ -162,9 +207,7 @@ class NumberGrid:
                 v = values[r, c]
                 text.set_text(fmt_number(v))
                 if np.isfinite(v):
-                    red, green, blue, _ = cmap(self.norm(v))
-                    light = 0.299 * red + 0.587 * green + 0.114 * blue > 0.5
-                    text.set_color("black" if light else "white")
+                    text.set_color(text_on(cmap(self.norm(v))[:3]))
 
 
 def highlight(ax, row: int, col: int, height: int, width: int, role: str = "kernel"):

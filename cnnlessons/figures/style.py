@@ -45,6 +45,8 @@ __all__ = [
     "delta_e",
     "OUTLINES",
     "HIGHLIGHT",
+    "TEXT_COLORS",
+    "text_on",
 ]
 
 COLORS = {
@@ -79,6 +81,16 @@ PARAM_COLORS = (
 )
 #: beyond nine parameters the colours repeat, each round with the next hatching
 PARAM_HATCHES = ("", "//", "..", "xx", "\\\\", "++", "oo", "--", "||")
+#: text in a role's colour on white: each role's colour darkened (same hue) to at least 4.5:1
+#: against white (WCAG 1.4.3; the orange of "kernel" itself is 2.25:1)
+TEXT_COLORS = {
+    "input": "#0072B2",
+    "kernel": "#9C6C00",
+    "output": "#008561",
+    "receptive": "#9F5E82",
+    "muted": "#747474",
+    "text": "#222222",
+}
 #: the halo drawn around every outline and highlight
 HALO = "#000000"
 
@@ -253,3 +265,9 @@ def delta_e(a, b, kind: str = "normal") -> float:
     """CIE76 colour difference of two colours as seen with ``kind`` (see ``simulate_cvd``)."""
     _color(a, "a"), _color(b, "b")
     return float(np.linalg.norm(to_lab(simulate_cvd(a, kind)) - to_lab(simulate_cvd(b, kind))))
+
+
+def text_on(color) -> str:
+    """"black" or "white", whichever contrasts more with ``color`` (a cell a number is
+    written on): at least 4.58:1 whatever the colour, WCAG's 4.5:1 for text."""
+    return "black" if contrast_ratio(color, "black") >= contrast_ratio(color, "white") else "white"

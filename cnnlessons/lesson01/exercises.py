@@ -38,8 +38,9 @@ q1 = NumberExercise(
         -20: "the window at column 1 covers columns 1, 2, 3: only one of them (column 3) holds "
         "10s. Per row: 0·1 + 0·0 + 10·(−1).",
     },
-    hint_text="The window at column 1 covers input columns 1, 2, 3: 0, 0 and 10 in every row. "
-    "Each row gives 0·1 + 0·0 + 10·(−1).",
+    hint_text="Which input columns does the window at output column 1 cover, and what do they "
+    "hold in the mirrored example? Multiply them by the kernel's columns 1, 0, −1 and add, "
+    "row by row.",
     solution_text="Each of the 3 rows gives 0·1 + 0·0 + 10·(−1) = −10, so the output is "
     "**−30**: a bright-to-dark step from right to left gives the opposite sign. Check: "
     "`cl.conv2d(cl.edge_example()[:, ::-1], cl.kernel('vertical edge'))[0, 1]`.",
@@ -136,8 +137,9 @@ q4 = FunctionExercise(
             "positions per column, so loop over `range(H - kh + 1)`, not `range(H - kh)`.",
         ),
     ],
-    hint_text="`out[r, c] = (x[r:r + kh, c:c + kw] * w).sum()` for every r < H - kh + 1 and "
-    "c < W - kw + 1; start from `out = np.zeros((H - kh + 1, W - kw + 1))`.",
+    hint_text="How big is the output (lesson 01's o = i − k + 1, per axis)? Make an array of "
+    "zeros that size, then loop over its rows r and columns c: output (r, c) is the sum of "
+    "the products of `w` with the patch of `x` whose top-left corner is (r, c).",
     solution_text="""
 ```python
 def corr2d(x, w):

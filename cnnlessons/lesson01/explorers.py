@@ -7,6 +7,7 @@ import numpy as np
 
 from cnnlessons import _checks
 from cnnlessons.engine import Explorer
+from cnnlessons.figures.grids import fmt_number, fmt_rows, fmt_values, said
 from cnnlessons.lesson01.figures import OutputSizeFigure, PhotoFigure, SlidingWindowFigure
 from cnnlessons.numerics.conv import conv2d
 from cnnlessons.numerics.images import KERNELS, edge_example, photo
@@ -55,6 +56,21 @@ class SlidingWindowExplorer(Explorer):
         self.view = SlidingWindowFigure(fig, self.x, KERNELS[self.controls["kernel"].value])
         v = self.view
         self.animate(*v.products.artists, v.total, v.cover, v.window, v.cell)
+
+
+    def describe(self, position=0, kernel="vertical edge") -> str:
+        v = self.view
+        (row, col), total = v.position, float(self.products.sum())
+        done = int(np.isfinite(v.output_shown).sum())
+        return said(
+            f"Kernel {kernel}, rows {fmt_rows(v.w)}",
+            f"Counting from 0, the window's top-left corner is at input row {row}, column "
+            f"{col}; it covers inputs {fmt_rows(self.patch)}",
+            f"Products {fmt_values(self.products)}",
+            f"Sum {fmt_number(total)}",
+            f"Output row {row}, column {col} = {fmt_number(total)}; {done} of {v.out.size} "
+            "outputs filled in",
+        )
 
     def update(self, position=0, kernel="vertical edge") -> list:
         changed = []
@@ -140,6 +156,20 @@ class PhotoExplorer(Explorer):
         self.view = PhotoFigure(fig, self.x, KERNELS[kernel], KERNEL_NOTES[kernel])
         self.animate(*self.view.artists)
 
+
+    def describe(self, kernel="vertical edge") -> str:
+        v, (h, w) = self.view, self.x.shape
+        out = v.output
+        signed = abs(v.kernel.sum()) < 1e-12
+        colours = ("red positive, blue negative, white 0" if signed
+                   else "grey, from black at 0 to white at 1")  # fmt: skip
+        return said(
+            f"Kernel {kernel}, rows {fmt_rows(v.kernel)}, on the {h}×{w} photo",
+            f"Output {out.shape[0]}×{out.shape[1]}, values from {fmt_number(out.min())} to "
+            f"{fmt_number(out.max())}, drawn {colours}",
+            v.note,
+        )
+
     def update(self, kernel="vertical edge") -> list:
         return self.view.select(KERNELS[kernel], KERNEL_NOTES[kernel])
 
@@ -188,6 +218,18 @@ class OutputSizeExplorer(Explorer):
     def build(self, fig) -> None:
         self.view = OutputSizeFigure(fig, **self.values)
         self.animate(*self.view.artists)
+
+
+    def describe(self, i=7, k=3, padding=1, stride=2, dilation=1) -> str:
+        v = self.view
+        o = v.out_size
+        return said(
+            f"Input i = {i}, padding p = {padding} (padded input {i + 2 * padding}), kernel "
+            f"k = {k}, stride s = {stride}, dilation d = {dilation}",
+            v.formula,
+            f"Output {o} × {o}" if o else "",
+            v.warning if v.warning.get_text() else "Every pixel of the padded input is in a window",
+        )
 
     def update(self, i=7, k=3, padding=1, stride=2, dilation=1) -> list:
         return self.view.select(i, k, padding, stride, dilation)

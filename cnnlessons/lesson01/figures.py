@@ -27,11 +27,13 @@ from cnnlessons.figures.style import (
     LINE,
     RC,
     SIGNED_CMAP,
+    TEXT_COLORS,
     UNSIGNED_CMAP,
     signed_limits,
 )
 from cnnlessons.numerics.conv import conv2d, convolve2d
 from cnnlessons.numerics.geometry import fits_evenly, output_size
+from cnnlessons.numerics.images import photo as read_photo
 
 __all__ = ["SlidingWindowFigure", "PhotoFigure", "OutputSizeFigure", "flip_figure"]
 
@@ -157,7 +159,8 @@ class PhotoFigure:
 
     def __init__(self, fig, photo, w, note: str = ""):
         check_figure(fig)
-        self.x = _checks.array(photo, "photo", ndims=(2,))
+        # the photo: an array (grey or RGB) or an image file's path
+        self.x = read_photo(photo, name="photo", min_side=1)
         w = _checks.array(w, "w", ndims=(2,))
         if w.shape[0] > self.x.shape[0] or w.shape[1] > self.x.shape[1]:
             raise ValueError(f"w must fit in the {self.x.shape} photo, got shape {w.shape}")
@@ -173,7 +176,7 @@ class PhotoFigure:
         frame_axes(ax_k, "kernel", "kernel")
         self.image = ax_out.imshow(np.zeros((oh, ow)))
         frame_axes(ax_out, "output")
-        ax_out.set_title(f"output {oh}×{ow}", color=COLORS["output"])
+        ax_out.set_title(f"output {oh}×{ow}", color=TEXT_COLORS["output"])
         self.note = fig.text(0.5, 0.01, "", ha="center", va="bottom", fontsize=FONT["normal"])
         _keep_bottom(fig, 0.08)
         self.select(w, note)
@@ -391,4 +394,16 @@ def flip_figure(fig=None):
             # each panel on its own 0..max scale: the impulse's single 1 is its brightest cell
             NumberGrid(ax, values, cmap=UNSIGNED_CMAP, vmin=0, vmax=values.max())
             frame_axes(ax, role, title)
+    if not getattr(fig, "alt", ""):
+        fig.alt = flip_figure.alt
     return fig
+
+
+# the text alternative of each figure a lesson shows (``display.alt_text``): what it shows and
+# what to look for
+flip_figure.alt = (
+    "Cross-correlation against true convolution, both applied to a single 1 in a field of "
+    "zeros. Look for the copy of the kernel each one paints: cross-correlation (what conv2d "
+    "and deep learning call convolution) paints the kernel upside down and back to front; true "
+    "convolution paints it as it is."
+)

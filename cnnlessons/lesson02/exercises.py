@@ -19,6 +19,7 @@ q1 = ArrayExercise(
     "has 11 units. Which inputs does output 1 depend on? Answer with an array (or list) of "
     "input numbers, in increasing order.",
     answer=np.flatnonzero(weight_indices("conv", (11,), 3, padding=2, dilation=2)[1] >= 0),
+    offset_guess="numbering from 1 instead of 0, or a window started at the wrong place?",
     mistakes=[
         (np.arange(11), "that is every input: a dense layer. Output 1 sees only its 3 taps."),
         (

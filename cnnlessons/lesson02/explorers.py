@@ -6,6 +6,7 @@ import numpy as np
 
 from cnnlessons import _checks
 from cnnlessons.engine import Explorer
+from cnnlessons.figures.grids import fmt_number, fmt_rows, fmt_values, said
 from cnnlessons.lesson02.figures import CONNECTION_KINDS, SIDES, ConnectionDiagram, DependencyFigure
 from cnnlessons.numerics.images import KERNELS
 
@@ -79,6 +80,11 @@ class ConnectionsExplorer(Explorer):
         self.view = ConnectionDiagram(fig.add_subplot(), self.n_inputs)
         self.animate(*self.view.artists)
 
+
+    def describe(self, kind="conv", k=3, side="output", unit=0) -> str:
+        other = "Inputs" if side == "output" else "Outputs"
+        return said(self.view.text, f"{other} {fmt_values(self.highlighted)}")
+
     def update(self, kind="conv", k=3, side="output", unit=0) -> list:
         return self.view.select(kind, int(k), side, int(unit))
 
@@ -130,6 +136,17 @@ class DependencyExplorer(Explorer):
         self.view = DependencyFigure(fig, w=KERNELS[self.kernel])
         self.out_shape = self.view.out.shape
         self.animate(*self.view.artists)
+
+
+    def describe(self, output=0) -> str:
+        rows, cols = np.nonzero(self.depends_on)
+        r0, r1, c0, c1 = rows.min(), rows.max(), cols.min(), cols.max()
+        return said(
+            self.view.text,
+            f"Counting from 0, those inputs are rows {r0} to {r1}, columns {c0} to {c1}: "
+            f"{fmt_rows(self.x[r0 : r1 + 1, c0 : c1 + 1])}",
+            f"With the {self.kernel} kernel they give {fmt_number(self.value)}",
+        )
 
     def update(self, output=0) -> list:
         return self.view.select(*divmod(int(output), self.out_shape[1]))

@@ -21,7 +21,14 @@ from matplotlib.colors import ListedColormap, to_rgba
 from cnnlessons import _checks
 from cnnlessons.figures.display import check_axes, check_figure, draws_on_figure
 from cnnlessons.figures.grids import NumberGrid, frame_axes, highlight, move_highlight
-from cnnlessons.figures.style import COLORS, FONT, LINE, SIGNED_CMAP, UNSIGNED_CMAP, signed_limits
+from cnnlessons.figures.style import (
+    COLORS,
+    FONT,
+    LINE,
+    SIGNED_CMAP,
+    UNSIGNED_CMAP,
+    signed_limits,
+)
 from cnnlessons.numerics.conv import conv2d
 from cnnlessons.numerics.counting import conv_connections, dense_connections
 from cnnlessons.numerics.images import KERNELS, edge_example
@@ -401,6 +408,7 @@ def locality_figure(fig, image=None, distances=(1, 2, 4, 8, 16, 32, 64, 128), pa
     from cnnlessons.lesson02.numerics import pixel_correlation, shuffled_correlation
     from cnnlessons.numerics.images import photo
 
+    check_figure(fig)
     x = photo(image)
     pair = _checks.integer(pair, "pair", minimum=1)
     if pair > x.shape[1] - 2:
@@ -438,3 +446,19 @@ def locality_figure(fig, image=None, distances=(1, 2, 4, 8, 16, 32, 64, 128), pa
     right.set_ylabel("correlation")
     right.legend(fontsize=FONT["small"], loc="upper right")
     return {"lines": lines, "curves": curves, "axes": (left, right)}
+
+
+# the text alternative of each figure a lesson shows (``display.alt_text``): what it shows and
+# what to look for
+connections_plot.alt = (
+    "Connections of one layer against the number of pixels of a square image, on log-log axes: "
+    "a dense layer (m times n connections) against a convolution (k times k times n). Look at "
+    "the gap: the dense line is steeper, so the gap grows with the image."
+)
+locality_figure.alt = (
+    "Locality measured on a photograph. Left: the photo with two pixels marked. Right: how "
+    "strongly two pixels' values agree (their correlation) against their distance, along rows "
+    "and along columns, and for the same pixels shuffled. Look for the correlation falling as "
+    "pixels get farther apart, and staying near zero once shuffled: near pixels say more about "
+    "each other than far ones."
+)

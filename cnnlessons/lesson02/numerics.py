@@ -35,9 +35,7 @@ def _pearson(a: np.ndarray, b: np.ndarray) -> float:
 
 def _distances(distances, x: np.ndarray, axis: str) -> np.ndarray:
     size = x.shape[1] if axis == "horizontal" else x.shape[0]
-    ds = np.atleast_1d(np.asarray(distances))
-    if ds.ndim != 1 or ds.size == 0 or not np.issubdtype(ds.dtype, np.integer):
-        raise TypeError(f"distances must be a non-empty list of integers, got {distances!r}")
+    ds = np.array(_checks.integers(distances, "distances", minimum=1))
     if ds.min() < 1 or ds.max() > size - 2:
         raise ValueError(
             f"distances must be between 1 and {size - 2} (the image is {size} pixels "

@@ -91,34 +91,48 @@ q3 = FunctionExercise(
         ),
         (lambda c, f, k: f * c * k * k + 1, "one bias per *filter*, not one for the layer."),
         (lambda c, f, k: f * (c * k + 1), "a k x k kernel has k·k weights per channel, not k."),
+        (
+            lambda c, f, k: c * (k * k * f + 1),
+            "C and F are swapped: there are F filters (one bias each), and each filter has a "
+            "k x k slice for each of the C input channels: F·(k·k·C + 1).",
+        ),
     ],
-    hint_text="One filter: `C * k * k` weights + 1 bias. Then multiply by the number F of filters.",
+    hint_text="How many weights does one filter hold: a k x k slice for each of how many "
+    "channels? How many biases does it have? And how many filters are there?",
     solution_text="`def n_conv_params(C, F, k): return F * (k * k * C + 1)`",
     code="def n_conv_params(C, F, k):\n    return F * (k * k * C + 1)",
 )
 
+# q4: a 1x1 convolution the lesson has not shown (issue 20: the lesson's own question handed
+# over "256·64 + 64")
 q4 = NumberExercise(
-    prompt="A 14x14x256 feature map goes through a **1x1** convolution with F = 64 filters "
-    "(output 14x14x64). How many parameters does the layer have?",
-    answer=conv_params(256, 64, 1),
+    prompt="GoogLeNet's first Inception module shrinks a 28x28x192 map to 28x28x16 with a "
+    "**1x1** convolution (16 filters), before its 5x5 convolution. How many parameters does "
+    "the 1x1 layer have (weights and biases)?",
+    answer=conv_params(192, 16, 1),
     mistakes={
-        conv_params(256, 64, 1, bias=False): "almost: add one bias per filter.",
-        conv_params(1, 64, 1): "a 1x1 filter still has one weight per input channel: it is "
-        "1x1x256.",
-        conv_params(256, 1, 1): "that is one filter; there are 64.",
-        dense_params(14 * 14 * 256, 14 * 14 * 64): "that is a dense layer over the whole map. "
-        "A 1x1 convolution is a dense layer from 256 to 64 channels *shared* by every pixel.",
-        dense_params(14 * 14 * 256, 14 * 14 * 64, bias=False): "that is a dense layer over "
-        "the whole map (without biases). A 1x1 convolution is a 256-to-64 dense layer "
+        conv_params(192, 16, 1, bias=False): "almost: add one bias per filter.",
+        conv_params(1, 16, 1): "a 1x1 filter still has one weight per input channel: it is "
+        "1x1x192.",
+        conv_params(192, 1, 1): "that is one filter; there are 16.",
+        conv_params(16, 192, 1): "C and F are swapped: 16 filters (16 biases), each with 192 "
+        "weights.",
+        dense_params(28 * 28 * 192, 28 * 28 * 16): "that is a dense layer over the whole map. "
+        "A 1x1 convolution is a dense layer from 192 to 16 channels *shared* by every pixel.",
+        dense_params(28 * 28 * 192, 28 * 28 * 16, bias=False): "that is a dense layer over "
+        "the whole map (without biases). A 1x1 convolution is a 192-to-16 dense layer "
         "shared by every pixel.",
-        14 * 14 * conv_params(256, 64, 1): "that gives every pixel its own weights (locally "
-        "connected); a convolution shares one set across all 14x14 pixels.",
+        28 * 28 * conv_params(192, 16, 1): "that gives every pixel its own weights (locally "
+        "connected); a convolution shares one set across all 28x28 pixels.",
+        conv_params(192, 16, 5): "that is the 5x5 convolution that follows; the question asks "
+        "for the 1x1 one.",
     },
-    hint_text="k = 1, C = 256, F = 64 in F·(k·k·C + 1). It is the dense layer from 256 "
-    "channels to 64, applied at every pixel with the same weights.",
-    solution_text="64 · (1·1·256 + 1) = **16,448**: exactly a dense layer from 256 inputs to "
-    "64 outputs (256·64 + 64), used at each of the 14·14 pixels. `cl.conv_params(256, 64, 1)`.",
-    code="cl.conv_params(256, 64, 1)",
+    hint_text="Use F·(k·k·C + 1): which numbers are k, C and F here? Does the image size "
+    "enter?",
+    solution_text="16 · (1·1·192 + 1) = **3,088**: a dense layer from 192 inputs to 16 outputs "
+    "(192·16 + 16), used at each of the 28·28 pixels. The 5x5 convolution after it then reads "
+    "16 channels instead of 192, 12 times fewer weights. `cl.conv_params(192, 16, 1)`.",
+    code="cl.conv_params(192, 16, 1)",
 )
 
 
@@ -164,9 +178,9 @@ q5 = FunctionExercise(
             "you added the bias once per channel; a filter has one bias for all its C slices.",
         ),
     ],
-    hint_text="Make `out = np.zeros((F, H - k + 1, W - k + 1))`; then for every f, i, j: "
-    "`out[f, i, j] = np.sum(x[:, i:i+k, j:j+k] * w[f]) + b[f]` (the patch has all C channels, "
-    "so does `w[f]`).",
+    hint_text="Loop over filters f and output positions (i, j). Output (f, i, j) sums over all C "
+    "channels at once: which block of `x` (all channels, a k x k window) meets which block of "
+    "`w`? Then add the filter's bias.",
     solution_text="```python\ndef conv_layer(x, w, b):\n    F, C, k, _ = w.shape\n"
     "    H, W = x.shape[1:]\n    out = np.zeros((F, H - k + 1, W - k + 1))\n"
     "    for f in range(F):\n        for i in range(H - k + 1):\n"

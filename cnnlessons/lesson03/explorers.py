@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from cnnlessons import _checks
 from cnnlessons.engine import Explorer
+from cnnlessons.figures.grids import fmt_number, said, text_lines
 from cnnlessons.lesson03.figures.channels import (
     KERNEL_SIDES,
     MAX_FILTERS,
@@ -79,6 +80,18 @@ class WeightMatrixExplorer(Explorer):
         shape = self.shapes[self.controls["dims"].value]
         self.view = WeightMatrixFigure(fig, shape, self.kernel_size, self.tiles)
         self.animate(*self.view.artists)
+
+
+    def describe(self, kind="conv", dims="1-D") -> str:
+        v = self.view
+        shape = "×".join(map(str, self.shapes[dims]))
+        first, *rest = text_lines(v.note)  # sizes, then one sentence wrapped over lines
+        return said(
+            f"Weight matrix of a {kind_label(kind, self.tiles)} layer, {dims} input {shape}, "
+            f"kernel {self.kernel_size}; each entry shows which parameter it holds, blank "
+            "entries are zero",
+            first, " ".join(rest), v.count, v.usage,
+        )  # fmt: skip
 
     def update(self, kind="conv", dims="1-D") -> list:
         return self.view.select(kind, self.shapes[dims])
@@ -203,6 +216,17 @@ class ParameterCountExplorer(Explorer):
                                           "padding"))  # fmt: skip
         return (height, width, channels, filters, kernel, 0)
 
+
+    def describe(self, **values) -> str:
+        (h, w, c), (oh, ow, f) = self.input_shape, self.output_shape
+        return said(
+            f"Input {h}×{w}×{c}; output {oh}×{ow}×{f}",
+            f"Dense layer: {self.dense:,} parameters ({self.dense_weights:,} weights and "
+            f"{self.dense - self.dense_weights:,} biases)",
+            f"Convolution: {self.formula} parameters",
+            f"The dense layer has {self.dense / self.conv:,.0f} times as many",
+        )
+
     def update(self, **values) -> list:
         return self.view.select(*self._layer(**values))
 
@@ -282,6 +306,19 @@ class ChannelsExplorer(Explorer):
     def build(self, fig) -> None:
         self.view = ChannelsFigure(fig, image=self._image)
         self.animate(*self.view.artists)
+
+
+    def describe(self, filters=2, k=3, channels=3) -> str:
+        maps = self.outputs
+        spans = "; ".join(f"map {i + 1} from {fmt_number(m.min())} to {fmt_number(m.max())}"
+                          for i, m in enumerate(maps))  # fmt: skip
+        return said(
+            f"C = {channels} input channel{'s' if channels > 1 else ''}, F = {filters} "
+            f"filter{'s' if filters > 1 else ''} of {k}×{k}×{channels} plus a bias each",
+            self.view.formula,
+            f"{len(maps)} output map{'s' if len(maps) > 1 else ''} of "
+            f"{maps[0].shape[0]}×{maps[0].shape[1]}: {spans}",
+        )
 
     def update(self, filters=2, k=3, channels=3) -> list:
         return self.view.show(int(channels), int(filters), int(k))

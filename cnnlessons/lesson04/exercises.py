@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import fnmatch
 from dataclasses import dataclass, field
 
 from cnnlessons.checking import Feedback, NumberExercise, _Exercise
 from cnnlessons.lesson04.numerics.costs import memory_bytes, network_costs
-from cnnlessons.numerics.architectures import vgg16
+from cnnlessons.numerics.architectures import resnet50, vgg16
 from cnnlessons.numerics.counting import conv_ops, dense_params
 
 __all__ = ["q1", "q2", "q3", "NameExercise"]
@@ -15,6 +16,12 @@ _VGG = network_costs(vgg16())
 _MOST = max(layer.multiply_adds for layer in _VGG.layers)
 _TIED = tuple(layer.name for layer in _VGG.layers if layer.multiply_adds == _MOST)
 _BY_NAME = {layer.name: layer for layer in _VGG.layers}
+# q3 asks about ResNet-50, whose layers the lesson does not draw (issue 20: VGG-16's six equal
+# bars were on the screen just above the question)
+_RES = network_costs(resnet50())
+_RES_BY_NAME = {layer.name: layer for layer in _RES.layers}
+_RES_MOST = max(_RES.layers, key=lambda layer: layer.multiply_adds)
+_RES_3X3 = _RES_BY_NAME["layer1.0.conv2"].multiply_adds
 
 # -- q1: operations of a conv layer --------------------------------------------------------
 _Q1 = conv_ops((56, 56), 3, 64, 128)
@@ -86,6 +93,7 @@ class NameExercise(_Exercise):
     right: str = ""
     mistakes: dict = field(default_factory=dict)
     names: tuple = ()
+    network: str = "VGG-16"
 
     def _check(self, answer) -> Feedback:
         if not isinstance(answer, str):
@@ -98,37 +106,43 @@ class NameExercise(_Exercise):
         if name in self.answers:
             return Feedback(True, self.right.format(name=name))
         for wrong, message in self.mistakes.items():
-            if name == wrong or (wrong.endswith("*") and name.startswith(wrong[:-1])):
+            if fnmatch.fnmatchcase(name, wrong):  # "fc*", "layer*.conv2"
                 return Feedback(False, message)
         if name not in self.names:
             shown = ", ".join(self.names[:3])
-            return Feedback(False, f"{answer[:40]!r} is not a layer of VGG-16 (they are named "
-                            f"{shown}, ..., fc8).")  # fmt: skip
+            return Feedback(False, f"{answer[:40]!r} is not a layer of {self.network} (they "
+                            f"are named {shown}, ..., {self.names[-1]}).")  # fmt: skip
         return Feedback(False, "that layer is not the costliest. Try `.hint()`.")
 
 
 q3 = NameExercise(
-    prompt="Which layer of VGG-16 does the most multiply-adds? Give its name as text, e.g. "
-    "`'conv2_1'` (VGG-16's layers are conv1_1, conv1_2, pool1, conv2_1, ..., conv5_3, pool5, "
-    "fc6, fc7, fc8). `network_costs(vgg16())` lists them all.",
-    answers=_TIED,
-    right=f"{{name}} does {_MOST:,} multiply-adds, and it is not alone: {', '.join(_TIED)} "
-    f"all do exactly as many. Each time the map's side halves, the channels double: "
-    f"H·W·F·9·C stays the same.",
+    prompt="Which layer of **ResNet-50** (torchvision's, 224x224x3 input) does the most "
+    "multiply-adds? Give its name as text, e.g. `'layer2.0.conv2'`. Its layers are conv1 (7x7, "
+    "stride 2, 3 -> 64 channels, output 112x112), maxpool, then 16 bottleneck blocks "
+    "`layerS.B.conv1` (1x1), `.conv2` (3x3), `.conv3` (1x1), `.downsample`, avgpool and fc. "
+    "`network_costs(resnet50())` lists them; predict first with H'·W'·F·k·k·C.",
+    answers=(_RES_MOST.name,),
+    network="ResNet-50",
+    right=f"{{name}} does {_RES_MOST.multiply_adds:,} multiply-adds: 112·112·64·7·7·3. Every 3x3 "
+    f"convolution of the four stages does {_RES_3X3:,}, a little less: as in VGG-16, each time "
+    "the map's side halves the channels double, and H·W·F·9·C stays the same. The first layer "
+    "wins by its 7x7 kernel, although it reads only 3 channels.",
     mistakes={
-        "fc6": f"fc6 has the most *parameters* ({_BY_NAME['fc6'].parameters:,}), but each of "
-        f"its weights is used once: {_BY_NAME['fc6'].multiply_adds:,} multiply-adds. A conv "
-        "weight is used at every position of the map.",
-        "fc*": "dense layers use each weight once: they hold parameters, not work.",
-        "pool*": "pooling layers have no weights and do no multiply-adds (they take maxima).",
-        "conv1_1": f"conv1_1 covers the most positions (224x224) but has only 3 input channels: "
-        f"{_BY_NAME['conv1_1'].multiply_adds:,} multiply-adds.",
-        "conv5*": "the last block works on a 14x14 map only.",
+        "fc": f"fc holds 2,049,000 parameters and uses each once: "
+        f"{_RES_BY_NAME['fc'].multiply_adds:,} multiply-adds.",
+        "layer*.conv2": f"close: every 3x3 convolution of the stages does {_RES_3X3:,}, all "
+        "tied. One layer does a little more: try H'·W'·F·k·k·C on conv1.",
+        "layer*.conv1": "a 1x1 reduction: k·k = 1, a ninth of a 3x3's work per channel pair.",
+        "layer*.conv3": "a 1x1 expansion: k·k = 1.",
+        "layer*.downsample": "a 1x1 (strided) projection: k·k = 1.",
+        "maxpool": "pooling layers have no weights and do no multiply-adds (they take maxima).",
+        "avgpool": "pooling layers have no weights and do no multiply-adds.",
     },
-    names=tuple(_BY_NAME),
-    hint_text="A conv layer does H'·W'·F·k·k·C multiply-adds. Compare conv1_2 (224x224, 64 "
-    "-> 64) with conv2_2 (112x112, 128 -> 128).",
-    solution_text=f"Six layers tie at **{_MOST:,}**: {', '.join(_TIED)}. "
-    "`max(network_costs(vgg16()).layers, key=lambda ly: ly.multiply_adds)` finds the first.",
-    code="max(network_costs(vgg16()).layers, key=lambda ly: ly.multiply_adds).name",
+    names=tuple(_RES_BY_NAME),
+    hint_text="A conv layer does H'·W'·F·k·k·C multiply-adds. Compute it for conv1 (112x112 "
+    "output, 64 filters of 7x7 over 3 channels) and for layer1.0.conv2 (56x56, 64 -> 64, 3x3).",
+    solution_text=f"**conv1**: 112·112·64·7·7·3 = {_RES_MOST.multiply_adds:,}, against "
+    f"{_RES_3X3:,} for each 3x3 convolution of the stages. "
+    "`max(network_costs(resnet50()).layers, key=lambda ly: ly.multiply_adds).name`.",
+    code="max(network_costs(resnet50()).layers, key=lambda ly: ly.multiply_adds).name",
 )

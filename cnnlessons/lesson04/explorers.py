@@ -3,7 +3,9 @@ memory, as a dense layer and as a convolution, as the image grows."""
 
 from __future__ import annotations
 
+from cnnlessons import _checks
 from cnnlessons.engine import Explorer
+from cnnlessons.figures.grids import said
 from cnnlessons.lesson04.figures import EfficiencyFigure, human_bytes, short_number
 
 __all__ = [
@@ -49,10 +51,13 @@ class EfficiencyExplorer(Explorer):
     def __init__(self, side=224, kernel=3, channels=1, filters=1, *, renderer="frames"):
         import ipywidgets as widgets
 
+        side, kernel = _checks.integer(side, "side"), _checks.integer(kernel, "kernel")
+        channels = _checks.integer(channels, "channels")
+        filters = _checks.integer(filters, "filters")
         for name, value, options in (("side", side, SIDES), ("kernel", kernel, KERNELS)):
-            if isinstance(value, bool) or value not in options:
+            if value not in options:
                 raise ValueError(f"{name} must be one of {options}, got {value!r}")
-        if (channels, filters) not in CHANNEL_PAIRS or isinstance(channels, bool):
+        if (channels, filters) not in CHANNEL_PAIRS:
             raise ValueError(
                 f"(channels, filters) must be one of {CHANNEL_PAIRS}, got {(channels, filters)!r}"
             )
@@ -83,6 +88,19 @@ class EfficiencyExplorer(Explorer):
     def _layer(side=224, kernel=3, channels=(1, 1)) -> tuple:
         """(side, kernel, channels, filters) of the controls' values."""
         return (side, kernel, *channels)
+
+
+    def describe(self, side=224, kernel=3, channels=(1, 1)) -> str:
+        c = self.comparison
+        return said(
+            self.view.shape_text,
+            f"Parameters: dense {c.dense_parameters:,}, convolution {c.conv_parameters:,} "
+            f"({c.dense_parameters / c.conv_parameters:,.0f} times fewer)",
+            f"Multiply-adds: dense {c.dense_multiply_adds:,}, convolution "
+            f"{c.conv_multiply_adds:,} ({c.dense_multiply_adds / c.conv_multiply_adds:,.0f} "
+            "times fewer)",
+            self.view.memory_text,
+        )
 
     def update(self, side=224, kernel=3, channels=(1, 1)) -> list:
         return self.view.select(*self._layer(side, kernel, channels))

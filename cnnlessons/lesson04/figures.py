@@ -20,7 +20,15 @@ import numpy as np
 
 from cnnlessons import _checks
 from cnnlessons.figures.display import check_axes, check_figure
-from cnnlessons.figures.style import COLORS, FONT, GREY_CMAP, LINE, SIGNED_CMAP, signed_limits
+from cnnlessons.figures.style import (
+    COLORS,
+    FONT,
+    GREY_CMAP,
+    LINE,
+    SIGNED_CMAP,
+    TEXT_COLORS,
+    signed_limits,
+)
 from cnnlessons.lesson04.numerics.costs import (
     NetworkCosts,
     book_summary_slips,
@@ -28,6 +36,7 @@ from cnnlessons.lesson04.numerics.costs import (
     layer_comparison,
 )
 from cnnlessons.lesson04.numerics.timing import METHODS, Timings, dense_bytes, fit_slope
+from cnnlessons.numerics.images import photo as read_photo
 
 __all__ = [
     "EfficiencyFigure",
@@ -234,17 +243,16 @@ def _frame(ax, role, title):
     for spine in ax.spines.values():
         spine.set_edgecolor(COLORS[role])
         spine.set_linewidth(LINE["highlight"])
-    ax.set_title(title, color=COLORS[role])
+    ax.set_title(title, color=TEXT_COLORS[role])
 
 
 def edge_map_figure(fig, image, edges) -> dict:
-    """The grey ``image`` and its ``edges`` (signed: blue where the pixel is darker than its
+    """The ``image`` (an array or a file, as ``numerics.images.photo`` reads it) and its
+    ``edges`` (signed: blue where the pixel is darker than its
     left neighbour, red where brighter, white where equal), with their sizes as titles."""
     check_figure(fig)
-    image = _checks.array(image, "image", ndims=(2,))
+    image = read_photo(image, name="image", min_side=1)  # an array (grey or RGB) or a file's path
     edges = _checks.array(edges, "edges", ndims=(2,))
-    if image.ndim != 2 or edges.ndim != 2:
-        raise ValueError(f"image and edges must be 2-D, got {image.shape} and {edges.shape}")
     left, right = fig.subplots(1, 2)
     photo = left.imshow(image, cmap=GREY_CMAP, vmin=0, vmax=1, interpolation="nearest")
     _frame(left, "input", f"photo: {image.shape[1]} × {image.shape[0]}")
@@ -418,3 +426,24 @@ def timing_summary(timings: Timings, fits: dict | None = None) -> Markdown:
     if timings.stopped_early:
         text += " The time budget ran out before the largest sizes: fewer points were fitted."
     return Markdown(text)
+
+
+# the text alternative of each figure a lesson shows (``display.alt_text``): what it shows and
+# what to look for
+edge_map_figure.alt = (
+    "The book's edge detection example: a grey image and its edge map, each pixel minus its "
+    "left neighbour (blue where darker, red where brighter, white where equal), sizes in the "
+    "titles. Look for the outlines the two-weight kernel finds."
+)
+network_costs_figure.alt = (
+    "Where a real network spends: one bar per layer with parameters, its share of all "
+    "parameters (left) and of all multiply-adds (right), convolution layers against dense "
+    "layers. Look for the dense layers holding most parameters while the convolutions do most "
+    "of the computing."
+)
+scaling_plot.alt = (
+    "Seconds per call against the number of pixels, measured on this computer, log-log: one "
+    "line per method with its fitted slope in the legend, and the dense layer's time "
+    "extrapolated to a large image beside conv2d's measured time. Look at the slopes: the "
+    "dense method's time grows much faster."
+)

@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from cnnlessons import _checks
-from cnnlessons.checking import Feedback, FunctionExercise, NumberExercise, _Exercise
+from cnnlessons.checking import (
+    Feedback,
+    FunctionExercise,
+    NumberExercise,
+    _as_array,
+    _close_to,
+    _Exercise,
+)
 
-__all__ = ["ChoiceExercise", "q1", "q2", "q3", "q4", "q5", "correlate1d", "loss_1d", "grad_1d"]
+__all__ = [
+    "ChoiceExercise",
+    "GradientExercise",
+    "q1",
+    "q2",
+    "q3",
+    "q4",
+    "q5",
+    "correlate1d",
+    "loss_1d",
+    "grad_1d",
+]
 
 
 @dataclass
@@ -43,44 +62,52 @@ class ChoiceExercise(_Exercise):
 
 
 # -- how many examples determine a layer -------------------------------------------------------
+# issue 20: q1 gave m = 100 in its prompt; now the learner works m out from the layer's sizes.
 q1 = NumberExercise(
-    prompt="A layer maps 10x10 inputs to 8x8 outputs (m = 100, n = 64), with no bias. Learned "
-    "as a **dense** layer by least squares from noise-free pairs, what is the smallest number "
-    "of pairs N that determines it exactly (one answer, whatever the random inputs)?",
-    answer=100,
+    prompt="A 3x3 filter maps 12x12 inputs to 10x10 outputs (valid, no bias). Learned as a "
+    "**dense** layer by least squares from noise-free pairs (random inputs), what is the "
+    "smallest number of pairs N that determines it exactly?",
+    answer=144,
     mistakes={
-        6400: "that is the number of weights, m·n. But one pair gives n = 64 equations at once, "
-        "one per output, and each output row has its own m unknowns.",
-        64: "that is n, the number of outputs. Each output's row of the matrix has m = 100 "
-        "unknowns, and each pair gives that row one equation.",
-        101: "with a bias each row would have m + 1 unknowns; this layer has none.",
-        9: "9 is the convolution's number of unknowns. The dense layer has m·n of them.",
-        1: "one pair is enough for the convolution (64 equations, 9 unknowns), not for the "
+        14_400: "that is the number of weights, m·n. But one pair gives n = 100 equations at "
+        "once, one per output, and each output's row has its own m unknowns.",
+        100: "that is n, the number of outputs. Each output's row of the matrix has m unknowns "
+        "(one per input pixel), and each pair gives that row one equation.",
+        145: "with a bias each row would have m + 1 unknowns; this layer has none.",
+        9: "9 is the convolution's number of unknowns. The dense layer has a weight for every "
+        "(output, input) pair.",
+        1: "one pair is enough for the convolution (100 equations, 9 unknowns), not for the "
         "dense layer.",
+        143: "one short: at N = m − 1 one direction of each row is still free (the spike of "
+        "part 2 is at N = m exactly).",
     },
-    hint_text="Look at one output: its row of the matrix has m unknowns. One pair gives that "
-    "row one equation. How many equations does it need?",
-    solution_text="Each of the n rows is its own least-squares problem with **m = 100** "
-    "unknowns, and each pair gives it one equation: N = 100 pairs (with noise, a good fit needs "
-    "many more: the error is σ²·m/(N − m − 1)).",
-    code="10 * 10",
+    hint_text="Look at one output: its row of the matrix has one unknown per input pixel. One "
+    "pair gives that row one equation. How many inputs are there?",
+    solution_text="m = 12·12 = **144** inputs, so each of the n = 100 rows is its own "
+    "least-squares problem with 144 unknowns, and each pair gives it one equation: N = 144 "
+    "(with noise, a good fit needs many more: the error is σ²·m/(N − m − 1)).",
+    code="12 * 12",
 )
 
 q2 = NumberExercise(
-    prompt="The same map learned as a 3x3 **convolution** (9 unknowns). Smallest number of "
-    "noise-free pairs that determines the kernel (for random inputs)?",
-    answer=1,
+    prompt="A **1-D** convolution with k = 5 taps and no bias, on inputs of 6 values (valid: n = "
+    "2 outputs). Smallest number of noise-free pairs (random inputs) that determines the kernel?",
+    answer=3,
     mistakes={
-        9: "9 unknowns, yes, but one pair already gives 64 equations (one per output), all "
-        "about the same 9 weights.",
-        100: "that is the dense layer's answer; the convolution shares its 9 weights across "
-        "all 64 outputs.",
-        64: "64 is how many equations *one* pair gives.",
+        1: "one pair gives one equation per output, and here there are only n = 2 outputs: 2 "
+        "equations for 5 unknowns.",
+        5: "5 unknowns, yes, but each pair gives n = 2 equations about them, not 1.",
+        2: "2 pairs give 4 equations: one short of the 5 unknowns.",
+        2.5: "pairs come whole: 2 pairs give 4 equations, not enough; round up.",
+        6: "6 is the dense layer's answer (m = 6 inputs); the convolution shares its 5 weights "
+        "across both outputs.",
     },
-    hint_text="How many equations does a single pair give, and about how many unknowns?",
-    solution_text="**1**: one pair gives 64 equations in the same 9 weights. That is sharing "
-    "at work: every output is a new example for the same kernel.",
-    code="int(np.ceil(3 * 3 / (8 * 8)))",
+    hint_text="How many equations does one pair give (one per output), and how many unknowns "
+    "are there? Round up.",
+    solution_text="Each pair gives n = 2 equations in the same 5 weights: ⌈5/2⌉ = **3** pairs. "
+    "In part 2 one pair gave 36 equations for 9 weights: sharing turns every output into an "
+    "example for the same kernel, and the fewer outputs a pair has, the more pairs it takes.",
+    code="int(np.ceil(5 / (6 - 5 + 1)))",
 )
 
 # -- shuffled pixels ---------------------------------------------------------------------------
@@ -171,22 +198,67 @@ def grad_1d(x, w, y):
     return 2 / len(r) * correlate1d(x, r)
 
 
+#: the targets of the last two cases are this far from the prediction, so the loss is about
+#: 1e16: a finite difference of it loses about 1e16 · 1e-16 / h of precision (for any step h
+#: a learner would pick, far more than ``GRADIENT_TOLERANCE`` of the gradient), while the
+#: derived formula stays exact to about 1e-15
+FAR_TARGET = 1e8
+GRADIENT_TOLERANCE = 1e-10
+
+
 def _cases():
     rng = np.random.default_rng(5)
     cases = []
     for n, k in ((8, 3), (10, 2), (6, 1), (12, 5)):
         x = rng.normal(size=n)
         cases.append((x, rng.normal(size=k), rng.normal(size=n - k + 1)))
+    for n, k in ((9, 3), (7, 4)):
+        x = rng.normal(size=n)
+        cases.append((x, rng.normal(size=k), FAR_TARGET + rng.normal(size=n - k + 1)))
     return cases
 
 
-q5 = FunctionExercise(
+@dataclass
+class GradientExercise(FunctionExercise):
+    """A gradient checked with a tight tolerance on cases where a finite difference fails.
+    A function right on the ordinary cases (to ``ORDINARY_TOLERANCE``) but wrong on the far
+    ones is a numerical derivative: ``close_message`` says so."""
+
+    ORDINARY_TOLERANCE = 1e-4
+    ordinary: int = 4  # the first cases, where finite differences are accurate
+
+    def _check(self, answer) -> Feedback:
+        feedback = super()._check(answer)
+        if feedback.correct is not False or not callable(answer):
+            return feedback
+        if any(feedback.message.startswith(message) for _, message in self.mistakes):
+            return feedback
+        for args, expected in zip(self.cases[: self.ordinary], self._expected, strict=False):
+            try:
+                result = answer(*copy.deepcopy(args))
+            except KeyboardInterrupt:
+                raise
+            except BaseException:  # the learner's code (SystemExit too): feedback has it
+                return feedback
+            got = _as_array(result, "the result")  # read as the checker reads: no complex
+            if isinstance(got, str) or not _close_to(got, expected, self.ORDINARY_TOLERANCE):
+                return feedback
+        return Feedback(False, self.close_message)
+
+
+q5 = GradientExercise(
     prompt="Write `grad_w(x, w, y)`: the gradient of L(w) = mean((correlate1d(x, w) − y)²) "
     "with respect to the kernel `w` (a 1-D array of k weights; `correlate1d(x, w)[i] = "
-    "sum_j w[j]·x[i + j]`, n = len(x) − k + 1 outputs). It is checked on four random cases; "
-    "check it yourself first against finite differences.",
+    "sum_j w[j]·x[i + j]`, n = len(x) − k + 1 outputs). It is checked on six cases, two with "
+    "targets y near 10⁸, where a finite difference is not accurate enough: derive it.",
     reference=grad_1d,
     cases=_cases(),
+    tolerance=GRADIENT_TOLERANCE,
+    close_message="your results are close to the gradient on the ordinary cases but not exact "
+    "on the two with targets near 10⁸: a finite difference? There the loss is near 10¹⁶, and "
+    "rounding it costs "
+    "more precision than any step h can give back. Derive dL/dw[j] with the chain rule; "
+    "use finite differences only to check it.",
     mistakes=[
         (lambda x, w, y: grad_1d(x, w, y) / 2, "off by a factor 2: the derivative of r² is 2r."),
         (
@@ -209,8 +281,8 @@ q5 = FunctionExercise(
             "r[i]·x[i + j]. That is a correlation of x with r, not a convolution.",
         ),
     ],
-    hint_text="dL/dw[j] = 2/n · sum_i r[i] · x[i + j], with r = correlate1d(x, w) − y: the "
-    "same sliding dot product, with r in the role of the kernel.",
+    hint_text="L = (1/n) · sum_i r[i]², with r[i] = sum_j w[j]·x[i + j] − y[i]. Which inputs "
+    "does w[j] multiply in output i? Apply the chain rule to r[i]² and collect the terms.",
     solution_text="`def grad_w(x, w, y): r = ex.correlate1d(x, w) - y; return 2 / len(r) * "
     "ex.correlate1d(x, r)`. The gradient of a correlation's kernel is itself a correlation, "
     "of the input with the residual: the backward pass of a conv layer is a convolution too.",

@@ -7,6 +7,8 @@ import numpy as np
 
 from cnnlessons import _checks
 from cnnlessons.engine import MAX_FRAMES, Explorer
+from cnnlessons.engine.renderers import renderer as check_renderer
+from cnnlessons.figures.grids import fmt_rows, said
 from cnnlessons.lesson05.figures import DenseMatrixFigure, KernelLearningFigure
 from cnnlessons.lesson05.numerics.fewshot import (
     KernelRun,
@@ -17,7 +19,7 @@ from cnnlessons.lesson05.numerics.fewshot import (
     standard_photo,
 )
 from cnnlessons.numerics.conv import conv2d
-from cnnlessons.numerics.images import kernel
+from cnnlessons.numerics.images import kernel, photo
 from cnnlessons.numerics.matrices import conv_matrix
 from cnnlessons.numerics.tasks import filter_pairs, random_kernel
 
@@ -38,9 +40,9 @@ class KernelLearningExplorer(Explorer):
     def __init__(self, run: KernelRun | None = None, x=None, *, renderer: str = "frames"):
         import ipywidgets as widgets
 
-        if x is None:
-            x = standard_photo()
-        self.x = _checks.array(x, "x", ndims=(2,))
+        check_renderer(renderer)  # before the training below
+        # the learner's own picture: an array (grey or RGB) or an image file's path
+        self.x = standard_photo() if x is None else photo(x, name="x", min_side=3)
         if run is None:
             w = kernel("vertical edge")
             run = learn_kernel(self.x, conv2d(self.x, w), lr=0.15, steps=40, target=w)
@@ -57,6 +59,14 @@ class KernelLearningExplorer(Explorer):
     def build(self, fig) -> None:
         self.view = KernelLearningFigure(fig, self.x, self.run)
         self.animate(*self.view.artists)
+
+
+    def describe(self, step=0) -> str:
+        return said(
+            f"Step {int(step)} of {self.run.steps}: loss {self.loss:.3g}",
+            f"Kernel rows {fmt_rows(self.kernel)}",
+            f"Target rows {fmt_rows(self.run.target)}" if self.run.target is not None else "",
+        )
 
     def update(self, step=0) -> list:
         return self.view.show(int(step))
@@ -91,6 +101,7 @@ class LeastSquaresExplorer(Explorer):
     def __init__(self, *, seed: int = 0, repeats: int = 5, renderer: str = "frames"):
         import ipywidgets as widgets
 
+        check_renderer(renderer)  # before the least-squares runs below
         self.seed = _checks.integer(seed, "seed", minimum=0)
         repeats = _checks.integer(repeats, "repeats", minimum=1)
         self.w = random_kernel(3, seed=0)
@@ -125,6 +136,18 @@ class LeastSquaresExplorer(Explorer):
             v for run in self.curves.values() for key in ("conv", "dense") for v in run.mean(key)
         ] + [f[k] for f in self.fits.values() for k in ("conv_error", "dense_error")]
         self.view.set_limits((0.8, max(N_VALUES) * 1.25), (min(errors) / 3, max(errors) * 3))
+
+
+    def describe(self, N=4, noise=0.1) -> str:
+        fit = self.fits[(N, noise)]
+        return said(
+            f"N = {N} noisy pairs, noise σ = {noise:g}",
+            f"Error of the convolution's 9 weights {fit['conv_error']:.3g}; error of the dense "
+            f"layer's matrix {fit['dense_error']:.3g} per row",
+            "The dense layer's learned 36 × 64 matrix is shown beside the true banded one; "
+            + ("it has enough pairs to find the band" if N >= 64
+               else "with N below m = 64 it cannot find the band"),
+        )  # fmt: skip
 
     def update(self, N=4, noise=0.1) -> list:
         run = self.curves[noise]

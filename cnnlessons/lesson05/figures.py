@@ -7,17 +7,22 @@ drawn once; the classes used by explorers change their artists in place and retu
 
 from __future__ import annotations
 
-import io
-
 import matplotlib as mpl
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import Normalize
-from matplotlib.figure import Figure
 
 from cnnlessons import _checks
-from cnnlessons.figures.display import check_axes, check_figure
-from cnnlessons.figures.style import COLORS, FONT, GREY_CMAP, LINE, RC, SIGNED_CMAP, signed_limits
+from cnnlessons.figures.display import StaticFigure, check_axes, check_figure
+from cnnlessons.figures.style import (
+    COLORS,
+    FONT,
+    GREY_CMAP,
+    LINE,
+    RC,
+    SIGNED_CMAP,
+    TEXT_COLORS,
+    signed_limits,
+)
 from cnnlessons.lesson05.numerics.fewshot import (
     ClassificationRun,
     KernelRun,
@@ -29,7 +34,6 @@ from cnnlessons.numerics.conv import conv2d
 
 __all__ = [
     "MODEL_COLORS",
-    "LessonFigure",
     "lesson_figure",
     "KernelLearningFigure",
     "least_squares_figure",
@@ -44,24 +48,20 @@ __all__ = [
 MODEL_COLORS = {"conv": COLORS["kernel"], "dense": COLORS["input"], "ridge": COLORS["receptive"]}
 
 
-class LessonFigure(Figure):
-    """A figure that shows itself as a PNG when it is the last expression of a cell."""
-
-    def _repr_png_(self) -> bytes:
-        if not isinstance(self.canvas, FigureCanvasAgg):
-            FigureCanvasAgg(self)
-        with mpl.rc_context(RC), io.BytesIO() as buf:
-            self.savefig(buf, format="png")
-            return buf.getvalue()
+class LessonFigure(StaticFigure):
+    """A figure that shows itself as a PNG, with its text alternative, when it is the last
+    expression of a cell."""
 
 
 def lesson_figure(draw, *args, figsize=(9.4, 3.4), **kwargs) -> LessonFigure:
     """A new figure in the series' style with ``draw(fig, *args, **kwargs)`` on it."""
     if not callable(draw):
         raise TypeError(f"draw must be a drawing function, got {draw!r}")
+    figsize = _checks.figsize(figsize)
     with mpl.rc_context(RC):
         fig = LessonFigure(figsize=figsize, layout="constrained")
         fig.drawn = draw(fig, *args, **kwargs)
+    fig.alt = getattr(draw, "alt", "") or ""
     return fig
 
 
@@ -156,7 +156,7 @@ class KernelLearningFigure:
         lim = max(1.0, float(np.abs(run.kernels).max()), float(np.abs(target).max()))
         self.kernel = _Numbers(self.ax_w, run.kernels[0], lim)
         _bare(self.ax_w, None, COLORS["kernel"])
-        self.title = self.ax_w.set_title("", color=COLORS["kernel"])
+        self.title = self.ax_w.set_title("", color=TEXT_COLORS["kernel"])
         _Numbers(ax_t, target, lim)
         _bare(ax_t, "true kernel", COLORS["muted"])
         self.step = 0
@@ -215,7 +215,7 @@ def _error_panel(ax, run: LeastSquaresRun, fits, theory=True):
             )
     ax.axvline(run.m, color=COLORS["muted"], lw=1)
     ax.text(run.m * 1.07, 0.02, f"N = m = {run.m}", transform=ax.get_xaxis_transform(),
-            va="bottom", fontsize=FONT["small"], color=COLORS["muted"])  # fmt: skip
+            va="bottom", fontsize=FONT["small"], color=TEXT_COLORS["muted"])  # fmt: skip
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("training pairs N")
@@ -250,12 +250,14 @@ class DenseMatrixFigure:
         self.M = M
         grid = fig.add_gridspec(1, 3, width_ratios=[1.1, 1.3, 1.3])
         self.ax_err, self.ax_hat, ax_true = (fig.add_subplot(g) for g in grid)
+        if lim is not None:
+            lim = _checks.real(lim, "lim", finite=True, positive=True)
         lo, hi = signed_limits(M) if lim is None else (-lim, lim)
         self.hat = self.ax_hat.imshow(np.zeros_like(M), cmap=SIGNED_CMAP, vmin=lo, vmax=hi,
                                       interpolation="nearest")  # fmt: skip
         self.hat_title = self.ax_hat.set_title("dense layer, N = 000", color=MODEL_COLORS["dense"])
         ax_true.imshow(M, cmap=SIGNED_CMAP, vmin=lo, vmax=hi, interpolation="nearest")
-        ax_true.set_title("true matrix", color=COLORS["muted"])
+        ax_true.set_title("true matrix", color=TEXT_COLORS["muted"])
         h, w = M.shape
         for ax in (self.ax_hat, ax_true):
             ax.set_xlabel(f"input pixel (m = {w})")
@@ -347,9 +349,13 @@ def accuracy_figure(fig, run: ClassificationRun) -> dict:
             ax.fill_between(run.N, test.min(1), test.max(1), color=colour, alpha=0.25, lw=0)
             lines[key] = ax.plot(run.N, test.mean(1), "o-", color=colour, lw=2,
                                  label=f"{model}: test")[0]  # fmt: skip
-            ax.plot(run.N, train.mean(1), "--", color=colour, lw=1.5, label=f"{model}: train")
+            # hollow markers of two shapes and sizes: where both nets fit every training image
+            # the two dashed lines coincide at 1.0, and both stay visible (issue 20)
+            marker, size = {"conv": ("^", 7), "dense": ("s", 10)}[model]
+            ax.plot(run.N, train.mean(1), "--", color=colour, lw=1.5, marker=marker, ms=size,
+                    mfc="none", mew=1.5, label=f"{model}: train")  # fmt: skip
         ax.axhline(0.5, color=COLORS["muted"], lw=1)
-        ax.text(run.N[0], 0.51, "chance", fontsize=FONT["small"], color=COLORS["muted"])
+        ax.text(run.N[0], 0.51, "chance", fontsize=FONT["small"], color=TEXT_COLORS["muted"])
         ax.set_xscale("log")
         ax.set_xticks(run.N, [f"{int(n):,}" for n in run.N])
         ax.minorticks_off()
@@ -369,8 +375,29 @@ def mnist1d_figure(fig, data: dict, curve: dict, perm, classes=(0, 3, 7)) -> dic
     with the published all-data accuracies as hollow markers."""
     from cnnlessons.lesson05.numerics.mnist1d import PUBLISHED
 
-    x, y = _checks.array(data["x_train"], "data['x_train']", ndims=(3,)), data["y_train"]
-    perm = np.asarray(perm)
+    check_figure(fig)
+    data = _checks.mapping(data, "data", ("x_train", "y_train"))
+    x = _checks.array(data["x_train"], "data['x_train']", ndims=(3,))
+    y = _checks.array(data["y_train"], "data['y_train']", ndims=(1,))
+    if len(y) != len(x):
+        raise ValueError(
+            f"data['y_train'] must hold one label per sequence ({len(x)}), got {len(y)}"
+        )
+    perm = _checks.permutation(perm, "perm", x.shape[-1])
+    classes = _checks.integers(classes, "classes", minimum=0, limit=3)
+    for c in classes:
+        if not (y == c).any():
+            raise ValueError(f"classes: no training sequence of class {c} in data['y_train']")
+    curve = _checks.mapping(curve, "curve", ("sizes", "mlp", "cnn", "steps", "seed"))
+    n = _checks.array(curve["sizes"], "curve['sizes']", ndims=(1,), finite=True)
+    if (n <= 0).any():
+        raise ValueError("curve['sizes'] must be numbers of training sequences (> 0)")
+    for name in ("mlp", "cnn"):
+        acc = _checks.array(curve[name], f"curve[{name!r}]", ndims=(1,))
+        if acc.shape != n.shape:
+            raise ValueError(f"curve[{name!r}] must hold one accuracy per size, got {acc.shape}")
+    steps = _checks.integer(curve["steps"], "curve['steps']", minimum=0)
+    seed = _checks.integer(curve["seed"], "curve['seed']", minimum=0)
     left, ax = fig.subplots(1, 2, gridspec_kw={"width_ratios": (1, 1.25)})
     styles = ("-", "--", ":")
     names = ", ".join(
@@ -387,7 +414,6 @@ def mnist1d_figure(fig, data: dict, curve: dict, perm, classes=(0, 3, 7)) -> dic
     left.set_yticks([gap, 0.0], ["as they\nare", "shuffled"])
     left.set_xlabel("position (0-39)")
     lines = {}
-    n = curve["sizes"]
     for name, model, marker in (("mlp", "dense", "s"), ("cnn", "conv", "o")):
         colour = MODEL_COLORS[model]
         label = f"{model} ({name.upper()})"
@@ -398,13 +424,40 @@ def mnist1d_figure(fig, data: dict, curve: dict, perm, classes=(0, 3, 7)) -> dic
     ax.plot([], [], "o", ms=11, mfc="none", mec=COLORS["text"], mew=2,
             label="published (all data)")  # fmt: skip
     ax.axhline(0.1, color=COLORS["muted"], lw=1)
-    ax.text(n.min(), 0.12, "chance (10 classes)", fontsize=FONT["small"], color=COLORS["muted"])
+    ax.text(n.min(), 0.12, "chance (10 classes)", fontsize=FONT["small"],
+            color=TEXT_COLORS["muted"])  # fmt: skip
     ax.set_xscale("log")
     ax.set_xticks(n, [f"{int(v):,}" for v in n])
     ax.minorticks_off()
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("training sequences")
     ax.set_ylabel("test accuracy")
-    ax.set_title(f"{curve['steps']:,} steps, seed {curve['seed']}")
+    ax.set_title(f"{steps:,} steps, seed {seed}")
     ax.legend(fontsize=FONT["small"], loc="lower right")
     return lines
+
+
+# the text alternative of each figure a lesson shows (``display.alt_text``): what it shows and
+# what to look for
+accuracy_figure.alt = (
+    "Test accuracy (solid, with the seeds' range shaded) and training accuracy (dashed) "
+    "against the number of training examples, for the convolutional and the dense model; one "
+    "panel with the pixels as they are, one with them shuffled. Look for which model learns "
+    "from fewer examples, and how shuffling the pixels changes that."
+)
+least_squares_figure.alt = (
+    "Test error against the number of examples N for a convolution and a dense layer fitted by "
+    "least squares, with their theory curves (left), and the dense layer with ridge (right). "
+    "Look for the dense layer's error spiking near N = m and falling after, while the "
+    "convolution is accurate from a few examples."
+)
+mnist1d_figure.alt = (
+    "MNIST-1D. Left: one training sequence of a few classes, as it is and with its values "
+    "shuffled. Right: test accuracy against the number of training sequences, dense network "
+    "against convolutional network, with the published accuracies as hollow markers. Look for "
+    "the convolutional network needing fewer examples."
+)
+task_examples_figure.alt = (
+    "Example images of the task with their labels; a second row shows the same images with "
+    "their pixels shuffled. Look for how the shapes disappear once the pixels are shuffled."
+)

@@ -10,34 +10,9 @@ from cnnlessons.lesson06.numerics.stacks import conv_fields, network_layers
 from cnnlessons.numerics.architectures import vgg16
 from cnnlessons.numerics.receptive import receptive_field
 
-__all__ = ["q1", "q2", "q3", "q4", "StackExercise"]
+__all__ = ["q1", "q2", "q3", "q4", "StackExercise", "VGG19_LAYERS"]
 
-# -- q1: one stack, by the formula ------------------------------------------------------------
-
-Q1_STACK = [(3, 2, 1), (3, 1, 1), (3, 1, 2, 2)]  # (k, s, p[, d])
-
-q1 = NumberExercise(
-    prompt="Three 3x3 convolutions: the first with stride 2, the second plain, the third with "
-    "dilation 2 (as `(k, s, p, d)`: `(3, 2, 1)`, `(3, 1, 1)`, `(3, 1, 2, 2)`). How many input "
-    "pixels (along one axis) does a unit of the third layer see?",
-    answer=receptive_field(Q1_STACK).size,
-    mistakes={
-        11: "did you use the dilation? A 3x3 kernel with dilation 2 spans d(k − 1) + 1 = 5 "
-        "pixels, so it adds 4, not 2 (times the strides before it).",
-        9: "the stride of layer 1 makes every later layer grow twice as fast: multiply each "
-        "layer's (k' − 1) by the product of the strides *before* it.",
-        17: "only the strides *before* a layer count: layer 1's own stride does not change "
-        "what layer 1 sees (it sees 3 pixels).",
-        7: "that is three plain 3x3 layers: use the stride of layer 1 and the dilation of layer 3.",
-    },
-    hint_text="r = 1 + Σ (k'_l − 1)·Π_{i<l} s_i with k' = d(k − 1) + 1. The products of earlier "
-    "strides are 1, 2, 2.",
-    solution_text="r = 1 + 2·1 + 2·2 + 4·2 = **15** "
-    "(check: `cl.receptive_field([(3, 2, 1), (3, 1, 1), (3, 1, 2, 2)]).size`).",
-    code="cl.receptive_field([(3, 2, 1), (3, 1, 1), (3, 1, 2, 2)]).size",
-)
-
-# -- q2: a stack whose third layer sees 11 ------------------------------------------------------
+# -- q1: a stack whose third layer sees 11, not the one shown ------------------------------
 
 
 @dataclass
@@ -48,6 +23,8 @@ class StackExercise(_Exercise):
 
     depth: int = 3
     size: int = 11
+    #: stacks the lesson shows (layer lists): the same fields (sizes and strides) are refused
+    shown: tuple = ()
 
     def _check(self, answer) -> Feedback:
         if isinstance(answer, (str, bytes, Mapping)) or not isinstance(answer, Sequence):
@@ -67,6 +44,13 @@ class StackExercise(_Exercise):
                 f"{self.depth} (pooling layers between them are allowed).",
             )
         seen = [f.size for f in fields]
+        if any(_signature(fields) == _signature(conv_fields(stack)) for stack in self.shown):
+            return Feedback(
+                False,
+                f"your units see {', '.join(map(str, seen))}, with the same strides: that is "
+                "the stack in the table above (stride 2 in layer 1). Find another one: a "
+                "dilation, a larger kernel, or a pooling layer.",
+            )
         if seen[-1] == self.size:
             return Feedback(
                 True,
@@ -81,54 +65,94 @@ class StackExercise(_Exercise):
         )
 
 
-q2 = StackExercise(
+def _signature(fields) -> tuple:
+    return tuple((f.size, f.stride) for f in fields)
+
+
+q1 = StackExercise(
     prompt="Build a stack of **three** convolutions (pooling between them allowed) whose third "
-    "layer sees **11** pixels. Give it as a list, e.g. `[(3, 1, 1), (3, 1, 1), (3, 1, 1)]`.",
-    hint_text="Three plain 3x3 layers see 3, 5, 7. Each layer adds (k' − 1) times the product "
-    "of the strides before it: a stride of 2 early on, or a dilation, makes the later layers "
-    "add more. The explorer's stack menu has one that works.",
-    solution_text="For example `[(3, 2, 1), (3, 1, 1), (3, 1, 1)]`: 1 + 2·1 + 2·2 + 2·2 = 11. "
-    "Others: `[(3, 1, 1), (3, 1, 2, 2), (3, 1, 2, 2)]` (dilation 2 in layers 2 and 3: "
-    "1 + 2 + 4 + 4), or `[(5, 1, 2), (3, 1, 2, 2), (3, 1, 1)]` (1 + 4 + 4 + 2).",
+    "layer sees **11** pixels, **other** than the table's (stride 2 in layer 1). Give it as a "
+    "list, e.g. `[(3, 1, 1), (3, 1, 1), (3, 1, 1)]`.",
+    hint_text="Three plain 3x3 layers see 3, 5, 7: you need 4 more. Each layer adds (k' − 1) "
+    "times the product of the strides before it, with k' = d(k − 1) + 1. What does a dilation "
+    "of 2 make a 3x3 kernel add?",
+    solution_text="For example `[(3, 1, 1), (3, 1, 2, 2), (3, 1, 2, 2)]` (dilation 2 in layers 2 "
+    "and 3): 1 + 2 + 4 + 4 = 11. Others: `[(5, 1, 2), (3, 1, 2, 2), (3, 1, 1)]` (1 + 4 + 4 + "
+    "2), or a 2x2 pool: `[(2, 1, 0), {'kernel': 2, 'stride': 2, 'op': 'max'}, (3, 1, 1), "
+    "(3, 1, 1)]` (2, 3, 7, 11).",
     depth=3,
     size=11,
-    code="[(3, 2, 1), (3, 1, 1), (3, 1, 1)]",
+    shown=([(3, 2, 1), (3, 1, 1), (3, 1, 1)],),
+    code="[(3, 1, 1), (3, 1, 2, 2), (3, 1, 2, 2)]",
 )
 
-# -- q3: VGG-16 ------------------------------------------------------------------------------
+# -- q2: one stack, by the formula ------------------------------------------------------------
+
+Q2_STACK = [(3, 2, 1), (3, 1, 1), (3, 1, 2, 2)]  # (k, s, p[, d])
+
+q2 = NumberExercise(
+    prompt="Three 3x3 convolutions: the first with stride 2, the second plain, the third with "
+    "dilation 2 (as `(k, s, p, d)`: `(3, 2, 1)`, `(3, 1, 1)`, `(3, 1, 2, 2)`). How many input "
+    "pixels (along one axis) does a unit of the third layer see?",
+    answer=receptive_field(Q2_STACK).size,
+    mistakes={
+        11: "did you use the dilation? A 3x3 kernel with dilation 2 spans d(k − 1) + 1 = 5 "
+        "pixels, so it adds 4, not 2 (times the strides before it).",
+        9: "the stride of layer 1 makes every later layer grow twice as fast: multiply each "
+        "layer's (k' − 1) by the product of the strides *before* it.",
+        17: "only the strides *before* a layer count: layer 1's own stride does not change "
+        "what layer 1 sees (it sees 3 pixels).",
+        7: "that is three plain 3x3 layers: use the stride of layer 1 and the dilation of layer 3.",
+    },
+    hint_text="r = 1 + Σ (k'_l − 1)·Π_{i<l} s_i with k' = d(k − 1) + 1. The products of earlier "
+    "strides are 1, 2, 2.",
+    solution_text="r = 1 + 2·1 + 2·2 + 4·2 = **15** "
+    "(check: `cl.receptive_field([(3, 2, 1), (3, 1, 1), (3, 1, 2, 2)]).size`).",
+    code="cl.receptive_field([(3, 2, 1), (3, 1, 1), (3, 1, 2, 2)]).size",
+)
+
+# -- q3: VGG-19, which the lesson does not show -----------------------------------------------
+_POOL = {"kernel": 2, "stride": 2, "op": "max"}
+#: VGG-19 (configuration E) as a layer list: blocks of 2, 2, 4, 4, 4 3x3 convolutions (padding
+#: 1), each block ending in a 2x2 max pool of stride 2
+VGG19_LAYERS = [
+    layer for convs in (2, 2, 4, 4, 4) for layer in [(3, 1, 1)] * convs + [dict(_POOL)]
+]
 
 
-def _first_conv_over(limit: int) -> tuple[int, int]:
-    """(1-based index among the convolutions, r) of VGG-16's first conv seeing > limit."""
-    convs = [f for f in conv_fields(network_layers(vgg16()))]
-    for n, f in enumerate(convs, start=1):
+def _first_conv_over(layers, limit: int) -> tuple[int, int]:
+    """(1-based index among the convolutions, r) of the first conv of ``layers`` seeing more
+    than ``limit`` pixels."""
+    for n, f in enumerate(conv_fields(layers), start=1):
         if f.size > limit:
             return n, f.size
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-_Q3_INDEX, _Q3_SIZE = _first_conv_over(100)
-_VGG_CONV_SIZES = [f.size for f in conv_fields(network_layers(vgg16()))]
+_Q3_INDEX, _Q3_SIZE = _first_conv_over(VGG19_LAYERS, 100)
+_VGG19_SIZES = [f.size for f in conv_fields(VGG19_LAYERS)]
+_VGG16_INDEX, _ = _first_conv_over(network_layers(vgg16()), 100)
 
 q3 = NumberExercise(
-    prompt="VGG-16 has 13 convolutions (conv1_1 = 1, conv1_2 = 2, … conv5_3 = 13), all 3x3 "
-    "with stride 1, and a 2x2 max pool with stride 2 after conv1_2, conv2_2, conv3_3, conv4_3 "
-    "and conv5_3. Which convolution is the **first** whose units see **more than 100** input "
-    "pixels? (Its number, 1 to 13.)",
+    prompt="**VGG-19** has 16 convolutions, all 3x3 with stride 1, in five blocks of 2, 2, 4, 4 "
+    "and 4, each block followed by a 2x2 max pool with stride 2. Number its convolutions 1 to "
+    "16. Which is the **first** whose units see **more than 100** input pixels?",
     answer=_Q3_INDEX,
     mistakes={
-        _Q3_INDEX - 1: f"that one sees {_VGG_CONV_SIZES[_Q3_INDEX - 2]} pixels: not yet over "
-        "100 (the pool after it reaches exactly 100, still not *more*).",
-        13: "conv5_3 sees far more than 100, but an earlier one already does.",
+        _Q3_INDEX - 1: f"that one (conv4_3) sees {_VGG19_SIZES[_Q3_INDEX - 2]} pixels: "
+        f"exactly 100, not *more*. ({_VGG16_INDEX} is VGG-16's answer; VGG-19 has 4 "
+        "convolutions in blocks 3 to 5, not 3.)",
+        _Q3_INDEX - 2: f"that one sees {_VGG19_SIZES[_Q3_INDEX - 3]} pixels: not yet over 100.",
+        16: "the last one sees far more than 100, but an earlier one already does.",
     },
     hint_text="Go layer by layer: each conv adds 2 times the product of the strides before "
     "it, each pool adds 1 times it. After pool1 the product is 2, after pool2 4, after pool3 "
-    "8, after pool4 16. Or read it off `rl.network_fields(vgg16())`.",
-    solution_text=f"Convolution **{_Q3_INDEX}** (conv5_1) sees {_Q3_SIZE} pixels: conv4_3 sees "
-    f"{_VGG_CONV_SIZES[_Q3_INDEX - 2]}, pool4 adds 1·8 = 8 to make 100, and conv5_1 adds "
-    "2·16 = 32.",
-    code="[f.size > 100 for f in rl.network_fields(networks.vgg16()) if f.op == 'conv']"
-    ".index(True) + 1",
+    "8. Or give `rl.conv_fields` the layer list `ex.VGG19_LAYERS`.",
+    solution_text=f"Convolution **{_Q3_INDEX}** (conv4_4) sees {_Q3_SIZE} pixels: block 3 ends "
+    f"at {_VGG19_SIZES[7]}, pool3 adds 4 (jump 8 after it), and each conv of block 4 adds "
+    "2·8 = 16: 68, 84, 100, 116. "
+    "`[f.size > 100 for f in rl.conv_fields(ex.VGG19_LAYERS)].index(True) + 1`.",
+    code="[f.size > 100 for f in rl.conv_fields(ex.VGG19_LAYERS)].index(True) + 1",
 )
 
 # -- q4: write rf(layers) -----------------------------------------------------------------------
@@ -201,9 +225,9 @@ q4 = FunctionExercise(
             "kernel's first pixel is already counted.",
         ),
     ],
-    hint_text="Keep two numbers while you walk up the stack: `r` (starts at 1) and `jump`, the "
-    "product of the strides so far (starts at 1). For each layer: `r += d * (k - 1) * jump`, "
-    "*then* `jump *= s`.",
+    hint_text="Walk up the stack keeping two numbers: r (it starts at 1) and the product of the "
+    "strides so far. What does a layer with kernel k and dilation d add to r? Does its own "
+    "stride count for itself, or only for the layers above?",
     solution_text="```python\ndef rf(layers):\n    r, jump = 1, 1\n    for k, s, d in layers:\n"
     "        r += d * (k - 1) * jump\n        jump *= s\n    return r\n```",
     code="def rf(layers):\n"

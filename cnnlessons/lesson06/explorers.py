@@ -14,6 +14,7 @@ import numpy as np
 
 from cnnlessons import _checks
 from cnnlessons.engine import Explorer
+from cnnlessons.figures.grids import said
 from cnnlessons.lesson06.figures.erf import ERFFigure
 from cnnlessons.lesson06.figures.features import FeatureFigure
 from cnnlessons.lesson06.figures.growth import PLACES, GrowthFigure
@@ -106,6 +107,15 @@ class GrowthExplorer(Explorer):
         self.view = GrowthFigure(fig, self.photo)
         self.animate(*self.view.artists)
 
+
+    def describe(self, depth=3, stack="3x3", unit="middle") -> str:
+        (r0, r1), (c0, c1) = self.seen
+        return said(
+            f"Stack {stack}, {depth} layer{'s' if int(depth) > 1 else ''}, top unit: {unit}",
+            self.view.span_text, self.view.text,
+            f"Counting from 0, it reads photo rows {r0} to {r1}, columns {c0} to {c1}",
+        )  # fmt: skip
+
     def update(self, depth=3, stack="3x3", unit="middle") -> list:
         self.layers = rl.preset_stack(stack, int(depth))
         return self.view.select(self.layers, unit)
@@ -168,6 +178,12 @@ class StridePlacementExplorer(Explorer):
         self.view = GrowthFigure(fig, self.photo, pickable=False)  # its middle unit only
         self.animate(*self.view.artists)
 
+
+    def describe(self, stride_at=1) -> str:
+        where = f"layer {int(stride_at)}" if stride_at else "no layer"
+        return said(f"Four 3×3 convolutions, stride 2 in {where}", self.view.span_text,
+                    self.view.text)  # fmt: skip
+
     def update(self, stride_at=1) -> list:
         self.layers = self.stack(int(stride_at), self.n_layers)
         self.growth = rl.growth_terms(self.layers)
@@ -204,6 +220,12 @@ class ERFExplorer(Explorer):
     def build(self, fig) -> None:
         self.view = ERFFigure(fig, self.k, self.max_n)
         self.animate(*self.view.artists)
+
+
+    def describe(self, n=4) -> str:
+        p = self.profile
+        return said(self.view.text, f"The profile's peak is {p.max():.3f} at the centre, "
+                    f"{p[0]:.2g} at the field's edge")  # fmt: skip
 
     def update(self, n=4) -> list:
         return self.view.select(int(n))
@@ -263,6 +285,10 @@ class FeaturesExplorer(Explorer):
     def build(self, fig) -> None:
         self.view = FeatureFigure(fig)
         self.animate(*self.view.artists)
+
+
+    def describe(self, spot=(4, 4), feature=(3, 0)) -> str:
+        return said(self.view.text)
 
     def update(self, spot=(4, 4), feature=(3, 0)) -> list:
         layer, channel = feature
@@ -329,6 +355,11 @@ class LearnedFeaturesExplorer(Explorer):
     def build(self, fig) -> None:
         self.view = LearnedFeatureFigure(fig, self.stack, self.inputs)
         self.animate(*self.view.artists)
+
+
+    def describe(self, input="shapes (above)", unit=(1, 0)) -> str:  # noqa: A002
+        v = self.view
+        return said(v.input_title, v.learned_title, v.hand_title, v.text)
 
     def update(self, input="shapes (above)", unit=(1, 0)) -> list:  # noqa: A002
         layer, channel = unit

@@ -4,10 +4,10 @@ import numpy as np
 
 from cnnlessons.checking import ArrayExercise, FunctionExercise, NumberExercise
 from cnnlessons.lesson07.numerics import (
-    border_band_width,
     conv_map,
     equivariance_error,
     exact_shifts,
+    stack_map,
 )
 from cnnlessons.numerics.conv import shift
 
@@ -39,24 +39,38 @@ q1 = ArrayExercise(
     code="eq.exact_shifts(3, 9)",
 )
 
+# q2: a stack, which the lesson does not show (issue 20: the 5x5 band was printed in the lesson)
+def _stack_band(layers: int, k: int = 3, size: int = 16) -> int:
+    """Rows at the top where a stack of ``layers`` k x k zero-padded conv + ReLU layers differs
+    from the circular one, measured: each layer's reach adds up."""
+    rng = np.random.default_rng(3)
+    x = rng.uniform(0.5, 1.5, (size, size))
+    kernels = [rng.uniform(0.5, 1.5, (k, k)) for _ in range(layers)]  # positive: no ReLU zeros
+    differs = stack_map(kernels, padding_mode="zeros")(x) != stack_map(kernels)(x)
+    middle = differs[: size // 2, size // 2 - 1 : size // 2 + 1]  # away from the side bands
+    rows = np.flatnonzero(middle.any(axis=1))
+    return int(rows.max()) + 1 if rows.size else 0
+
+
 q2 = NumberExercise(
-    prompt='A **5x5** kernel with zero padding of 2 ("same" size) on a 32x32 image. How many '
-    "output rows at the top have a window that reaches into the padding (the border band, "
-    "where zero and circular padding disagree)?",
-    answer=border_band_width(5, "same")[0],
+    prompt='**Three** stacked 3x3 conv + ReLU layers, each with zero padding 1 ("same" size), '
+    "on a 32x32 image. How many output rows at the top of the **third** layer can differ from "
+    "the same stack with circular padding?",
+    answer=_stack_band(3),
     mistakes={
-        5: "that is the kernel's width; the band is how far the kernel reaches *beyond its "
+        1: "that is the band of one 3x3 layer. The second layer's row 1 reads layer 1's row 0, "
+        "which the padding already changed.",
+        6: "that counts the top and the bottom bands (3 + 3); the question asks for the top.",
+        7: "7 is the stack's receptive field; the band is how far it reaches *beyond its "
         "centre*.",
-        4: "that counts both the top and the bottom band (2 + 2); the question asks for the "
-        "top only.",
-        1: "that is the band of a 3x3 kernel.",
-        3: "the window centred on row 2 covers rows 0-4: it stays inside the image.",
+        2: "that is two layers: each layer adds (k − 1)/2 = 1.",
     },
-    hint_text="The window centred on output row r covers input rows r - 2 ... r + 2. For which "
-    "r does that include a row above row 0?",
-    solution_text="Rows 0 and 1: **2** rows, the padding on that side ((k - 1) / 2 for an odd "
-    "k). `cnnlessons.lesson07.numerics.border_band_width(5)` gives (2, 2).",
-    code="eq.border_band_width(5)[0]",
+    hint_text="One 3x3 layer: 1 row. A layer-2 unit at row r reads layer-1 rows r − 1 to r + 1. "
+    "Which layer-2 rows read a changed layer-1 row? Then layer 3.",
+    solution_text="Each layer adds its reach (k − 1)/2 = 1: **3** rows, as far as the stack's "
+    "7-pixel receptive field reaches from its centre ((7 − 1)/2). In a deep network the band "
+    "grows layer by layer.",
+    code="3 * eq.border_band_width(3)[0]",
 )
 
 
@@ -94,7 +108,9 @@ q3 = FunctionExercise(
             "you compare f(g(x)) with f(x), which did not move: shift f(x) as well.",
         ),
     ],  # fmt: skip
-    hint_text="`g = lambda v: np.roll(v, (dy, dx), axis=(0, 1))`; then `f(g(x)) - g(f(x))`.",
+    hint_text="Write g first, as a function of one picture: a circular shift by dy rows and dx "
+    "columns (which numpy function moves entries round, and along which axes?). Then apply f "
+    "and g in both orders.",
     solution_text="""
 ```python
 def equivariance_error(f, x, dy, dx):

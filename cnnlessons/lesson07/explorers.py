@@ -12,9 +12,10 @@ import numpy as np
 
 from cnnlessons import _checks
 from cnnlessons.engine import Explorer
+from cnnlessons.figures.grids import fmt_values, said
 from cnnlessons.lesson07.figures import SHIFT_KERNELS, ShiftFigure, StrideFigure, shift_scene
 
-__all__ = ["ShiftExplorer", "StrideShiftExplorer", "shift_slider"]
+__all__ = ["ShiftExplorer", "StrideShiftExplorer"]  # shift_slider: a helper for 07 and 08
 
 PADDINGS = ("circular", "zeros")
 
@@ -78,6 +79,11 @@ class ShiftExplorer(Explorer):
         self.view = ShiftFigure(fig, self.x)
         self.animate(*self.view.artists)
 
+
+    def describe(self, dx=2, dy=0, padding="zeros", kernel="vertical edge 3×3") -> str:
+        return said(f"Kernel {kernel}, {padding} padding, input shifted {dx} right and {dy} "
+                    "down", self.view.text, self.view.note)  # fmt: skip
+
     def update(self, dx=2, dy=0, padding="zeros", kernel="vertical edge 3×3") -> list:
         changed = self.view.show(SHIFT_KERNELS[kernel], dy, dx, padding)
         v = self.view
@@ -115,6 +121,14 @@ class StrideShiftExplorer(Explorer):
     def build(self, fig) -> None:
         self.view = StrideFigure(fig, self.x)
         self.animate(*self.view.artists)
+
+
+    def describe(self, d=1, stride=2) -> str:
+        return said(
+            f"Row shifted by d = {d}, stride {stride}", self.view.text,
+            f"Kept samples {fmt_values(np.round(self.kept, 2))}",
+            f"Unshifted layer's samples moved {fmt_values(np.round(self.expected, 2))}",
+        )  # fmt: skip
 
     def update(self, d=1, stride=2) -> list:
         changed = self.view.show(d, stride)

@@ -22,6 +22,7 @@ from cnnlessons.figures.style import (
     GREY_CMAP,
     LINE,
     SIGNED_CMAP,
+    TEXT_COLORS,
     UNSIGNED_CMAP,
     signed_limits,
 )
@@ -55,7 +56,7 @@ def _frame(ax, role=None, title=None, color=None) -> None:
             spine.set_edgecolor(COLORS[role])
             spine.set_linewidth(LINE["highlight"])
     if title is not None:
-        ax.set_title(title, color=color or (COLORS[role] if role else COLORS["text"]),
+        ax.set_title(title, color=color or (TEXT_COLORS[role] if role else COLORS["text"]),
                      fontsize=FONT["normal"])  # fmt: skip
 
 
@@ -351,6 +352,7 @@ def equivariance_vs_invariance_figure(fig, x=None, w=None, d: int = 12) -> dict:
         x = np.zeros((32, 32))
         x[10:18, 5:12] = 1.0
     x = _checks.array(x, "x", ndims=(2,))
+    d = _checks.integer(d, "d", minimum=-x.shape[1], maximum=x.shape[1])
     w = SHIFT_KERNELS["vertical edge 3×3"] if w is None else _checks.array(w, "w", ndims=(2,))
     f = eq.conv_map(w)
     inputs = [x, shift(x, 0, d)]
@@ -381,3 +383,19 @@ def equivariance_vs_invariance_figure(fig, x=None, w=None, d: int = 12) -> dict:
 # draw on a whole figure: ``cnnlessons.figures.show`` passes them the figure, not an axes
 rotation_scale_figure.draws_on = "figure"
 equivariance_vs_invariance_figure.draws_on = "figure"
+
+
+# the text alternative of each figure a lesson shows (``display.alt_text``): what it shows and
+# what to look for
+equivariance_vs_invariance_figure.alt = (
+    "Equivariance against invariance. Two rows: an input and the same input shifted right; "
+    "each row shows the input, its feature map and the map's global maximum. Look for the "
+    "feature map moving with the input (equivariance) while the maximum stays the same number "
+    "(invariance)."
+)
+rotation_scale_figure.alt = (
+    "Rotation and scaling do not commute with a convolution: for a quarter turn (top) and a "
+    "twofold enlargement (bottom), the input, its feature map, the transformed-then-convolved "
+    "map and the convolved-then-transformed map, with their largest difference. Look for the "
+    "two last panels differing."
+)

@@ -79,6 +79,7 @@ def stack_map(kernels, *, padding_mode: str = "circular"):
             f"kernels must be a non-empty list of 2-D kernels, got {_checks._shown(kernels)}"
         )
     _checks.size_limit(len(kernels), "kernels", "use fewer layers", limit=256, limit_name="256")
+    kernels = [_checks.array(w, f"kernels[{i}]", ndims=(2,)) for i, w in enumerate(kernels)]
     layers = [conv_map(w, padding_mode=padding_mode, relu=True) for w in kernels]
 
     def f(x):

@@ -3,9 +3,9 @@
 import numpy as np
 
 from cnnlessons.checking import ArrayExercise, FunctionExercise, NumberExercise
-from cnnlessons.lesson08.numerics import ALIASING_EXAMPLE, max_blur_pool1d, pool1d
+from cnnlessons.lesson08.numerics import max_blur_pool1d, pool1d
 
-__all__ = ["ROW", "q1", "q2", "q3", "q4"]
+__all__ = ["ROW", "PAIR", "q1", "q2", "q3", "q4"]
 
 #: the detector row of exercises 1 and 2
 ROW = np.array([0.2, 0.9, 0.1, 0.4, 0.3, 0.8, 0.5, 0.0])
@@ -46,27 +46,29 @@ q2 = NumberExercise(
     code="int(np.sum(iv.pool1d(ex.ROW, 3) != iv.pool1d(np.roll(ex.ROW, 1), 3)))",
 )
 
+# q3: a row the lesson has not pooled (issue 20: the old answer was printed and stated above it)
+#: exercise 3's row: one bright pair
+PAIR = np.array([1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0])
+
 q3 = NumberExercise(
-    prompt="Max (width 2, stride 1) → blur with the binomial filter of size n → keep every "
-    "second value, on `ALIASING_EXAMPLE` = [0, 0, 1, 1, 0, 0, 1, 1]. n = 1 means no blur "
-    "(plain max pooling): the output's mean is 0.5, and 1.0 after a one-pixel shift. What "
-    "is the *smallest* n for which the mean is the same for both?",
-    answer=2,
+    prompt="`PAIR = [1, 1, 0, 0, 0, 0, 0, 0]`. Plain max pooling (width 2, stride 2) gives an "
+    "output of mean 0.25 or 0.5, depending on the shift. Blur pooling instead: max (width 2, "
+    "stride 1, circular) → blur `[1, 3, 3, 1]` → keep every second value. Its output's mean is "
+    "the same for every shift: what is it? (Work it out before you compute it.)",
+    answer=float(max_blur_pool1d(PAIR, 4).mean()),
     mistakes={
-        1: "n = 1 is no blur at all: means 0.5 and 1.0.",
-        3: "that works, but so does a smaller filter.",
-        4: "Zhang's default [1, 3, 3, 1] works, but so does a smaller filter.",
-        5: "that works, but so does a smaller filter.",
+        0.25: "that is the input's mean, and plain max pooling's at even shifts. The max "
+        "(stride 1) comes *before* the blur: it widens the pair.",
+        0.5: "that is plain max pooling at odd shifts: the kept windows straddle the pair.",
+        0.75: "that is the lesson's example's mean; here the row is `PAIR`.",
     },
-    hint_text="Try `cnnlessons.lesson08.numerics.max_blur_pool1d(np.roll(ALIASING_EXAMPLE, d), n)"
-    ".mean()` for d = 0, 1 and n = 1, 2, 3.",
-    solution_text="**2**: [1, 1] already gives mean "
-    f"{max_blur_pool1d(ALIASING_EXAMPLE, 2).mean():g} for every shift. Every binomial filter "
-    "from [1, 1] on has even and odd taps with equal sums (1 = 1, 1 + 1 = 2, 1 + 3 = 3 + 1), so "
-    "each input reaches the kept samples with total weight 1/2 whatever the shift.",
-    code="min(n for n in range(1, 6) if np.isclose("
-    "iv.max_blur_pool1d(iv.ALIASING_EXAMPLE, n).mean(), "
-    "iv.max_blur_pool1d(np.roll(iv.ALIASING_EXAMPLE, 1), n).mean()))",
+    hint_text="The blur keeps the mean (its taps are normalised), and so does keeping every "
+    "second value, since even and odd taps have equal sums. So the answer is the mean of the "
+    "stride-1 max pool's output. What is that output?",
+    solution_text="The stride-1 max pool of `PAIR` (circular) is [1, 1, 0, 0, 0, 0, 0, 1]: "
+    "mean 3/8 = **0.375**, which the blur and the subsampling keep for every shift. "
+    "`iv.max_blur_pool1d(ex.PAIR, 4).mean()`.",
+    code="iv.max_blur_pool1d(ex.PAIR, 4).mean()",
 )
 
 
@@ -109,6 +111,10 @@ q4 = FunctionExercise(
             "you return the share that *changed*; consistency is the share that stayed the same.",
         ),
         (
+            lambda p, im, sa, sb: _reference(p, im, sa, sb) * 100,
+            "that is a percentage; give the share as a fraction between 0 and 1.",
+        ),
+        (
             lambda p, im, sa, sb: _reference(p, im, sa, sb) * len(im),
             "you return the number of images; divide by how many there are.",
         ),
@@ -117,8 +123,9 @@ q4 = FunctionExercise(
             "you compare with the unshifted image; shift it by `shifts_a[i]` first.",
         ),
     ],  # fmt: skip
-    hint_text="For each i: `a = predict(np.roll(images[i], tuple(shifts_a[i]), axis=(0, 1)))`, "
-    "the same with `shifts_b`; count how often `a == b` and divide by the number of images.",
+    hint_text="For each image: its predicted class after the first shift, and after the "
+    "second (a circular shift over both axes). How often do the two agree? Consistency is a "
+    "share, between 0 and 1.",
     solution_text="""
 ```python
 def shift_consistency(predict, images, shifts_a, shifts_b):

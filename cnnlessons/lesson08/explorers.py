@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from cnnlessons import _checks
 from cnnlessons.engine import Explorer
+from cnnlessons.figures.grids import fmt_values, said
 from cnnlessons.lesson07.explorers import shift_slider
 from cnnlessons.lesson08.figures import AliasingFigure, PoolingShiftFigure
 
@@ -46,6 +47,18 @@ class PoolingShiftExplorer(Explorer):
     def build(self, fig) -> None:
         self.view = PoolingShiftFigure(fig, self.row)
         self.animate(*self.view.artists)
+
+
+    def describe(self, d=1, width=3) -> str:
+        n = len(self.pooled)
+        return said(
+            f"Max pooling of width {width}, stride 1, row shifted by {d}",
+            f"Detector row {fmt_values(self.view.row)}",
+            f"Pooled before the shift {fmt_values(self.pooled)}",
+            f"Pooled after the shift {fmt_values(self.pooled_moved)}",
+            f"Detector values changed: {self.detector_changed} of {n}; pooled values "
+            f"changed: {self.pooled_changed} of {n}",
+        )
 
     def update(self, d=1, width=3) -> list:
         changed = self.view.show(width, d)
@@ -86,6 +99,12 @@ class AliasingExplorer(Explorer):
     def build(self, fig) -> None:
         self.view = AliasingFigure(fig, self.x)
         self.animate(*self.view.artists)
+
+
+    def describe(self, d=0, filter=1) -> str:  # noqa: A002
+        unshifted = ", ".join(f"{v:g}" for v in self.expected_output)
+        return said(self.view.text, "Output of the row not shifted, moved by the nearest whole "
+                    f"shift: {unshifted}")  # fmt: skip
 
     def update(self, d=0, filter=1) -> list:  # noqa: A002 - the control's name
         changed = self.view.show(filter, d)

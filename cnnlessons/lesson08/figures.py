@@ -119,8 +119,7 @@ def unchanged_fraction_plot(ax, widths=range(1, 9), *, rows: int = 1000, seed=0)
     (dots with ±2 standard errors), against (w − 1)/(w + 1) (line). Returns the measured
     fractions {width: (fraction, standard error)}."""
     check_axes(ax)
-    widths = _checks.integers(widths, "widths", minimum=1, limit=64)
-    widths = [_checks.integer(w, "widths[i]", minimum=1) for w in widths]
+    widths = _checks.integers(widths, "widths", minimum=1, maximum=32, limit=64)  # rows of 32
     measured = {w: iv.unchanged_fraction(w, 1, rows=rows, seed=seed) for w in widths}
     fine = np.linspace(1, max(widths), 200)
     ax.plot(fine, (fine - 1) / (fine + 1), "--", color=COLORS["text"], lw=2,
@@ -158,6 +157,10 @@ def invariance_curves_plot(ax, widths=range(1, 9), shifts=range(0, 11), *, rows:
         ax.plot(shifts, curve, "o", color=color, ms=4)
         ax.plot(shifts, [iv.unchanged_probability(w, d) for d in shifts], "-", color=color,
                 lw=1.5, label=f"w = {w}")  # fmt: skip
+        d = max(1, w // 2)  # a direct label on each line (issue 20), where the lines fan out
+        if d in shifts:
+            ax.annotate(f"w = {w}", (d, iv.unchanged_probability(w, d)), xytext=(5, 3),
+                        textcoords="offset points", fontsize=FONT["small"] - 1, color=color)
     for kind, color, style, lw in (("global max", COLORS["receptive"], "-", 5),
                                    ("global avg", COLORS["text"], "--", 2)):  # fmt: skip
         curve = iv.invariance_curve(kind, shifts, rows=rows, seed=seed)
@@ -185,7 +188,7 @@ class AliasingFigure:
         check_figure(fig)
         self.x = iv.ALIASING_EXAMPLE if x is None else _checks.array(x, "x", ndims=(1,))
         n = self.x.size
-        self.filters = _checks.integers(filters, "filters", minimum=1, limit=16)
+        self.filters = _checks.integers(filters, "filters", minimum=1, maximum=16, limit=16)
         self.shifts = _checks.integers(shifts, "shifts", limit=256)
         grid = fig.add_gridspec(3, 2, width_ratios=[1.35, 1])
         self.ax_in = fig.add_subplot(grid[0, 0])
@@ -280,7 +283,8 @@ def output_change_plot(ax, filters=(1, 2, 3, 4, 5), shifts=range(8), *, rows: in
     random rows of ``length``. Returns {filter size: array of mean changes}."""
     check_axes(ax)
     out = {}
-    filters = _checks.integers(filters, "filters", minimum=1, limit=16)
+    filters = _checks.integers(filters, "filters", minimum=1, maximum=16, limit=16)
+    shifts = _checks.integers(shifts, "shifts", limit=1000)
     for i, size in enumerate(filters):
         out[size] = iv.mean_output_change(
             AliasingFigure._pool(size), shifts, rows=rows, length=length, seed=seed
@@ -294,3 +298,23 @@ def output_change_plot(ax, filters=(1, 2, 3, 4, 5), shifts=range(8), *, rows: in
     ax.legend(fontsize=FONT["small"], loc="center left", bbox_to_anchor=(1.01, 0.5))
     ax.set_title(f"max → blur → subsample, {rows} random rows of {length}")
     return out
+
+
+# the text alternative of each figure a lesson shows (``display.alt_text``): what it shows and
+# what to look for
+invariance_curves_plot.alt = (
+    "Fraction of pooled values unchanged against the shift, for stride-1 max pooling of each "
+    "width (dashed lines: the formula) and for global max and global average pooling. Look for "
+    "wider pools staying unchanged for larger shifts, and global pooling staying unchanged "
+    "whatever the shift."
+)
+output_change_plot.alt = (
+    "Output change of max pooling with blur against the shift, one line per blur filter size "
+    "(1: no blur). Look for the zigzag of plain stride-2 max pooling (aliasing) flattening as "
+    "the blur grows."
+)
+unchanged_fraction_plot.alt = (
+    "Fraction of pooled values unchanged by a one-pixel shift against the pool's width, "
+    "measured on random rows (dots with error bars) against the formula (w − 1)/(w + 1) "
+    "(line). Look for the dots on the line."
+)

@@ -446,7 +446,8 @@ def consistency_experiment(filter_sizes=(1, 4), seeds=(0, 1, 2), *, n_train: int
     from cnnlessons.numerics.training import Adam, accuracy
 
     sizes = tuple(_checks.integers(filter_sizes, "filter_sizes", minimum=1, limit=40))
-    seeds = tuple(_checks.integers(seeds, "seeds", minimum=0, limit=40))
+    seeds = tuple(_checks.integers(seeds, "seeds", minimum=0, maximum=2**63 - 1, limit=40))
+    test_seed = _checks.seed(test_seed, "test_seed")
     for f in sizes:
         if f > MAX_FILTER_SIZE:  # refused before any training
             raise ValueError(f"filter_sizes must be at most {MAX_FILTER_SIZE} each, got {f}")

@@ -21,7 +21,6 @@ __all__ = [
     "output_size",
     "fits_evenly",
     "resolve_padding",
-    "check_padding_fits",
     "PADDING_WORDS",
 ]
 
@@ -125,7 +124,8 @@ def validate(kernel_hw, stride, padding, dilation):
 
 
 def check_padding_fits(pads, input_hw, mode: str) -> None:
-    """Circular padding may wrap at most once (padding <= size); reflect padding must be
+    """For ``conv2d`` (not public: its arguments are already checked). Circular padding may
+    wrap at most once (padding <= size); reflect padding must be
     smaller than the size (it mirrors about the edge pixel). As in PyTorch."""
     (top, bottom), (left, right) = pads
     h, w = input_hw

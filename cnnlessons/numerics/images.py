@@ -115,7 +115,9 @@ MIN_PHOTO_SIDE = 16
 _LUMA = np.array([0.299, 0.587, 0.114])  # ITU-R BT.601, as grace_hopper
 
 
-def photo(image=None, *, step: int = 1, name: str = "image") -> np.ndarray:
+def photo(
+    image=None, *, step: int = 1, name: str = "image", min_side: int = MIN_PHOTO_SIDE
+) -> np.ndarray:
     """A photograph as the lessons use it: grey, float64, values in [0, 1], every ``step``-th
     pixel. Every figure and explorer that shows a photo reads its ``image=`` argument here.
 
@@ -124,7 +126,7 @@ def photo(image=None, *, step: int = 1, name: str = "image") -> np.ndarray:
     BT.601 luma), or the path of an image file (PNG; JPEG and others through Pillow), read
     with ``matplotlib.image.imread``. Integer pixels are divided by their type's largest value
     (255 for 8 bits); float pixels already in [0, 1] are kept, others are rescaled so that
-    the smallest is 0 and the largest 1. The result is at least ``MIN_PHOTO_SIDE`` pixels on
+    the smallest is 0 and the largest 1. The result is at least ``min_side`` pixels on
     each side and at most ``MAX_ELEMENTS`` pixels (after ``step``): pass a smaller picture,
     or ``step=2``, ``4``, ... for a large one.
 
@@ -135,7 +137,7 @@ def photo(image=None, *, step: int = 1, name: str = "image") -> np.ndarray:
     s = _checks.integer(step, "step", minimum=1)
     if image is None:
         return grace_hopper(step=s)
-    arr = _pixels(image, s, name)
+    arr = _pixels(image, s, name, _checks.integer(min_side, "min_side", minimum=1))
     if arr.ndim == 3:
         arr = arr[..., :3] @ _LUMA
     return np.ascontiguousarray(arr)
@@ -159,7 +161,7 @@ def photo_rgb(image=None, *, step: int = 1, name: str = "image") -> np.ndarray:
     return np.ascontiguousarray(arr[..., :3])
 
 
-def _pixels(image, s: int, name: str) -> np.ndarray:
+def _pixels(image, s: int, name: str, min_side: int = MIN_PHOTO_SIDE) -> np.ndarray:
     """The checked pixels of a learner's picture, every ``s``-th, float64 in [0, 1]: ``(H, W)``
     or ``(H, W, 3 or 4)``."""
     if isinstance(image, (str, os.PathLike)):
@@ -195,9 +197,9 @@ def _pixels(image, s: int, name: str) -> np.ndarray:
         )
     arr = arr[::s, ::s]
     h, w = arr.shape[:2]
-    if min(h, w) < MIN_PHOTO_SIDE:
+    if min(h, w) < min_side:
         raise ValueError(
-            f"{name} must be at least {MIN_PHOTO_SIDE} x {MIN_PHOTO_SIDE} pixels (after "
+            f"{name} must be at least {min_side} x {min_side} pixels (after "
             f"step={s}), got {h} x {w}"
         )
     _checks.size_limit(

@@ -152,6 +152,23 @@ def correlate(xp, w, stride: int = 1) -> np.ndarray:
     return np.ascontiguousarray(out.transpose(0, 3, 1, 2))
 
 
+def _conv_weights(layer, kernel_shape: tuple, rng) -> None:
+    """A conv layer's parameters (``Conv1d``, ``Conv2d``), once its sizes are checked: the
+    weights ``(out, in) + kernel_shape`` He-normal (std sqrt(2 / fan-in)) from ``rng``
+    (``_checks.rng``), sized against the budget first; the biases 0."""
+    c_in, c_out = layer.in_channels, layer.out_channels
+    fan_in = c_in * _checks.product(kernel_shape)
+    _checks.size_limit(
+        c_out * fan_in,
+        "in_channels * out_channels * kernel_size" + ("**2" if len(kernel_shape) == 2 else ""),
+        "use fewer channels or a smaller kernel",
+    )
+    rng = _checks.rng(rng)
+    layer.params["w"] = rng.normal(0, np.sqrt(2 / fan_in), (c_out, c_in) + tuple(kernel_shape))
+    layer.params["b"] = np.zeros(c_out)
+    layer.input_grad = True  # False for a first layer: its input's gradient is not needed
+
+
 class Layer:
     """Base of every layer: no parameters unless a subclass adds some."""
 
@@ -200,18 +217,7 @@ class Conv2d(Layer):
         self.padding = padding if isinstance(padding, str) else self.pads[0][0]
         if padding == "same" and self.stride != 1:
             raise ValueError(f"padding='same' needs stride 1, got stride={self.stride}")
-        _checks.size_limit(
-            self.in_channels * self.out_channels * self.k * self.k,
-            "in_channels * out_channels * kernel_size**2 (the weights)",
-            "use fewer channels or a smaller kernel",
-        )
-        rng = _checks.rng(rng)
-        fan_in = self.in_channels * self.k * self.k
-        self.params["w"] = rng.normal(
-            0, np.sqrt(2 / fan_in), (out_channels, in_channels) + (self.k,) * 2
-        )
-        self.params["b"] = np.zeros(out_channels)
-        self.input_grad = True  # False for a first layer: its input's gradient is not needed
+        _conv_weights(self, (self.k, self.k), rng)
 
     def forward(self, x):
         x = _images(x, "x", self.in_channels)

@@ -15,7 +15,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from cnnlessons import _checks
-from cnnlessons.numerics.layers import Layer, _finite
+from cnnlessons.numerics.layers import Layer, _conv_weights, _finite
 
 __all__ = ["Conv1d"]
 
@@ -50,13 +50,7 @@ class Conv1d(Layer):
         self.k = _checks.integer(kernel_size, "kernel_size", minimum=1)
         self.stride = _checks.integer(stride, "stride", minimum=1)
         self.padding = _checks.integer(padding, "padding", minimum=0)
-        rng = np.random.default_rng(rng)
-        fan_in = self.in_channels * self.k
-        self.params["w"] = rng.normal(
-            0, np.sqrt(2 / fan_in), (self.out_channels, self.in_channels, self.k)
-        )
-        self.params["b"] = np.zeros(self.out_channels)
-        self.input_grad = True  # False for a first layer: its input's gradient is not needed
+        _conv_weights(self, (self.k,), rng)
 
     def output_length(self, length: int) -> int:
         """The output's length for an input of ``length``."""

@@ -6,6 +6,7 @@ import math
 import numpy as np
 import pytest
 
+from cnnlessons import checking
 from cnnlessons.checking import ArrayExercise, Feedback, FunctionExercise, NumberExercise, ____
 from cnnlessons.lesson01 import exercises as l01
 from cnnlessons.lesson02 import exercises as l02
@@ -41,7 +42,7 @@ RIGHT = {
     id(l03.q1): 73_856,  # 128 · (9 · 64 + 1)
     id(l03.q2): 805_371_904,  # 12,288 · 65,536 + 65,536
     id(l03.q3): lambda c, f, k: f * (c * k * k + 1),
-    id(l03.q4): 16_448,  # 64 · 257
+    id(l03.q4): 3_088,  # 16 · (1·1·192 + 1)
 }
 
 
@@ -106,7 +107,8 @@ def test_every_anticipated_mistake_of_an_array_or_function_is_reachable(exercise
         (l01.q4, lambda x, w: corr2d(x, w[::-1, ::-1]), "flips the kernel"),
         (l01.q4, lambda x, w: corr2d(x, w)[:-1, :-1], "one row and one column short"),
         (l01.q4, lambda x, w: corr2d(x, w)[:-1], "shape"),
-        (l01.q4, lambda x, w: corr2d(x, w) + 1, "differ"),
+        (l01.q4, lambda x, w: corr2d(x, w) + 1, "every entry is 1 more"),
+        (l01.q4, lambda x, w: 2 * corr2d(x, w), "differ"),
         # lesson 02
         (l02.q1, list(range(11)), "dense layer"),
         (l02.q1, [0, 1, 2], "dilation 2"),
@@ -137,9 +139,12 @@ def test_every_anticipated_mistake_of_an_array_or_function_is_reachable(exercise
         (l03.q3, lambda c, f, k: f * (k * k + 1), "ignores the input channels"),
         (l03.q3, lambda c, f, k: f * c * k * k, "bias"),
         (l03.q3, lambda c, f, k: c * k * k + 1, "one filter"),
-        (l03.q4, 16_384, "bias"),
-        (l03.q4, 128, "one weight per input channel"),
-        (l03.q4, 629_420_288, "dense layer over the whole map"),
+        (l03.q3, lambda c, f, k: c * (k * k * f + 1), "C and F are swapped"),  # issue 20
+        (l03.q4, 3_072, "bias"),
+        (l03.q4, 32, "one weight per input channel"),
+        (l03.q4, 3_088 * 784, "locally connected"),
+        (l03.q4, 3_264, "swapped"),
+        (l03.q4, 76_816, "5x5"),
     ],
 )
 def test_wrong_answers_get_a_helpful_message(exercise, answer, words):
@@ -187,7 +192,7 @@ def test_odd_numbers_get_an_answer_not_a_crash(exercise):
     [
         (l03.q1, "73856", "without quotes"),
         (l03.q1, True, "True/False"),
-        (l03.q1, [73_856], "single number"),
+        (l03.q1, [73_856, 1], "single number"),
         (l02.q1, "1, 3", "text"),
         (l02.q1, ["1", "3"], "text"),
         (l02.q1, None, "forget `return`"),
@@ -284,6 +289,44 @@ def test_a_numpy_scalar_or_float_answer_counts():
     assert l01.q3.check(np.array([10])).correct
     assert l02.q1.check(np.array([1, 3])).correct
     assert l02.q1.check((1, 3)).correct
+    # issue 20: a list of one number is read as a one-entry array is, not refused
+    assert l01.q1.check([-30]).correct and l01.q1.check(np.array([-30.0])).correct
+    assert l01.q1.check((-30,)).correct
+
+
+def test_float_rounding_is_right_and_a_near_miss_is_shown_with_the_digits_that_differ():
+    """Issue 20: -30.0000001 was "your answer -30 is too small"; a float32 corr2d was wrong
+    with "-0.785867 instead of -0.785867"."""
+    assert l01.q1.check(-30.0000001).correct  # float rounding of -30
+    assert l03.q1.check(73_856 * (1 + 1e-15)).correct
+    near = l01.q1.check(-30.0001)
+    assert near.correct is False and "-30.0001" in near.message
+    # a count is matched exactly: 7 off on 805 million is a slip, not rounding
+    assert l03.q2.check(l03.q2.answer + 7).correct is False
+    as32 = l01.q4.check(lambda x, w: corr2d(x.astype(np.float32), w.astype(np.float32)))
+    assert as32.correct, as32.message
+    off = l01.q4.check(lambda x, w: corr2d(x, w) * (1 + 1e-4))
+    assert off.correct is False and "close" in off.message
+    shown = checking._apart(-0.7858671, -0.7858674)
+    assert shown[0] != shown[1]
+
+
+def test_the_right_numbers_in_the_wrong_order_are_named():
+    """Issue 20: an unsorted [3, 1] got "2 of 2 entries differ"."""
+    feedback = l02.q1.check([3, 1])
+    assert feedback.correct is False
+    assert "different order" in feedback.message and "smallest to largest" in feedback.message
+    square = ArrayExercise("p", "h", "s", answer=np.array([[1.0, 2.0], [3.0, 4.0]]))
+    assert "transpose" in square.check([[1, 3], [2, 4]]).message
+
+
+def test_no_generic_guess_about_numbering_where_it_does_not_fit():
+    """Issue 20: "numbering from 1, a window starting at the wrong end?" came for unrelated
+    slips. The fact is stated; a guess only where the exercise gives one (l02.q1's taps)."""
+    plain = ArrayExercise("p", "h", "s", answer=np.array([1.0, 2.0, 3.0]))
+    message = plain.check([11, 12, 13]).message
+    assert "10 more" in message and "numbering" not in message
+    assert "numbering from 1" in l02.q1.check([2, 4]).message
 
 
 def test_exercises_keep_positional_construction():

@@ -82,3 +82,73 @@ def test_halo_effects_draw_a_wider_dark_line_under_the_line():
     stroke, normal = style.halo_effects(3.0)
     assert isinstance(stroke, patheffects.Stroke) and isinstance(normal, patheffects.Normal)
     assert stroke._gc["linewidth"] == pytest.approx(8.0)
+
+
+# -- text contrast (issue 23): WCAG 1.4.3, text in the pictures is text too ----------------
+@pytest.mark.parametrize("role", sorted(style.TEXT_COLORS))
+def test_text_colours_reach_4_5_to_1_on_white(role):
+    assert style.contrast_ratio(style.TEXT_COLORS[role], "white") >= 4.5
+
+
+@pytest.mark.parametrize("cmap", [style.UNSIGNED_CMAP, style.SIGNED_CMAP, style.GREY_CMAP,
+                                  style.IMPULSE_CMAP])  # fmt: skip
+def test_numbers_on_cells_reach_4_5_to_1_whatever_the_cell(cmap):
+    """NumberGrid writes each number in black or white, whichever contrasts more with its
+    cell: checked on 257 values across each colormap, through the grid itself."""
+    import matplotlib
+
+    from cnnlessons.figures.display import new_figure
+    from cnnlessons.figures.grids import NumberGrid
+
+    values = np.linspace(0, 1, 257).reshape(1, -1)
+    grid = NumberGrid(new_figure().add_subplot(), values, cmap=cmap, vmin=0, vmax=1)
+    colours = matplotlib.colormaps[cmap](np.linspace(0, 1, 257))
+    for text, cell in zip(grid.texts[0], colours, strict=True):
+        assert style.contrast_ratio(text.get_color(), cell[:3]) >= 4.5
+    # by hand: the old rule (black when luma > 0.5) wrote white on this mid grey (luma 0.498),
+    # 4.0:1; black is 5.2:1
+    grey = "#7F7F7F"
+    assert style.text_on(grey) == "black"
+    assert style.contrast_ratio("white", grey) < 4.5 <= style.contrast_ratio("black", grey)
+
+
+def _words_on_white(fig) -> list:
+    """(text, colour, size in points, bold) of every visible text of ``fig`` drawn on the
+    white figure (not the numbers NumberGrid writes on cells, checked above)."""
+    from matplotlib.text import Text
+
+    out = []
+    for t in fig.findobj(Text):
+        if t.get_visible() and t.get_text().strip() and t.get_color() not in ("black", "white"):
+            out.append((t.get_text(), t.get_color(), t.get_fontsize(), t.get_fontweight()))
+    return out
+
+
+def _large(size, weight) -> bool:
+    """WCAG's large text: 18 pt, or 14 pt bold (CSS points; a figure point is one at 100 dpi
+    shown at its size)."""
+    bold = weight in ("bold", "heavy", "semibold", "demibold") or (
+        isinstance(weight, (int, float)) and weight >= 600)  # fmt: skip
+    return size >= 18 or (bold and size >= 14)
+
+
+def test_every_coloured_word_of_the_figures_reaches_wcag_contrast():
+    from cnnlessons.figures.display import show
+    from cnnlessons.lesson01.explorers import OutputSizeExplorer, SlidingWindowExplorer
+    from cnnlessons.lesson01.figures import flip_figure
+    from cnnlessons.lesson02.figures import connections_plot
+    from cnnlessons.lesson03.explorers import ChannelsExplorer, WeightMatrixExplorer
+    from cnnlessons.lesson06.explorers import FeaturesExplorer, GrowthExplorer
+
+    figures = [flip_figure(), show(connections_plot, [8, 32, 128], k=9)]
+    made = (SlidingWindowExplorer, OutputSizeExplorer, ChannelsExplorer, WeightMatrixExplorer,
+            FeaturesExplorer, GrowthExplorer)  # fmt: skip
+    figures += [e().fig for e in made]
+    low = []
+    for fig in figures:
+        for text, colour, size, weight in _words_on_white(fig):
+            need = 3.0 if _large(size, weight) else 4.5
+            ratio = style.contrast_ratio(colour, "white")
+            if ratio < need:
+                low.append((text[:40], colour, size, round(ratio, 2)))
+    assert not low, low

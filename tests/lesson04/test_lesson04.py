@@ -62,8 +62,13 @@ def test_edge_map_figure_shows_the_arrays():
     lo, hi = drawn["edges"].get_clim()
     assert hi == -lo > 0  # zero sits in the middle of the signed colormap
     fig.canvas.draw()
-    with pytest.raises(ValueError, match="2 dimensions"):
+    with pytest.raises(ValueError, match=r"image must be 2-D \(H, W\) grey or \(H, W, 3\) RGB"):
         edge_map_figure(new_figure(), photo[0], edges)
+    with pytest.raises(ValueError, match="edges must have 2 dimensions"):
+        edge_map_figure(new_figure(), photo, edges[0])
+    rgb = np.repeat(photo[..., None], 3, axis=2)  # the same photo as RGB: the same picture
+    again = edge_map_figure(new_figure(), rgb, edges)
+    np.testing.assert_allclose(again["photo"].get_array(), photo, atol=1e-12)
 
 
 def test_scaling_plot_draws_the_fits_and_the_extrapolation():
@@ -297,16 +302,20 @@ def test_q2_memory_and_its_slips():
         assert fb.correct is False and words in fb.message, (wrong, fb.message)
 
 
-def test_q3_accepts_every_tied_layer_and_names_the_usual_slips():
-    for name in ("conv1_2", "conv2_2", "conv3_2", "CONV3_3 ", "conv4_2", "conv4_3"):
-        fb = ex.q3.check(name)
-        assert fb.correct is True and "1,849,688,064" in fb.message
-    for wrong, words in {"fc6": "parameters", "fc7": "once", "pool3": "no weights",
-                         "conv1_1": "3 input channels", "conv5_2": "14x14"}.items():  # fmt: skip
+def test_q3_asks_about_a_network_the_lesson_does_not_draw_and_names_the_usual_slips():
+    """Issue 20: q3 asked for VGG-16's costliest layer, six equal bars in the figure above
+    it. Now ResNet-50's: conv1, 112·112·64·7·7·3 = 118,013,952 (worked by hand), just above
+    every 3x3 of the stages, 56·56·64·3·3·64 = 115,605,504."""
+    assert 112 * 112 * 64 * 7 * 7 * 3 == 118_013_952 and 56 * 56 * 64 * 9 * 64 == 115_605_504
+    fb = ex.q3.check(" Conv1 ")
+    assert fb.correct is True and "118,013,952" in fb.message
+    slips = {"layer1.0.conv2": "115,605,504", "layer3.2.conv2": "tied", "fc": "uses each once",
+             "maxpool": "no weights", "layer2.0.downsample": "1x1", "layer4.1.conv1": "1x1"}
+    for wrong, words in slips.items():
         fb = ex.q3.check(wrong)
         assert fb.correct is False and words in fb.message, (wrong, fb.message)
-    assert ex.q3.check("conv2_1").correct is False
-    assert "not a layer" in ex.q3.check("layer7").message
+    not_a_layer = ex.q3.check("conv2_2")
+    assert "not a layer of ResNet-50" in not_a_layer.message
     assert "as text" in ex.q3.check(12).message
     assert ex.q3.check(____).correct is None
     for q in (ex.q1, ex.q2, ex.q3):

@@ -181,7 +181,7 @@ def test_classification_experiment_small():
             ValueError,
             "diverged",
         ),  # fmt: skip
-        (lambda: fewshot.classification_curves(seeds=()), ValueError, "at least one seed"),
+        (lambda: fewshot.classification_curves(seeds=()), ValueError, "seeds must hold at least"),
         (lambda: fewshot.classification_curves(N=(0,)), ValueError, "N must be a whole"),
     ],
 )

@@ -85,6 +85,10 @@ def test_accuracy_figure_draws_means_for_both_pixel_orders():
         np.testing.assert_allclose(line.get_ydata(), run.test[key].mean(axis=1))
         assert mpl.colors.same_color(line.get_color(), MODEL_COLORS[key[0]])
     assert [ax.get_title() for ax in fig.axes] == ["pixels as they are", "pixels shuffled"]
+    # issue 20: the two training lines coincide at 1.0; their hollow markers differ in shape
+    train = [ln for ln in fig.axes[0].lines if ln.get_label().endswith(": train")]
+    assert len({ln.get_marker() for ln in train}) == 2
+    assert all(ln.get_markerfacecolor() == "none" for ln in train)
 
 
 def test_task_examples_figure_titles_are_the_labels():
@@ -213,7 +217,7 @@ def test_placeholder_hint_and_solution(exercise):
 
 @pytest.mark.parametrize(
     ("exercise", "answer"),
-    [(ex.q1, 100), (ex.q2, 1), (ex.q3, "c"), (ex.q3, " (C) "), (ex.q4, "b"), (ex.q5, ex.grad_1d)],
+    [(ex.q1, 144), (ex.q2, 3), (ex.q3, "c"), (ex.q3, " (C) "), (ex.q4, "b"), (ex.q5, ex.grad_1d)],
 )
 def test_right_answers_pass(exercise, answer):
     assert exercise.check(answer).correct is True
@@ -222,13 +226,13 @@ def test_right_answers_pass(exercise, answer):
 @pytest.mark.parametrize(
     ("exercise", "answer", "words"),
     [
-        (ex.q1, 6400, "m·n"),
-        (ex.q1, 64, "number of outputs"),
+        (ex.q1, 14_400, "m·n"),
+        (ex.q1, 100, "number of outputs"),
         (ex.q1, 9, "convolution's number of unknowns"),
-        (ex.q1, 101, "bias"),
+        (ex.q1, 145, "bias"),
         (ex.q1, 500, "too large"),
-        (ex.q2, 9, "one pair already gives 64 equations"),
-        (ex.q2, 100, "dense layer's answer"),
+        (ex.q2, 5, "not 1"),
+        (ex.q2, 6, "dense layer's answer"),
         (ex.q3, "d", "its *own* permutation"),
         (ex.q3, "b", "never used the arrangement"),
         (ex.q3, "e", "choose one of"),

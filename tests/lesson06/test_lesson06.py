@@ -2,8 +2,11 @@
 exercises (right answers pass, anticipated mistakes get their message)."""
 
 import itertools
+import re
+from pathlib import Path
 
 import matplotlib as mpl
+import nbformat
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
@@ -30,6 +33,8 @@ from cnnlessons.lesson06.figures.growth import CLICK_CELL, PLACES, GrowthFigure,
 from cnnlessons.lesson06.numerics import features as feat
 from cnnlessons.lesson06.numerics import stacks as rl
 from cnnlessons.numerics.architectures import vgg16
+
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "06_receptive_fields.ipynb"
 
 
 def new_figure(size=(9.4, 4.2)):
@@ -390,35 +395,54 @@ def test_features_explorer():
 # -- exercises -----------------------------------------------------------------------------------
 
 
-def test_q1():
-    assert ex.q1.check(15).correct
-    assert ex.q1.answer == cl.measured_receptive_field(ex.Q1_STACK).size == 15
+def test_q2_one_stack_by_the_formula():
+    assert ex.q2.check(15).correct
+    assert ex.q2.answer == cl.measured_receptive_field(ex.Q2_STACK).size == 15
     for wrong, words in [(11, "dilation"), (9, "stride"), (17, "before"), (7, "plain")]:
-        feedback = ex.q1.check(wrong)
+        feedback = ex.q2.check(wrong)
         assert feedback.correct is False and words in feedback.message
-    assert ex.q1.check(____).correct is None
+    assert ex.q2.check(____).correct is None
 
 
-def test_q2_accepts_any_stack_whose_third_layer_sees_11():
+def test_the_notebooks_exercise_1_is_q1_and_exercise_2_is_q2():
+    """Issue 20: "Exercise 1" was ex.q2 and "Exercise 2" ex.q1."""
+    cells = [c for c in nbformat.read(NOTEBOOK, as_version=4).cells]
+    order = []
+    for cell in cells:
+        order += re.findall(r"^### Exercise (\d)", cell.source, re.M)
+        order += [f"q{n}" for n in re.findall(r"^ex\.q(\d)$", cell.source, re.M)]
+    assert order[:4] == ["1", "q1", "2", "q2"], order
+
+
+def test_q1_accepts_another_stack_whose_third_layer_sees_11_not_the_tables():
     for stack in (
-        [(3, 2, 1), (3, 1, 1), (3, 1, 1)],
         [(3, 1, 1), (3, 1, 2, 2), (3, 1, 2, 2)],
         [(5, 1, 2), (3, 1, 2, 2), (3, 1, 1)],
         [(2, 1, 0), {"kernel": 2, "stride": 2, "op": "max"}, (3, 1, 1), (3, 1, 1)],  # 2, 3, 7, 11
     ):
-        assert ex.q2.check(stack).correct, stack
-    assert "sees 7" in ex.q2.check([(3, 1, 1)] * 3).message
-    assert "has 2 convolutions" in ex.q2.check([(3, 1, 1)] * 2).message
-    assert "not a layer list" in ex.q2.check([(3, 0, 1)] * 3).message
-    assert "give a list of layers" in ex.q2.check(11).message
-    assert ex.q2.check(____).correct is None
+        assert ex.q1.check(stack).correct, stack
+    # the table's stack (stride 2 in layer 1), with or without padding: "find another one"
+    for shown in ([(3, 2, 1), (3, 1, 1), (3, 1, 1)], [(3, 2, 0), (3, 1, 0), (3, 1, 0)]):
+        feedback = ex.q1.check(shown)
+        assert feedback.correct is False and "table above" in feedback.message
+    assert "sees 7" in ex.q1.check([(3, 1, 1)] * 3).message
+    assert "has 2 convolutions" in ex.q1.check([(3, 1, 1)] * 2).message
+    assert "not a layer list" in ex.q1.check([(3, 0, 1)] * 3).message
+    assert "give a list of layers" in ex.q1.check(11).message
+    assert ex.q1.check(____).correct is None
 
 
-def test_q3_is_vgg16s_conv5_1():
-    assert ex.q3.answer == 11
-    convs = rl.conv_fields(rl.network_layers(vgg16()))
-    assert convs[9].size <= 100 < convs[10].size == 132
-    assert ex.q3.check(11).correct and "92" in ex.q3.check(10).message
+def test_q3_is_vgg19s_conv4_4_a_network_the_lesson_does_not_show():
+    """VGG-19 by hand: 3, 5 | pool 6 (jump 2) | 10, 14 | pool 16 (jump 4) | 24, 32, 40, 48 |
+    pool 52 (jump 8) | 68, 84, 100, 116: convolution 12 is the first over 100."""
+    assert ex.q3.answer == 12
+    sizes = [f.size for f in rl.conv_fields(ex.VGG19_LAYERS)]
+    assert sizes[:12] == [3, 5, 10, 14, 24, 32, 40, 48, 68, 84, 100, 116]
+    assert ex.q3.check(12).correct
+    eleven = ex.q3.check(11)  # exactly 100, and VGG-16's answer
+    assert eleven.correct is False and "exactly 100" in eleven.message
+    assert "VGG-16" in eleven.message
+    assert "84" in ex.q3.check(10).message
 
 
 def _rf(layers):

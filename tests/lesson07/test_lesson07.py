@@ -145,7 +145,7 @@ def roll_error(f, x, dy, dx):
     return f(g(x)) - g(f(x))
 
 
-RIGHT = {"q1": [0, 3, 6], "q2": 2, "q3": roll_error}  # worked out by hand (see the lesson)
+RIGHT = {"q1": [0, 3, 6], "q2": 3, "q3": roll_error}  # worked out by hand (see the lesson)
 
 
 @pytest.mark.parametrize("name", RIGHT)
@@ -158,7 +158,8 @@ def test_exercises_right_wrong_and_blank(name):
 
 def test_exercise_mistakes_get_their_own_message():
     assert "stride **2**" in ex.q1.check([0, 2, 4, 6, 8]).message
-    assert "both the top and the bottom" in ex.q2.check(4).message
+    assert "top and the bottom" in ex.q2.check(6).message
+    assert "one 3x3 layer" in ex.q2.check(1).message
     swapped = lambda f, x, dy, dx: roll_error(f, x, dx, dy)  # noqa: E731
     assert "swapped" in ex.q3.check(swapped).message
     flipped = lambda f, x, dy, dx: -roll_error(f, x, dy, dx)  # noqa: E731

@@ -66,6 +66,11 @@ def test_invariance_curves_reach_zero_at_the_width_and_global_pooling_stays_at_o
     np.testing.assert_array_equal(curves["global max"], 1)
     np.testing.assert_array_equal(curves["global avg"], 1)
     fig.canvas.draw()
+    # issue 20: each line is labelled on the plot, not only in the legend, at its own point
+    labels = {t.get_text(): t.xy for t in ax.texts}
+    for w in range(1, 9):
+        d = max(1, w // 2)
+        assert labels[f"w = {w}"] == (d, (w - d) / (w + d))
 
 
 def test_output_change_plot_is_zero_for_even_shifts_and_falls_with_the_filter():
@@ -143,7 +148,7 @@ def shift_consistency(predict, images, shifts_a, shifts_b):
 
 
 # worked out by hand: np.roll(ROW, 1) = [0, .2, .9, .1, .4, .3, .8, .5], maxima of 3
-RIGHT = {"q1": [0.9, 0.9, 0.9, 0.4, 0.8, 0.8, 0.8, 0.5], "q2": 4, "q3": 2,
+RIGHT = {"q1": [0.9, 0.9, 0.9, 0.4, 0.8, 0.8, 0.8, 0.5], "q2": 4, "q3": 3 / 8,
          "q4": shift_consistency}  # fmt: skip
 
 
@@ -158,7 +163,7 @@ def test_exercises_right_wrong_and_blank(name):
 def test_exercise_mistakes_get_their_own_message():
     assert "before" in ex.q1.check(iv.pool1d(ex.ROW, 3)).message
     assert "every *detector* value" in ex.q2.check(8).message
-    assert "no blur" in ex.q3.check(1).message
+    assert "input's mean" in ex.q3.check(0.25).message
     changed = lambda *args: 1 - shift_consistency(*args)  # noqa: E731
     assert "*changed*" in ex.q4.check(changed).message
     assert ex.q4.check(lambda *args: 0.5).correct is False

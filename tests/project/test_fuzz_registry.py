@@ -138,11 +138,20 @@ VALID = {
 #: small settings for the experiments (each trains networks or repeats fits): the fuzzed
 #: argument changes, the others stay small, so an accepted call stays cheap
 CHEAP = {
-    "cnnlessons.lesson05.numerics.classification_curves": dict(
+    "cnnlessons.lesson05.numerics.fewshot.classification_curves": dict(
         N=(4,), seeds=(0,), test_size=8, steps=1, shuffled=(False,)
     ),
-    "cnnlessons.lesson05.numerics.least_squares_curves": dict(N=(4, 8), repeats=1),
-    "cnnlessons.lesson05.numerics.learn_kernel": dict(steps=2),
+    "cnnlessons.lesson05.numerics.fewshot.least_squares_curves": dict(N=(4, 8), repeats=1),
+    "cnnlessons.lesson05.numerics.fewshot.learn_kernel": dict(steps=2),
+    # the callables that train: one step on a few examples (their checks come first)
+    "cnnlessons.lesson05.numerics.mnist1d.train": dict(name="mlp", steps=1, n_train=10),
+    "cnnlessons.lesson05.numerics.mnist1d.benchmark": dict(
+        models=("mlp",), shuffled=(False,), seeds=(0,), steps=1
+    ),
+    "cnnlessons.lesson05.numerics.mnist1d.learning_curve": dict(
+        sizes=(10,), models=("mlp",), steps=1
+    ),
+    "cnnlessons.lesson06.numerics.learned.train_stack": dict(n_train=4, steps=1),
     "cnnlessons.lesson06.numerics.features.learned_filters": dict(n_train=8, test_size=8),
     "cnnlessons.lesson06.numerics.stacks.random_erf": dict(trials=4),
     "cnnlessons.lesson08.numerics.consistency_experiment": dict(
@@ -268,6 +277,8 @@ def _base_call(func, params, cheap):
     """Keyword arguments for the required parameters that make a valid call, or the first
     candidates if none is found (then every fuzzed call may be refused: still named)."""
     required = [p for p in params if p.default is inspect.Parameter.empty]
+    if not required and not cheap:  # the defaults are a valid call (documented, tested)
+        return {}, True
     choice = {p.name: VALID.get(p.name, GENERIC) for p in required}
     choice.update({name: [lambda v=value: v] for name, value in cheap.items()})
     tried = 0
@@ -299,72 +310,12 @@ def _names(func, params):
 #: failures, not strict, so run ``pytest --runxfail tests/project/test_fuzz_registry.py`` to
 #: see which still fail. Take each off as it is fixed; never add to it to get green.
 KNOWN_GAPS: set[str] = {
-    "cnnlessons.lesson05.numerics.fewshot.classification_curves",
-    "cnnlessons.lesson05.numerics.fewshot.least_squares_curves",
-    # issue 19's new functions (real data), landed with issue 21 under way: the registry
-    # found them the day they landed; their checks are issue 21's to finish
-    "cnnlessons.lesson02.figures.locality_figure",
-    "cnnlessons.lesson02.numerics.half_distance",
-    "cnnlessons.lesson02.numerics.pixel_correlation",
-    "cnnlessons.lesson02.numerics.shuffled_correlation",
-    "cnnlessons.lesson03.figures.stationarity.picked_blocks",
-    "cnnlessons.lesson03.figures.stationarity.stationarity_figure",
-    "cnnlessons.lesson03.numerics.block_statistics",
-    "cnnlessons.lesson03.numerics.edge_responses",
-    "cnnlessons.lesson05.figures.mnist1d_figure",
-    "cnnlessons.lesson05.numerics.mnist1d.benchmark",
-    "cnnlessons.lesson05.numerics.mnist1d.learning_curve",
-    "cnnlessons.lesson05.numerics.mnist1d.train",
-    "cnnlessons.lesson06.numerics.learned.train_stack",
-    "cnnlessons.numerics.images.photo",
-    "cnnlessons.numerics.images.photo_rgb",
-    "cnnlessons.numerics.layers1d.Conv1d",
-    "cnnlessons.lesson03.figures.matrices.layer_blocks",
-    "cnnlessons.lesson03.figures.matrices.weight_matrices_figure",
-    "cnnlessons.lesson05.figures.DenseMatrixFigure",
-    "cnnlessons.lesson05.figures.LessonFigure",
-    "cnnlessons.lesson05.figures.lesson_figure",
-    "cnnlessons.lesson06.figures.erf.erf_ratio_plot",
-    "cnnlessons.lesson06.figures.growth.GrowthFigure",
-    "cnnlessons.lesson07.figures.equivariance_vs_invariance_figure",
-    "cnnlessons.lesson07.numerics.stack_map",
-    "cnnlessons.lesson08.figures.AliasingFigure",
-    "cnnlessons.lesson08.figures.output_change_plot",
-    "cnnlessons.lesson08.figures.unchanged_fraction_plot",
-    "cnnlessons.lesson08.numerics.consistency_experiment",
-    "cnnlessons.numerics.geometry.check_padding_fits",
 }
-
-
-#: Explorers are in the registry, but their arguments are not swept here yet: building one
-#: takes seconds (its figure, its widgets, its first frames), GrowthExplorer did not finish
-#: within minutes, and the sweep made the run far longer than CI's budget. Their arguments go
-#: through the same shared checks (``_checks``); tests/engine and tests/lessonNN test them.
-#: Issue 21, still to do: a fast path (arguments checked before anything is built) and a
-#: sweep of every explorer.
-EXPLORERS_NOT_SWEPT = "issue 21: explorers' arguments are not swept yet (building is slow)"
-
-#: Callables that train networks: with one bad argument and the others valid, a call trains
-#: for real (seconds to minutes each, within MAX_TRAINING_WORK). Issue 21, still to do: check
-#: their arguments before training starts and sweep them with tiny ``steps``.
-TRAINS = {
-    "cnnlessons.lesson05.numerics.mnist1d.benchmark",
-    "cnnlessons.lesson05.numerics.mnist1d.learning_curve",
-    "cnnlessons.lesson05.numerics.mnist1d.train",
-    "cnnlessons.lesson05.numerics.fewshot.classification_curves",
-    "cnnlessons.lesson06.numerics.learned.train_stack",
-    "cnnlessons.lesson08.numerics.consistency_experiment",
-}
-TRAINS_NOT_SWEPT = "issue 21: trains networks for real; not swept until its checks come first"
 
 
 def _cases():
     for key in sorted(REGISTRY):
-        if ".explorers." in key:
-            yield pytest.param(key, marks=pytest.mark.skip(reason=EXPLORERS_NOT_SWEPT), id=key)
-        elif key in TRAINS:
-            yield pytest.param(key, marks=pytest.mark.skip(reason=TRAINS_NOT_SWEPT), id=key)
-        elif key in KNOWN_GAPS:
+        if key in KNOWN_GAPS:
             mark = pytest.mark.xfail(strict=False, reason="issue 21: still breaks the promise")
             yield pytest.param(key, marks=mark, id=key)
         else:
@@ -413,3 +364,8 @@ def test_the_budget_is_documented_and_consistent():
     for name in ("MAX_ELEMENTS", "MAX_WORK", "MAX_PYTHON_STEPS", "MAX_SECONDS",
                  "MAX_FIGURE_INCHES", "MAX_DRAWN_CELLS"):  # fmt: skip
         assert name in _checks.__doc__
+
+
+def test_every_cheap_call_names_a_registered_callable():
+    # a key left behind by a move would silently sweep the callable at full size
+    assert not [k for k in CHEAP if k not in REGISTRY]

@@ -1,6 +1,17 @@
 // Part of the picture's front end (joined into one ES module by picture.py, see main.js):
 // the canvas of one view, and painting on it the frame the controls select (or,
-// while it is drawn, the nearest frame the page holds).
+// while it is drawn, the nearest frame the page holds), and its text alternative.
+//
+// The canvas is `role="img"` with a fixed `aria-label` (the explorer's purpose, trait `label`);
+// its `aria-describedby` points at a visually hidden `.cnnl-alt` beside it, which holds the
+// text of the frame painted (`textOf`), written once the picture settles (the same frame
+// shown for SETTLE_MS), not on every step of a drag, and announced politely (`aria-live`).
+
+const SETTLE_MS = 400;
+const VISUALLY_HIDDEN =
+  "position:absolute;width:1px;height:1px;margin:-1px;padding:0;border:0;overflow:hidden;" +
+  "clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap";
+let altCount = 0;
 
 function makeCanvas(model, el) {
   // the canvas (drawn at `scale` x its CSS size) and the "drawing…" badge over it
@@ -24,14 +35,20 @@ function makeCanvas(model, el) {
     "position:absolute;top:4px;right:6px;font:12px sans-serif;line-height:1.4;" +
     "padding:1px 6px;border-radius:3px;background:rgba(255,255,255,0.85);color:#222;" +
     "display:none";
-  wrap.append(canvas, badge);
+  // the text alternative; live only once it holds the first frame's text (not announced)
+  const alt = document.createElement("div");
+  alt.className = "cnnl-alt";
+  alt.id = `cnnl-alt-${++altCount}-${Math.random().toString(36).slice(2, 8)}`;
+  alt.style.cssText = VISUALLY_HIDDEN;
+  canvas.setAttribute("aria-describedby", alt.id);
+  wrap.append(canvas, badge, alt);
   el.append(wrap);
   const ctx = canvas.getContext("2d");
   ctx.imageSmoothingEnabled = false;
-  return { canvas, ctx, badge, width, height };
+  return { canvas, ctx, badge, alt, wrap, width, height };
 }
 
-function makePainter(s, controls, el, { ctx, badge }) {
+function makePainter(s, controls, el, { ctx, badge, alt }) {
   // paint(): the frame the controls select, asked for when the page lacks it
   let painted = null; // key of the frame on the canvas
   let wanted = null;
@@ -42,6 +59,21 @@ function makePainter(s, controls, el, { ctx, badge }) {
   let onCanvas = new Set(); // tiles of the painted frame
   let baseOnCanvas = null; // its background tile
   let boxesOnCanvas = new Map(); // its other tiles: id -> [x, y, width, height]
+
+  let settling = null;
+  function describe(key) {
+    // the text of frame `key`, painted now, into the live region once it stays SETTLE_MS
+    clearTimeout(settling);
+    const write = () => {
+      if (painted !== key) return;
+      alt.textContent = textOf(s, key);
+      el.dataset.described = key; // tests read which frame's text is written
+    };
+    if (!alt.hasAttribute("aria-live")) {
+      write();
+      alt.setAttribute("aria-live", "polite");
+    } else settling = setTimeout(write, SETTLE_MS);
+  }
 
   function inside([x, y, w, h], [bx, by, bw, bh]) {
     return bx <= x && by <= y && bx + bw >= x + w && by + bh >= y + h;
@@ -75,7 +107,9 @@ function makePainter(s, controls, el, { ctx, badge }) {
       boxesOnCanvas = new Map(ids.slice(1).map((id, i) => [id, boxes[i + 1]]));
     }
     onCanvas = new Set(ids);
+    const before = painted;
     painted = key;
+    if (key !== before) describe(key);
     el.dataset.frame = key; // tests and benchmarks read which frame is on the canvas
     el.dataset.painted = String(Number(el.dataset.painted || 0) + 1);
     el.dataset.tiles = ids.join(" ");

@@ -1,6 +1,7 @@
 // Part of the picture's front end (joined into one ES module by picture.py, see main.js):
 // clicks on declared regions of the picture set controls, in the browser (no kernel round
-// trip).
+// trip). `listenClicks` returns the regions, their controls and `apply` (what a click on a
+// cell does), which the keyboard's path to the same cells (keys.js) uses.
 
 async function listenClicks(model, { canvas, width, height }, paint) {
   const regions = model.get("clicks") || [];
@@ -31,18 +32,22 @@ async function listenClicks(model, { canvas, width, height }, paint) {
     }
     return null;
   }
-  canvas.addEventListener("click", (event) => {
-    const hit = cellAt(event);
-    if (!hit) return;
-    targets[hit.region].forEach((t, k) => {
-      const v = hit.values[k];
+  function apply(region, values) {
+    // what a click on a cell of `region` does: set the controls its table says
+    targets[region].forEach((t, k) => {
+      const v = values[k];
       if (v === null || v === undefined || t.model.get(t.trait) === v) return;
       t.model.set(t.trait, v);
       t.model.save_changes();
     });
     paint();
+  }
+  canvas.addEventListener("click", (event) => {
+    const hit = cellAt(event);
+    if (hit) apply(hit.region, hit.values);
   });
   canvas.addEventListener("mousemove", (event) => {
     canvas.style.cursor = cellAt(event) ? "pointer" : "default";
   });
+  return { regions, targets, apply };
 }

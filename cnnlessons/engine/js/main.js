@@ -11,9 +11,10 @@
 // declared regions of the picture to control values in the browser: no kernel round trip for
 // anything already drawn.
 //
-// The module is four files, joined in this order by cnnlessons/engine/picture.py (``ESM``):
+// The module is five files, joined in this order by cnnlessons/engine/picture.py (``ESM``):
 // this one (the anywidget entry points), store.js (tiles, frames, requests to the kernel),
-// canvas.js (painting a view) and clicks.js (clicks on the picture). They share one scope:
+// canvas.js (painting a view and its text alternative), clicks.js (clicks on the picture) and
+// keys.js (the keyboard, and names for the controls' views). They share one scope:
 // no imports, no build step.
 
 async function controlsOf(model) {
@@ -37,14 +38,20 @@ async function render({ model, el }) {
   const view = makeCanvas(model, el);
   const controls = await controlsOf(model);
   const paint = makePainter(s, controls, el, view);
-  const onChange = () => paint();
+  const relabel = watchControls(el, view.alt.id);
+  let follow = () => {};
+  const onChange = () => {
+    paint();
+    relabel();
+    follow();
+  };
   for (const c of controls) c.model.on(`change:${c.trait}`, onChange);
-  s.listeners.add(onChange);
-  await listenClicks(model, view, paint);
+  s.listeners.add(paint);
+  follow = listenKeys(view, await listenClicks(model, view, paint));
   paint();
   return () => {
     for (const c of controls) c.model.off(`change:${c.trait}`, onChange);
-    s.listeners.delete(onChange);
+    s.listeners.delete(paint);
   };
 }
 

@@ -9,8 +9,9 @@
 // controls select now (they moved meanwhile), or leaves a tile missing, is followed by the
 // next request. No timer: every request is answered, every answer looked at.
 //
-// Tiles arrive in the model's state (binary buffers: `tiles`, `boxes`, `frames`) and in
-// custom messages with the same fields (answers, and frames the kernel drew ahead).
+// Tiles arrive in the model's state (binary buffers: `tiles`, `boxes`, `frames`, and each
+// frame's text alternative in `texts`) and in custom messages with the same fields (answers,
+// and frames the kernel drew ahead).
 
 const stores = new WeakMap();
 
@@ -18,6 +19,9 @@ const stores = new WeakMap();
 const keyOf = (values) => values.map(String).join(",");
 const parseKey = (key) => key.split(",").map(Number);
 const MAX_DECODED_PIXELS = 24e6; // decoded tiles kept (~96 MB), least recently used dropped
+
+// the text alternative of frame `key` (what the picture shows, with its numbers), or ""
+const textOf = (s, key) => s.texts.get(key) || "";
 
 const listening = new WeakSet(); // the proxies whose listeners feed a store
 
@@ -33,14 +37,15 @@ function storeOf(model) {
   if (!s) {
     s = makeStore();
     stores.set(id, s);
-    s.merge(model.get("frames"), model.get("boxes"), model.get("tiles"));
+    s.merge(model.get("frames"), model.get("boxes"), model.get("tiles"), model.get("texts"));
   }
   s.model = model; // requests go through the newest proxy
   if (!listening.has(model)) {
     listening.add(model);
     // the state may bring new tiles without new frames (and the other way round): merge all
-    const fromState = () => s.merge(model.get("frames"), model.get("boxes"), model.get("tiles"));
-    for (const name of ["frames", "boxes", "tiles"]) model.on(`change:${name}`, fromState);
+    const fromState = () =>
+      s.merge(model.get("frames"), model.get("boxes"), model.get("tiles"), model.get("texts"));
+    for (const name of ["frames", "boxes", "tiles", "texts"]) model.on(`change:${name}`, fromState);
     model.on("msg:custom", (msg, buffers) => {
       if (!msg || typeof msg !== "object" || s.seen.has(msg)) return;
       s.seen.add(msg);
@@ -55,6 +60,7 @@ function makeStore() {
     tiles: new Map(), // id -> Blob of PNG bytes
     boxes: new Map(), // id -> [x, y] in canvas pixels
     frames: new Map(), // key -> [tile ids]
+    texts: new Map(), // key -> the frame's text alternative
     decoded: new Map(), // id -> ImageBitmap (LRU order)
     decoding: new Map(), // id -> Promise<ImageBitmap>
     pixels: 0,
@@ -87,7 +93,7 @@ function makeStore() {
       s.asking = null; // a static page has no kernel to ask
     }
   };
-  s.merge = (frames, boxes, tiles) => {
+  s.merge = (frames, boxes, tiles, texts) => {
     // each tile kept as an immutable Blob of its own (a view may share a message's buffer)
     for (const [id, bytes] of Object.entries(tiles || {})) {
       if (!s.tiles.has(Number(id))) {
@@ -96,6 +102,7 @@ function makeStore() {
     }
     for (const [id, box] of Object.entries(boxes || {})) s.boxes.set(Number(id), box);
     for (const [key, ids] of Object.entries(frames || {})) s.frames.set(key, ids);
+    for (const [key, text] of Object.entries(texts || {})) s.texts.set(key, text);
     for (const f of s.listeners) f();
   };
   s.bitmap = (id) => {
@@ -137,6 +144,7 @@ function makeStore() {
       // frames far from the controls' values, and the tiles only they used
       for (const key of msg.frames) {
         s.frames.delete(key);
+        s.texts.delete(key);
         s.tries.delete(key);
       }
       for (const id of msg.ids) {
@@ -160,7 +168,7 @@ function makeStore() {
       s.asking = null; // answered: the listeners (paint) ask for what is wanted now
       s.tries.set(msg.answer, (s.tries.get(msg.answer) || 0) + 1);
     }
-    s.merge(msg.frames, msg.boxes, tiles);
+    s.merge(msg.frames, msg.boxes, tiles, msg.texts);
     for (const key of Object.keys(msg.frames || {})) if (s.has(key)) s.tries.delete(key);
   };
   return s;

@@ -22,7 +22,7 @@ from matplotlib.patches import Rectangle
 
 from cnnlessons import _checks
 from cnnlessons.figures.display import check_figure
-from cnnlessons.figures.style import COLORS, FONT, LINE, RC, SIGNED_CMAP, signed_limits
+from cnnlessons.figures.style import COLORS, FONT, LINE, RC, SIGNED_CMAP, TEXT_COLORS, signed_limits
 from cnnlessons.numerics.conv import conv2d
 from cnnlessons.numerics.counting import conv_params
 from cnnlessons.numerics.images import photo_rgb
@@ -263,9 +263,10 @@ class ChannelsFigure:
             for spine in ax.spines.values():
                 spine.set_visible(False)
         heading = {"fontsize": FONT["normal"], "fontweight": "bold", "va": "bottom"}
-        fig.text(0.045, 0.875, "input", color=COLORS["input"], **heading)
-        fig.text(0.2, 0.875, "filters: C slices + bias", color=COLORS["kernel"], **heading)
-        fig.text(0.515, 0.875, "output maps, one per filter", color=COLORS["output"], **heading)
+        fig.text(0.045, 0.875, "input", color=TEXT_COLORS["input"], **heading)
+        fig.text(0.2, 0.875, "filters: C slices + bias", color=TEXT_COLORS["kernel"], **heading)
+        fig.text(0.515, 0.875, "output maps, one per filter", color=TEXT_COLORS["output"],
+                 **heading)  # fmt: skip
         # the changing texts live in axes of their own, so a redraw repaints only their boxes
         bottom = fig.add_axes((0.0, 0.0, 1.0, 0.075))
         top = fig.add_axes((0.2, 0.93, 0.75, 0.07))
@@ -350,3 +351,13 @@ class ChannelsFigure:
             else ""
         )
         return self.artists
+
+
+# the text alternative of each figure a lesson shows (``display.alt_text``): what it shows and
+# what to look for
+one_filter_figure.alt = (
+    "One filter of k by k by 3 on the red, green and blue planes of a photograph: each row is "
+    "a channel, its slice of the filter and that slice's response; on the right their sum plus "
+    "the bias, the filter's single output map. Look at how each slice responds to a different "
+    "pattern, and how one output map combines all three channels."
+)

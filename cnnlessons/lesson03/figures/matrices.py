@@ -28,6 +28,7 @@ from cnnlessons.figures.style import (
     LINE,
     PARAM_COLORS,
     PARAM_HATCHES,
+    TEXT_COLORS,
     relative_luminance,
 )
 from cnnlessons.numerics.geometry import output_size
@@ -249,7 +250,11 @@ def layer_blocks(input_shape, kernel_size):
     shp = _checks.shape(input_shape, "input_shape", lengths=(1, 2))
     if len(shp) == 1:
         return None
-    _, kw = _checks.pair(kernel_size, "kernel_size", minimum=1)
+    kh, kw = _checks.pair(kernel_size, "kernel_size", minimum=1)
+    if kh > shp[0] or kw > shp[1]:
+        raise ValueError(
+            f"kernel_size must fit in input_shape {shp} (a 'valid' layer), got {(kh, kw)}"
+        )
     return (output_size(shp[1], kw), shp[1])
 
 
@@ -350,7 +355,8 @@ class WeightMatrixFigure:
         )
         text = {"transform": self.panel.transAxes, "ha": "left", "va": "top"}
         self.count = self.panel.text(
-            0, 0.86, "", fontsize=FONT["title"], fontweight="bold", color=COLORS["kernel"], **text
+            0, 0.86, "", fontsize=FONT["title"], fontweight="bold", color=TEXT_COLORS["kernel"],
+            **text,
         )
         self.usage = self.panel.text(0, 0.72, "", fontsize=FONT["normal"], **text)
         self.note = self.panel.text(
@@ -423,3 +429,13 @@ class WeightMatrixFigure:
             note += f"\n(a banded, {toeplitz} matrix)"
         self.note.set_text(f"{idx.shape[0]} outputs × {idx.shape[1]} inputs\n{note}")
         return changed + [self.count, self.usage, self.note]
+
+
+# the text alternative of each figure a lesson shows (``display.alt_text``): what it shows and
+# what to look for
+weight_matrices_figure.alt = (
+    "Four weight matrices over the same connections: dense, locally connected, tiled and "
+    "convolution; each entry shows which parameter it holds, blank entries are zero, and each "
+    "panel's title gives its parameter count. Look for the convolution's band: the same few "
+    "weights repeated on every row."
+)

@@ -190,3 +190,12 @@ class ParameterCountFigure:
         self.lines["conv"].set_text(self.formula.split(")", 1)[1].lstrip())
         self.lines["ratio"].set_text(f"dense / conv = {self.dense / self.conv:,.0f}×")
         return self.artists
+
+
+# the text alternative of each figure a lesson shows (``display.alt_text``): what it shows and
+# what to look for
+param_growth_plot.alt = (
+    "Parameters of one layer against the image's side, on log-log axes, a dense layer against "
+    "a convolution. Look for the dense line growing as a straight, steep line while the "
+    "convolution's count stays flat whatever the image size."
+)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnlessons.figures.display import draws_on_figure
+from cnnlessons import _checks
+from cnnlessons.figures.display import check_figure, draws_on_figure
 from cnnlessons.figures.style import COLORS, FONT, GREY_CMAP
 from cnnlessons.lesson03.numerics import block_statistics, edge_responses
 from cnnlessons.numerics.images import photo
@@ -15,7 +16,8 @@ __all__ = ["stationarity_figure", "picked_blocks"]
 
 def picked_blocks(stats: dict) -> dict:
     """The blocks with the most, the median and the least edge energy: ``{label: (r, c)}``."""
-    e = stats["edge_energy"]
+    stats = _checks.mapping(stats, "stats", ("edge_energy",))
+    e = _checks.array(stats["edge_energy"], "stats['edge_energy']", ndims=(2,), finite=True)
     order = np.argsort(e, axis=None)
     pick = {
         "most edges": order[-1],
@@ -30,6 +32,7 @@ def stationarity_figure(fig, image=None, blocks=(4, 4)) -> dict:
     """Left: the photo cut into ``blocks``, each block labelled with its edge energy (mean
     |response| of the vertical-edge kernel, x 100). Right: the distribution of the kernel's
     responses in three blocks (most edges, median, fewest), one line style each."""
+    check_figure(fig)
     x = photo(image)
     stats = block_statistics(x, blocks)
     rows, cols = stats["edge_energy"].shape
@@ -73,3 +76,13 @@ def stationarity_figure(fig, image=None, blocks=(4, 4)) -> dict:
     right.legend(fontsize=FONT["small"], loc="upper center", ncol=1, frameon=False,
                  bbox_to_anchor=(0.5, -0.18))  # fmt: skip
     return {"stats": stats, "picks": picks, "lines": lines, "axes": (left, right)}
+
+
+# the text alternative of each figure a lesson shows (``display.alt_text``): what it shows and
+# what to look for
+stationarity_figure.alt = (
+    "Stationarity measured on a photograph. Left: the photo cut into blocks, each labelled "
+    "with its edge energy. Right: the distribution of the same kernel's responses in three "
+    "blocks (most edges, median, fewest). Look for the same shape of distribution in every "
+    "block, wider where there are more edges."
+)

@@ -241,7 +241,8 @@ def least_squares_curves(
     Ns = _counts(N).astype(int)
     s = _sigma(noise)
     repeats = _checks.integer(repeats, "repeats", minimum=1)
-    if Ns.max() * repeats > 100_000:
+    seed = _checks.seed(seed)
+    if int(Ns.max()) * repeats > 100_000:
         raise ValueError("max(N) * repeats must be at most 100,000 (it is the pairs drawn)")
     if w is None:
         from cnnlessons.numerics.tasks import random_kernel
@@ -421,9 +422,15 @@ def classification_curves(
     )
 
     Ns = _counts(N).astype(int)
-    seeds = tuple(_checks.integer(s, "seeds", minimum=0) for s in seeds)
-    if not seeds:
-        raise ValueError("seeds must hold at least one seed")
+    seeds = tuple(_checks.integers(seeds, "seeds", minimum=0, maximum=2**63 - 1, limit=100))
+    shuffled = _checks.flags(shuffled, "shuffled")
+    perm_seed = _checks.seed(perm_seed, "perm_seed")
+    test_seed = _checks.seed(test_seed, "test_seed")
+    for value, name in ((steps, "steps"), (batch_size, "batch_size"), (filters, "filters"),
+                        (hidden, "hidden")):  # fmt: skip
+        _checks.integer(value, name, minimum=1, maximum=100_000)
+    _checks.real(lr, "lr", finite=True, positive=True)
+    _sigma(noise)
     test_size = _checks.integer(test_size, "test_size", minimum=1)
     if Ns.max() > 20_000 or test_size > 20_000:
         raise ValueError("N and test_size must be at most 20,000 images each")

@@ -168,6 +168,24 @@ def make_model(name: str, seed: int = 0) -> Network:
     return Network(layers, (1, LENGTH), CLASSES)
 
 
+def _data(data) -> dict:
+    """A dataset given by the caller, as ``load`` returns it: the four arrays checked."""
+    data = _checks.mapping(data, "data", ("x_train", "y_train", "x_test", "y_test"))
+    out = {}
+    for part in ("train", "test"):
+        x = _checks.array(data[f"x_{part}"], f"data['x_{part}']", ndims=(3,), finite=True)
+        y = _checks.integers(
+            data[f"y_{part}"], f"data['y_{part}']", minimum=0, maximum=CLASSES - 1, limit=10**6
+        )
+        if x.shape[1:] != (1, LENGTH) or len(y) != len(x):
+            raise ValueError(
+                f"data['x_{part}'] must have shape (N, 1, {LENGTH}) and data['y_{part}'] one "
+                f"label per sequence, got {x.shape} and {len(y)} labels"
+            )
+        out[f"x_{part}"], out[f"y_{part}"] = x, np.array(y)
+    return out
+
+
 def train(
     name: str,
     *,
@@ -186,9 +204,11 @@ def train(
     with their first layer's rows put in the same order as the data (an equally likely draw):
     so they compute exactly what they compute unshuffled, and any difference in accuracy is
     floating-point rounding (sums in another order), not luck."""
+    name = _checks.choice(name, "name", MODELS)
     shuffled = _checks.boolean(shuffled, "shuffled")
+    seed = _checks.seed(seed)
     steps = _checks.integer(steps, "steps", minimum=1)
-    d = load() if data is None else data
+    d = load() if data is None else _data(data)
     x, y, xt, yt = d["x_train"], d["y_train"], d["x_test"], d["y_test"]
     if n_train is not None:
         n_train = _checks.integer(n_train, "n_train", minimum=10)
@@ -243,10 +263,10 @@ def benchmark(
     """Train every model in ``models``, as is and/or shuffled, once per seed: the published
     table, measured. 6,000 steps (the authors') take about a minute per model and seed for the
     CNN on one core; the lesson trains fewer."""
-    models = tuple(_checks.choice(m, "models", MODELS) for m in models)
-    seeds = tuple(_checks.integer(s, "seeds", minimum=0) for s in seeds)
-    if not seeds:
-        raise ValueError("seeds must name at least one seed")
+    models = _checks.choices(models, "models", MODELS)
+    shuffled = _checks.flags(shuffled, "shuffled")
+    seeds = tuple(_checks.integers(seeds, "seeds", minimum=0, maximum=2**63 - 1, limit=100))
+    steps = _checks.integer(steps, "steps", minimum=1)
     test, seconds = {}, {}
     for name in models:
         for sh in shuffled:
@@ -268,12 +288,15 @@ def learning_curve(
     model: accuracies over N}``, seed ``seed``, ``steps`` steps each. A ``reuse`` run trained
     with the same steps and seed gives its all-data accuracies instead of training again
     (the same computation: same seed, same steps, same data)."""
-    sizes = tuple(_checks.integer(n, "sizes", minimum=10) for n in sizes)
-    models = tuple(_checks.choice(m, "models", MODELS) for m in models)
-    seed = _checks.integer(seed, "seed", minimum=0)
+    sizes = tuple(_checks.integers(sizes, "sizes", minimum=10, limit=100))
+    models = _checks.choices(models, "models", MODELS)
+    seed = _checks.seed(seed)
+    steps = _checks.integer(steps, "steps", minimum=1)
     if reuse is not None and not isinstance(reuse, BenchmarkRun):
         raise TypeError(f"reuse must be a BenchmarkRun, got {type(reuse).__name__}")
     full = len(_dataset()["x_train"])
+    if max(sizes) > full:
+        raise ValueError(f"sizes must be at most {full:,} (the training set), got {max(sizes):,}")
     out = {"sizes": np.array(sizes), "seed": seed, "steps": steps}
     for name in models:
         accs = []

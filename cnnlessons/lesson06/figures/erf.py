@@ -141,8 +141,8 @@ def erf_ratio_plot(ax, ks=(2, 3, 5), max_n: int = 64) -> dict:
     """Effective width (±1.96σ band) over theoretical width r, against depth n, log-log,
     with the 1/√n slope. Returns the lines by k."""
     check_axes(ax)
-    ks = [_checks.integer(k, "ks[i]", minimum=2) for k in ks]
-    max_n = _checks.integer(max_n, "max_n", minimum=2)
+    ks = _checks.integers(ks, "ks", minimum=2, maximum=64, limit=8)
+    max_n = _checks.integer(max_n, "max_n", minimum=2, maximum=4096)
     n = np.arange(1, max_n + 1)
     lines = {}
     colours = [COLORS["input"], COLORS["kernel"], COLORS["output"], COLORS["receptive"]]
@@ -241,3 +241,21 @@ def depth_plot(ax, networks: dict, image_size: int = 224) -> dict:
 
 
 # -- features built from features ------------------------------------------------------------
+
+
+# the text alternative of each figure a lesson shows (``display.alt_text``): what it shows and
+# what to look for
+depth_plot.alt = (
+    "Receptive field against depth for real networks, with the input image's side marked. Look "
+    "for how fast each network's field grows and the depth at which it covers the whole image."
+)
+erf_ratio_plot.alt = (
+    "Effective receptive field width over theoretical width against depth, log-log, one line "
+    "per kernel size, with a 1 over square root of n slope. Look for the ratio falling: deep "
+    "units use a smaller and smaller part of what they can see."
+)
+random_erf_plot.alt = (
+    "The exact impulse response of stacked uniform layers against random networks: one "
+    "network, the mean of many linear ones and the mean of many with ReLUs, all normalised to "
+    "sum 1. Look for the bell shape they share."
+)

@@ -14,7 +14,15 @@ from matplotlib.patches import Rectangle
 from cnnlessons import _checks
 from cnnlessons.figures.display import check_figure
 from cnnlessons.figures.grids import frame_axes
-from cnnlessons.figures.style import COLORS, FONT, GREY_CMAP, LINE, SIGNED_CMAP, UNSIGNED_CMAP
+from cnnlessons.figures.style import (
+    COLORS,
+    FONT,
+    GREY_CMAP,
+    LINE,
+    SIGNED_CMAP,
+    TEXT_COLORS,
+    UNSIGNED_CMAP,
+)
 from cnnlessons.lesson06.numerics import features as feat
 from cnnlessons.lesson06.numerics import stacks as rl
 
@@ -52,7 +60,7 @@ class FeatureFigure:
             np.zeros((h, w)), cmap=UNSIGNED_CMAP, vmin=0, vmax=1, interpolation="nearest"
         )
         frame_axes(ax_map, "output")
-        self.map_title = ax_map.set_title("", color=COLORS["output"])
+        self.map_title = ax_map.set_title("", color=TEXT_COLORS["output"])
         self.unit_box = _unit_box(ax_map, "kernel")
         outside = mpl_colormaps[GREY_CMAP].with_extremes(bad=COLORS["muted"])
         self.patch_image = ax_patch.imshow(
@@ -66,7 +74,7 @@ class FeatureFigure:
         ax_patch.set_xlim(-0.5, 6.5)
         ax_patch.set_ylim(6.5, -0.5)
         frame_axes(ax_patch, "receptive")
-        self.patch_title = ax_patch.set_title("", color=COLORS["receptive"])
+        self.patch_title = ax_patch.set_title("", color=TEXT_COLORS["receptive"])
         self.patch_box = _unit_box(ax_patch)
         self.text = fig.text(0.5, 0.01, "", ha="center", va="bottom", fontsize=FONT["normal"])
         engine = fig.get_layout_engine()
@@ -158,7 +166,7 @@ def feature_maps_figure(fig, x=None) -> dict:
                 ax.imshow(fmap, cmap=UNSIGNED_CMAP, vmin=0, vmax=max(float(fmap.max()), 1e-12))
             )
             frame_axes(ax, "output")
-            ax.set_title(name, fontsize=FONT["small"], color=COLORS["output"])
+            ax.set_title(name, fontsize=FONT["small"], color=TEXT_COLORS["output"])
             if c == channel:
                 _set_box(_unit_box(ax, "kernel"), unit[0], unit[1], 1)
         for ax in row_axes[len(feat.LAYER_NAMES[layer]) + 1 :]:
@@ -221,3 +229,17 @@ def learned_filters_figure(fig, learned=None) -> list:
 feature_maps_figure.draws_on = "figure"
 edge_kernels_figure.draws_on = "figure"
 learned_filters_figure.draws_on = "figure"
+
+
+# the text alternative of each figure a lesson shows (``display.alt_text``): what it shows and
+# what to look for
+feature_maps_figure.alt = (
+    "Every map of the hand-built feature stack, layer by layer (rows), on the shapes image, "
+    "with one unit's receptive field drawn for each layer. Look for edges in layer 1, corners "
+    "in layer 2 and squares in layer 3: features built from features."
+)
+learned_filters_figure.alt = (
+    "The first-layer filters of lesson 05's trained network, in signed colours (red positive, "
+    "blue negative), each titled with the pattern it resembles most. Look for filters that "
+    "resemble edges or parts of the task's shapes."
+)

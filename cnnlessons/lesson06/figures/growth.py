@@ -18,7 +18,7 @@ from matplotlib.patches import Polygon, Rectangle
 from cnnlessons import _checks
 from cnnlessons.figures.display import check_figure
 from cnnlessons.figures.grids import frame_axes
-from cnnlessons.figures.style import COLORS, FONT, GREY_CMAP, LINE
+from cnnlessons.figures.style import COLORS, FONT, GREY_CMAP, LINE, TEXT_COLORS
 from cnnlessons.lesson06.numerics import stacks as rl
 from cnnlessons.numerics.receptive import measured_receptive_field
 
@@ -131,7 +131,8 @@ class GrowthFigure:
     def __init__(self, fig, photo, pickable: bool = True):
         check_figure(fig)
         self.photo = _checks.array(photo, "photo", ndims=(2,))
-        self.pickable = bool(pickable)  # rings on the photo where a click picks a unit
+        # rings on the photo where a click picks a unit
+        self.pickable = _checks.boolean(pickable, "pickable")
         self._geometry = {}  # (stack, unit) -> what select draws: computed once
         self.ax, self.ax_photo = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 1]})
         ax = self.ax
@@ -188,7 +189,7 @@ class GrowthFigure:
             [], [], s=120, facecolors="white", edgecolors=COLORS["output"], linewidths=2.5, zorder=5
         )
         self.span_text = ax.text(
-            0.3, -0.1, "", ha="center", va="top", fontsize=FONT["small"], color=COLORS["input"]
+            0.3, -0.1, "", ha="center", va="top", fontsize=FONT["small"], color=TEXT_COLORS["input"]
         )
         ax.set_xlim(-0.42, 1.02)
         ax.set_ylim(-0.17, 1.06)
@@ -239,7 +240,7 @@ class GrowthFigure:
         self.ax_photo.set_ylim(h - 0.5 + m, -0.5 - m)
         frame_axes(self.ax_photo, "input")
         self.ax_photo.set_title(
-            f"{h}x{w} photo,\npadding grey", fontsize=FONT["small"], color=COLORS["input"]
+            f"{h}x{w} photo,\npadding grey", fontsize=FONT["small"], color=TEXT_COLORS["input"]
         )
         self.ax_click = self.click_grid()
         self.text = fig.text(

@@ -10,7 +10,7 @@ import numpy as np
 from cnnlessons import _checks
 from cnnlessons.figures.display import draws_on_figure
 from cnnlessons.figures.grids import frame_axes
-from cnnlessons.figures.style import COLORS, FONT, GREY_CMAP, UNSIGNED_CMAP
+from cnnlessons.figures.style import COLORS, FONT, GREY_CMAP, TEXT_COLORS, UNSIGNED_CMAP
 from cnnlessons.lesson06.numerics import features as feat
 from cnnlessons.lesson06.numerics import learned as lrn
 
@@ -43,10 +43,11 @@ class LearnedFeatureFigure:
         self.input_image = ax_in.imshow(first, cmap=GREY_CMAP, vmin=0, vmax=1,
                                         interpolation="nearest")  # fmt: skip
         frame_axes(ax_in, "input")
-        self.input_title = ax_in.set_title("", fontsize=FONT["normal"], color=COLORS["input"])
+        self.input_title = ax_in.set_title("", fontsize=FONT["normal"], color=TEXT_COLORS["input"])
         self.learned_image = _show_map(ax_l, np.zeros_like(first))
         frame_axes(ax_l, "output")
-        self.learned_title = ax_l.set_title("", fontsize=FONT["normal"], color=COLORS["output"])
+        self.learned_title = ax_l.set_title("", fontsize=FONT["normal"],
+                                            color=TEXT_COLORS["output"])  # fmt: skip
         self.hand_image = _show_map(ax_h, np.zeros_like(first))
         frame_axes(ax_h, "kernel")
         self.hand_title = ax_h.set_title("", fontsize=FONT["normal"], color=COLORS["text"])
@@ -126,3 +127,12 @@ def learned_maps_figure(fig, stack: lrn.LearnedStack, x=None) -> dict:
         for ax in row[1 + lrn.FILTERS + len(feat.LAYER_NAMES[layer]) :]:
             ax.set_axis_off()
     return images
+
+
+# the text alternative of each figure a lesson shows (``display.alt_text``): what it shows and
+# what to look for
+learned_maps_figure.alt = (
+    "Every map of the trained network on the shapes image, layer by layer (rows), beside the "
+    "hand-built stack's maps of the same layer. Look for learned maps that light up where a "
+    "hand-built one does."
+)

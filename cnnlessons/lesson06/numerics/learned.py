@@ -8,7 +8,7 @@ The task (``shape_task``): 12x12 images of noise (standard deviation 0.1) with o
 at a random place: a small (3x3) or a large (5x5) square, a horizontal (2x6) or a vertical (6x2)
 bar. Telling them apart needs edges of both orientations and their extent: what the hand-built
 stack computes, except that here nobody writes the weights. Deterministic: the same seed gives
-the same network (about a second of training on one core, cached for the session).
+the same network (under a second of training on one core, cached for the session).
 """
 
 from __future__ import annotations
@@ -89,17 +89,28 @@ def _layer(layer) -> int:
     return layer
 
 
-@functools.lru_cache(maxsize=4)
-def train_stack(seed: int = 0, *, n_train: int = 600, steps: int = 120) -> LearnedStack:
+def train_stack(
+    seed: int = 0, *, n_train: int = 600, steps: int = 60, lr: float = 0.02
+) -> LearnedStack:
     """Train the three-layer net (``FILTERS`` 3x3 filters per layer, "same" padding, ReLUs,
     then global max pooling and a dense layer to the 4 classes) on ``n_train`` images of
-    ``shape_task`` for ``steps`` Adam steps (learning rate 0.01, batches of 32); its test
-    accuracy is on 500 new images. Cached: the same arguments return the same object."""
-    seed = _checks.integer(seed, "seed", minimum=0)
+    ``shape_task`` for ``steps`` Adam steps (learning rate ``lr``, batches of 32); its test
+    accuracy is on 500 new images. Cached: the same arguments return the same object. (60
+    steps at 0.02 reach the accuracy 120 steps at 0.01 did, about 98 %, in half the time.)"""
+    seed = _checks.seed(seed)
     n_train = _checks.integer(n_train, "n_train", minimum=4)
     steps = _checks.integer(steps, "steps", minimum=1)
+    lr = _checks.real(lr, "lr", finite=True)
+    if not 0 < lr <= 1:
+        raise ValueError(f"lr must be in (0, 1], got {lr}")
     if n_train > 5000 or steps > 5000:
         raise ValueError("n_train and steps must be at most 5,000 (this is a lesson's budget)")
+    return _train_stack(seed, n_train, steps, lr)
+
+
+@functools.lru_cache(maxsize=4)
+def _train_stack(seed: int, n_train: int, steps: int, lr: float) -> LearnedStack:
+    """``train_stack`` on checked arguments (plain numbers: the cache's keys)."""
     rng = np.random.default_rng(seed)
     f = FILTERS
     net = Network(
@@ -117,7 +128,7 @@ def train_stack(seed: int = 0, *, n_train: int = 600, steps: int = 120) -> Learn
         len(SHAPE_KINDS),
     )
     x, y = shape_task(n_train, seed=seed)
-    history = net.fit(x, y, steps=steps, batch_size=32, optimizer=Adam(0.01), seed=seed)
+    history = net.fit(x, y, steps=steps, batch_size=32, optimizer=Adam(lr), seed=seed)
     xt, yt = shape_task(500, seed=seed + 1000)
     return LearnedStack(
         net=net,

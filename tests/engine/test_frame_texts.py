@@ -1,0 +1,400 @@
+"""Every explorer's text alternative (issue 23): every frame has one, frames that look different
+have different texts, and the numbers a text states are the numbers of the frame, computed
+here independently (SciPy, or the formula worked by hand)."""
+
+import importlib
+import itertools
+import math
+import re
+
+import numpy as np
+import pytest
+import scipy.ndimage as nd
+import scipy.signal as ss
+
+from cnnlessons.engine import Explorer
+
+NUMBER = re.compile(r"[-−]?\d+(?:,\d{3})*(?:\.\d+)?(?:e[-+]?\d+)?")
+
+
+def numbers(text: str, label: str) -> list:
+    """The numbers in ``text`` after ``label``, up to the end of that sentence."""
+    assert label in text, f"{label!r} not in {text!r}"
+    part = re.split(r"\.(?:\s|$)", text.split(label, 1)[1])[0]
+    return [float(n.replace(",", "").replace("−", "-")) for n in NUMBER.findall(part)]
+
+
+def all_explorers():
+    found = []
+    for n in range(1, 9):
+        module = importlib.import_module(f"cnnlessons.lesson0{n}.explorers")
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if isinstance(obj, type) and issubclass(obj, Explorer):
+                found.append(obj)
+    return found
+
+
+EXPLORERS = all_explorers()
+MADE = {}
+
+
+def made(cls):
+    """One explorer of each class, made once for this module (some train a net)."""
+    if cls not in MADE:
+        MADE[cls] = cls()
+    return MADE[cls]
+
+
+def keys_of(e, most=48) -> list:
+    """Frame keys to look at: every combination of the controls' raw values (a sample of at
+    most ``most`` when there are more, always with the first and last)."""
+    ranges = [e.raw_range(n) for n in e.raws]
+    combos = list(itertools.product(*ranges))
+    if len(combos) > most:
+        step = len(combos) / most
+        combos = [combos[int(i * step)] for i in range(most)] + [combos[-1]]
+    return [",".join(map(str, c)) for c in combos]
+
+
+def test_every_lesson_explorer_is_here():
+    assert len(EXPLORERS) >= 20
+
+
+@pytest.mark.parametrize("cls", EXPLORERS, ids=lambda c: c.__name__)
+def test_every_frame_has_a_text_and_different_pictures_different_texts(cls):
+    e = made(cls)
+    texts, pictures = {}, {}
+    for key in keys_of(e):
+        text = e.frame_text(key)
+        assert isinstance(text, str) and len(text) > 20, (key, text)
+        assert re.search(r"\d", text), f"no number in {text!r}"
+        texts[key] = text
+        pictures[key] = e.frame(key=key)
+    for a, b in itertools.combinations(texts, 2):
+        if texts[a] == texts[b]:
+            assert np.array_equal(pictures[a], pictures[b]), (
+                f"frames {a} and {b} differ but say the same: {texts[a]!r}"
+            )
+
+
+def test_text_of_the_frame_the_controls_select_follows_them():
+    from cnnlessons.lesson01.explorers import SlidingWindowExplorer
+
+    e = SlidingWindowExplorer()
+    first = e.frame_text()
+    e.controls["position"].value = 6
+    assert e.frame_text() != first and "row 1, column 2" in e.frame_text()
+
+
+# -- the numbers, explorer by explorer ------------------------------------------------------
+def test_sliding_window_numbers_are_conv2d_worked_by_scipy():
+    from cnnlessons.lesson01.explorers import SlidingWindowExplorer
+    from cnnlessons.numerics.images import KERNELS
+
+    e = made(SlidingWindowExplorer)
+    for key in keys_of(e, most=80):
+        position, k = (int(v) for v in key.split(","))
+        name = e.controls["kernel"].options[k]
+        w = np.asarray(KERNELS[name], dtype=float)
+        out = ss.correlate2d(e.x, w, mode="valid")
+        row, col = divmod(position, out.shape[1])
+        text = e.frame_text(key)
+        assert f"row {row}, column {col}" in text
+        patch = e.x[row : row + 3, col : col + 3]
+        np.testing.assert_allclose(numbers(text, "it covers inputs"), patch.ravel(), atol=0.005)
+        np.testing.assert_allclose(numbers(text, "Products"), (patch * w).ravel(), atol=0.005)
+        assert numbers(text, "Sum")[0] == pytest.approx(out[row, col], abs=0.005)
+        said = numbers(text, f"Output row {row}, column {col} =")
+        assert said[0] == pytest.approx(out[row, col], abs=0.005)
+        assert said[1:] == [position + 1, out.size]  # outputs filled in so far
+    assert "Products 10, 0, -10, 10, 0, -10, 10, 0, -10. Sum 0." in e.frame_text("0,0")
+
+
+def test_photo_output_range_is_scipy_correlate():
+    from cnnlessons.lesson01.explorers import PhotoExplorer
+    from cnnlessons.numerics.images import KERNELS
+
+    e = made(PhotoExplorer)
+    for k, name in enumerate(e.controls["kernel"].options):
+        out = ss.correlate2d(e.x, np.asarray(KERNELS[name], float), mode="valid")
+        text = e.frame_text(str(k))
+        assert f"Output {out.shape[0]}×{out.shape[1]}" in text
+        lo, hi = numbers(text, "values from")[:2]
+        assert lo == pytest.approx(out.min(), abs=0.006)
+        assert hi == pytest.approx(out.max(), abs=0.006)
+
+
+def test_output_size_is_the_formula_worked_by_hand():
+    from cnnlessons.lesson01.explorers import OutputSizeExplorer
+
+    e = made(OutputSizeExplorer)
+    for i, k, p, s, d in [(7, 3, 1, 2, 1), (5, 3, 0, 1, 1), (9, 5, 2, 3, 2), (3, 5, 0, 1, 3)]:
+        text = e.frame_text(e.key_of(i=i, k=k, padding=p, stride=s, dilation=d))
+        o = math.floor((i + 2 * p - d * (k - 1) - 1) / s) + 1
+        if d * (k - 1) + 1 > i + 2 * p:
+            assert "no output" in text and "Output" not in text.split("no output")[1][:10]
+        else:
+            assert f"Output {o} × {o}." in text
+    assert "stride s = 2" in e.frame_text(e.key_of(i=7, k=3, padding=1, stride=2, dilation=1))
+
+
+def test_connections_list_the_units_by_hand():
+    from cnnlessons.lesson02.explorers import ConnectionsExplorer
+
+    e = made(ConnectionsExplorer)
+    n = e.n_inputs
+    for kind in (0, 1):
+        for ki, k in enumerate(e.controls["k"].options):
+            for side in (0, 1):
+                for unit in (0, 4, n - 1):
+                    text = e.frame_text(e.key_of(kind=kind, k=ki, side=side, unit=unit))
+                    dense = e.controls["kind"].options[kind] == "dense"
+                    half = k // 2
+                    expected = range(n) if dense else range(max(0, unit - half),
+                                                            min(n, unit + half + 1))  # fmt: skip
+                    label = "Inputs" if e.controls["side"].options[side] == "output" else "Outputs"
+                    assert numbers(text, f"{label} ") == list(expected), text
+
+
+def test_dependency_value_is_scipy_correlate():
+    from cnnlessons.lesson02.explorers import DependencyExplorer
+    from cnnlessons.numerics.images import KERNELS
+
+    e = made(DependencyExplorer)
+    out = ss.correlate2d(e.x, np.asarray(KERNELS[e.kernel], float), mode="valid")
+    for output in range(16):
+        row, col = divmod(output, 4)
+        text = e.frame_text(str(output))
+        assert f"rows {row} to {row + 2}, columns {col} to {col + 2}" in text
+        assert numbers(text, "they give")[0] == pytest.approx(out[row, col])
+        patch = numbers(text, f"columns {col} to {col + 2}:")
+        np.testing.assert_allclose(patch, e.x[row : row + 3, col : col + 3].ravel())
+
+
+def test_weight_matrix_counts_by_hand():
+    from cnnlessons.lesson03.explorers import WeightMatrixExplorer
+
+    e = made(WeightMatrixExplorer)  # (6,) input, k = 3, 2 tiles
+    kinds = [v for _, v in e.controls["kind"].options]
+    for d, (shape, k) in enumerate([((6,), 3), ((6, 6), 3)]):
+        m = math.prod(shape)
+        n = math.prod(s - k + 1 for s in shape)
+        taps = k ** len(shape)
+        tiled = 2 ** len(shape) * taps  # 2 tiles along each axis, a kernel each
+        expected = {"dense": (m * n, m * n), "locally_connected": (n * taps, n * taps),
+                    "tiled": (tiled, n * taps), "conv": (taps, n * taps)}  # fmt: skip
+        for ki, kind in enumerate(kinds):
+            text = e.frame_text(e.key_of(kind=ki, dims=d))
+            params, connections = expected[kind]
+            assert f"{params:,} parameter" in text and f"{connections:,} connections" in text
+            assert f"{n} outputs × {m} inputs" in text
+
+
+def test_parameter_counts_by_hand():
+    from cnnlessons.lesson03.explorers import ParameterCountExplorer
+
+    e = made(ParameterCountExplorer)
+    for h, w, c, f, k in [(32, 32, 3, 6, 5), (7, 9, 1, 1, 1), (64, 20, 4, 16, 7)]:
+        text = e.frame_text(e.key_of(height=h, width=w, channels=c, filters=f, kernel=k))
+        oh, ow = h - k + 1, w - k + 1
+        dense = h * w * c * oh * ow * f + oh * ow * f
+        conv = f * (k * k * c + 1)
+        assert f"Input {h}×{w}×{c}; output {oh}×{ow}×{f}" in text
+        assert numbers(text, "Dense layer:")[0] == dense
+        assert numbers(text, "parameters (")[:2] == [dense - oh * ow * f, oh * ow * f]
+        assert numbers(text, "Convolution:")[-1] == conv
+    assert "= 456 parameters" in e.frame_text(e.key_of(height=32, width=32, channels=3,
+                                                        filters=6, kernel=5))  # fmt: skip
+
+
+def test_channels_maps_are_scipy_correlate_summed_over_channels():
+    from cnnlessons.lesson03.explorers import ChannelsExplorer
+
+    e = made(ChannelsExplorer)
+    for key in keys_of(e):
+        text = e.frame_text(key)
+        fi, ki, ci = (int(v) for v in key.split(","))
+        f, k = e.controls["filters"].options[fi], e.controls["k"].options[ki]
+        c = e.controls["channels"].options[ci][1]
+        assert f"= {f * (k * k * c + 1)} parameters" in text
+        e.frame(key=key)  # the arrays behind the picture at this frame
+        e.controls["filters"].index, e.controls["k"].index = fi, ki
+        e.controls["channels"].index = ci
+        x, weights, biases = e.view.x, e.weights, e.biases
+        grey = x[..., 0] * 0.299 + x[..., 1] * 0.587 + x[..., 2] * 0.114  # ITU-R 601 luma
+        channels = grey[..., None] if c == 1 else x
+        for i in range(f):
+            out = sum(ss.correlate2d(channels[..., j], weights[i, j], "valid")
+                      for j in range(weights.shape[1])) + biases[i]  # fmt: skip
+            np.testing.assert_allclose(out, e.outputs[i], atol=1e-9)
+            lo, hi = numbers(text, f"map {i + 1} from")[:2]
+            assert lo == pytest.approx(out.min(), abs=0.006)
+            assert hi == pytest.approx(out.max(), abs=0.006)
+
+
+def test_efficiency_counts_by_hand():
+    from cnnlessons.lesson04.explorers import EfficiencyExplorer
+
+    e = made(EfficiencyExplorer)
+    for key in keys_of(e):
+        si, ki, ci = (int(v) for v in key.split(","))
+        s = e.controls["side"].options[si]
+        k = e.controls["kernel"].options[ki][1]
+        c, f = e.controls["channels"].options[ci][1]
+        text = e.frame_text(key)
+        assert numbers(text, "Parameters: dense")[0] == s * s * c * s * s * f + s * s * f
+        assert numbers(text, "convolution")[0] == f * (k * k * c + 1)
+        assert numbers(text, "Multiply-adds: dense")[0] == s * s * c * s * s * f
+        assert numbers(text, "Multiply-adds: dense")[1] == s * s * f * k * k * c
+
+
+def test_kernel_learning_loss_is_the_mean_squared_error_of_the_kernel_shown():
+    from cnnlessons.lesson05.explorers import KernelLearningExplorer
+
+    e = made(KernelLearningExplorer)
+    target = ss.correlate2d(e.x, e.run.target, "valid")
+    for step in (0, 1, 10, 40):
+        text = e.frame_text(str(step))
+        kernel = np.asarray(numbers(text, "Kernel rows")).reshape(3, 3)
+        np.testing.assert_allclose(kernel, e.run.kernels[step], atol=0.006)
+        y = ss.correlate2d(e.x, e.run.kernels[step], "valid")
+        assert numbers(text, ": loss")[0] == pytest.approx(((y - target) ** 2).mean(), rel=2e-3)
+        assert numbers(text, "Step")[:2] == [step, 40]
+
+
+def test_least_squares_conv_error_is_numpy_lstsq():
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    from cnnlessons.lesson05.explorers import LeastSquaresExplorer
+    from cnnlessons.numerics.tasks import filter_pairs
+
+    e = made(LeastSquaresExplorer)
+    for n, noise in [(4, 0.1), (64, 0.5), (512, 0.01)]:
+        x, y = filter_pairs(512, e.w, noise=noise, seed=e.seed)
+        x, y = np.asarray(x)[:n], np.asarray(y)[:n]
+        patches = sliding_window_view(x, (3, 3), axis=(-2, -1)).reshape(-1, 9)
+        w_hat = np.linalg.lstsq(patches, y.reshape(-1), rcond=None)[0]
+        text = e.frame_text(e.key_of(N=e.controls["N"].options.index(n),
+                                     noise=e.controls["noise"].options.index(noise)))  # fmt: skip
+        error = numbers(text, "9 weights")[0]
+        assert error == pytest.approx(((w_hat - e.w.ravel()) ** 2).sum(), rel=5e-3)
+        assert f"N = {n} noisy pairs" in text
+
+
+def test_growth_field_is_the_closed_form_by_hand():
+    from cnnlessons.lesson06.explorers import GrowthExplorer, StridePlacementExplorer
+
+    e = made(GrowthExplorer)
+    stacks = list(e.controls["stack"].options)
+    units = list(e.controls["unit"].options)
+    for depth in range(1, 7):
+        text = e.frame_text(e.key_of(depth=depth - 1, stack=stacks.index("3x3"),
+                                     unit=units.index("middle")))  # fmt: skip
+        r = 2 * depth + 1
+        assert f"sees r = {r} input pixels" in text
+        r0, r1 = numbers(text, "it reads photo rows")[:2]
+        assert r1 - r0 + 1 == r
+    s = made(StridePlacementExplorer)
+    for at in range(5):  # stride 2 in layer `at` (0: none): each layer adds 2 x strides before
+        r = 1 + sum(2 * (2 if 0 < at < layer else 1) for layer in range(1, 5))
+        assert f"r = {r} input pixels" in s.frame_text(str(at))
+
+
+def test_erf_profile_is_numpy_convolve_of_uniform_kernels():
+    from cnnlessons.lesson06.explorers import ERFExplorer
+
+    e = made(ERFExplorer)
+    for n in (1, 4, 16):
+        profile = np.ones(1)
+        for _ in range(n):
+            profile = np.convolve(profile, np.ones(3) / 3)
+        text = e.frame_text(str(n - 1))
+        assert numbers(text, "peak is")[0] == pytest.approx(profile.max(), abs=5e-4)
+        assert f"r = {2 * n + 1};" in text
+        assert numbers(text, "σ = √(n(k²−1)/12) =")[0] == pytest.approx(
+            math.sqrt(n * 8 / 12), abs=0.006
+        )
+
+
+def test_features_text_names_the_patch_by_hand():
+    from cnnlessons.lesson06.explorers import SPOTS, FeaturesExplorer
+
+    e = made(FeaturesExplorer)
+    for si, (row, col) in enumerate(SPOTS.values()):
+        for fi, (_, (layer, _c)) in enumerate(e.controls["feature"].options):
+            text = e.frame_text(e.key_of(spot=si, feature=fi))
+            assert f"Layer-{layer} unit ({row}, {col})" in text
+            assert f"rows {row - layer}…{row + layer}, columns {col - layer}…{col + layer}" in text
+
+
+def test_learned_correlation_is_numpy_corrcoef():
+    from cnnlessons.lesson06.explorers import LearnedFeaturesExplorer
+
+    e = made(LearnedFeaturesExplorer)
+    for key in ["0,0", "5,11", "2,6"]:
+        text = e.frame_text(key)
+        e.controls["input"].index, e.controls["unit"].index = (int(v) for v in key.split(","))
+        name, layer, c = e.selected
+        learned = e.view.learned[name][layer][c]
+        if "off everywhere" in text:
+            assert learned.max() == 0
+        else:
+            assert numbers(text, "largest value")[0] == pytest.approx(learned.max(), abs=0.006)
+
+
+def test_shift_difference_is_scipy_correlate_of_a_rolled_input():
+    from cnnlessons.lesson07.explorers import ShiftExplorer
+    from cnnlessons.lesson07.figures import SHIFT_KERNELS
+
+    e = made(ShiftExplorer)
+    w = np.asarray(SHIFT_KERNELS[e.controls["kernel"].value], float)
+    pads = list(e.controls["padding"].options)
+    for dx, dy, pad in [(2, 0, "zeros"), (3, 1, "circular"), (0, 3, "zeros")]:
+        text = e.frame_text(e.key_of(dx=dx, dy=dy, padding=pads.index(pad)))
+        mode = "wrap" if pad == "circular" else "constant"
+        shift = (dy, dx)
+        fg = nd.correlate(np.roll(e.x, shift, axis=(0, 1)), w, mode=mode)
+        gf = np.roll(nd.correlate(e.x, w, mode=mode), shift, axis=(0, 1))
+        largest = np.abs(fg - gf).max()
+        said = numbers(text, "Largest |f(g(x)) − g(f(x))| =")
+        assert (said[0] if said else 0.0) == pytest.approx(largest, abs=0.06), text
+
+
+def test_stride_shift_samples_are_scipy_correlate():
+    from cnnlessons.lesson07.explorers import StrideShiftExplorer
+
+    e = made(StrideShiftExplorer)
+    for d in range(8):
+        for si, s in enumerate((1, 2)):
+            full = nd.correlate1d(np.roll(e.x, d), [1, 2, 1], mode="wrap")
+            kept = numbers(e.frame_text(e.key_of(d=d, stride=si)), "Kept samples")
+            np.testing.assert_allclose(kept, full[::s], atol=0.006)
+
+
+def test_pooling_shift_is_scipy_maximum_filter():
+    from cnnlessons.lesson08.explorers import PoolingShiftExplorer
+
+    e = made(PoolingShiftExplorer)
+    row = np.asarray(e.view.row, float)
+    for d in range(4):
+        for wi, width in enumerate(range(1, 6)):
+            text = e.frame_text(e.key_of(d=d, width=wi))
+            # the window of an even width starts at the pixel: [i, i + 1] for width 2
+            origin = -1 if width % 2 == 0 else 0
+            before = nd.maximum_filter1d(row, width, mode="wrap", origin=origin)
+            after = nd.maximum_filter1d(np.roll(row, d), width, mode="wrap", origin=origin)
+            np.testing.assert_allclose(numbers(text, "Pooled before the shift"), before)
+            np.testing.assert_allclose(numbers(text, "Pooled after the shift"), after)
+            changed = numbers(text, "pooled values changed:")
+            assert changed == [np.sum(before != after), len(row)]
+
+
+def test_aliasing_output_by_hand():
+    from cnnlessons.lesson08.explorers import AliasingExplorer
+
+    e = made(AliasingExplorer)
+    text = e.frame_text(e.key_of(d=0, filter=0))  # no blur: max of pairs, every other one
+    x = np.asarray(e.view.x, float)
+    pooled = np.maximum(x, np.roll(x, -1))[::2]
+    assert numbers(text, "output [")[: len(pooled)] == list(pooled)
