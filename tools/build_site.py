@@ -174,6 +174,16 @@ def thumbnail(picture: bytes, width: int = 560) -> bytes:
             return buf.getvalue()
 
 
+def folder_digest(folder: Path) -> str:
+    """A digest of every file of an explorer's folder (names and bytes)."""
+    import hashlib
+
+    h = hashlib.blake2b(digest_size=16)
+    for f in sorted(folder.iterdir()):
+        h.update(f.name.encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()
+
+
 def first_picture(out: Path, folder: str) -> bytes:
     """The first frame of an explorer as one PNG (its first tiles composed)."""
     from cnnlessons.engine import compose, png_bytes
@@ -232,6 +242,29 @@ def place_explorers(nb, found: list, out: Path) -> dict:
             )
         cell["outputs"] = outputs
     return {"explorers": count, "pictures": pictures}
+
+
+INLINE_IMAGE = re.compile(r'<img\b([^>]*?)src="data:image/(png|jpeg);base64,([^"]+)"')
+
+
+def images_to_files(body: str, out: Path, stem: str) -> str:
+    """The page's figures (nbconvert inlines them as base64) as files beside it, loaded
+    lazily: the page's HTML, and so its explorers' script, no longer waits for every
+    figure of the lesson."""
+    import base64
+
+    folder = out / "figures"
+    folder.mkdir(exist_ok=True)
+    count = 0
+
+    def extract(match):
+        nonlocal count
+        count += 1
+        name = f"figures/{stem}-{count}.{'png' if match[2] == 'png' else 'jpg'}"
+        (out / name).write_bytes(base64.b64decode(match[3]))
+        return f'<img{match[1]}loading="lazy" src="{name}"'
+
+    return INLINE_IMAGE.sub(extract, body)
 
 
 def export_html(nb, title: str, nav: str, foot: str) -> str:
@@ -298,7 +331,7 @@ def build(out: Path, notebooks: list[Path], jobs: int) -> list[dict]:
     binder = binder_base()
     table = lesson_table()
     workers = max(1, min(jobs, len(notebooks)))
-    lessons, pages, used = [], [], set()
+    lessons, pages, used, folders = [], [], set(), {}
     with ProcessPoolExecutor(workers) as pool:
         runs = pool.map(execute, [str(p) for p in notebooks], [str(out)] * len(notebooks))
         for path, text, found, seconds in runs:
@@ -307,6 +340,13 @@ def build(out: Path, notebooks: list[Path], jobs: int) -> list[dict]:
             number = path.name[:2]
             title = title_of(nb)
             url = f"{binder}?urlpath=lab/tree/notebooks/{path.name}"
+            for summary in found:  # an explorer shown again by a later lesson: one folder
+                digest = folder_digest(out / summary["folder"])
+                if digest in folders:
+                    shutil.rmtree(out / summary["folder"])
+                    summary["folder"] = folders[digest]
+                else:
+                    folders[digest] = summary["folder"]
             placed = place_explorers(nb, found, out)
             if placed["explorers"] != len(found):
                 views = [
@@ -356,6 +396,7 @@ def build(out: Path, notebooks: list[Path], jobs: int) -> list[dict]:
         sections = book.contents(first)
         foot = book.prev_next_html(lessons, i)
         body = export_html(nb, full, nav + foot + book.toc_html(sections), foot)
+        body = images_to_files(body, out, lessons[i]["page"][:2])
         (out / lessons[i]["page"]).write_text(body)
         lessons[i]["sections"] = [s["title"] for s in sections]
         bodies.append({**lessons[i], "body": first})

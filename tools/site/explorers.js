@@ -54,7 +54,13 @@ let allShown;
 const everyFirstFrame = new Promise((resolve) => {
   allShown = resolve;
 });
+let firstShownResolve;
+const firstFrame = new Promise((resolve) => {
+  firstShownResolve = resolve;
+  setTimeout(resolve, 1500); // never waits long for a first explorer that is slow
+});
 function shown(base) {
+  firstShownResolve();
   firstShown.add(base);
   if (firstShown.size >= expected) allShown();
 }
@@ -304,16 +310,16 @@ async function mount(root) {
 export function start() {
   const roots = [...document.querySelectorAll(".cnnl-explorer[data-src]")];
   expected = roots.length;
-  // the first explorers of the page first: each fetches its index, then its first frame
-  return Promise.all(
-    roots.map((root) =>
-      mount(root).catch((err) => {
-        root.dataset.error = String(err);
-        shown(root.dataset.src); // a broken explorer does not hold the others back
-        console.error("explorer", root.dataset.src, err);
-      }),
-    ),
-  );
+  const one = (root) =>
+    mount(root).catch((err) => {
+      root.dataset.error = String(err);
+      shown(root.dataset.src); // a broken explorer does not hold the others back
+      console.error("explorer", root.dataset.src, err);
+    });
+  // the page's first explorer first (on a slow network it is not slowed by the others),
+  // then the others, together
+  if (!roots.length) return Promise.resolve();
+  return one(roots[0]).then(() => firstFrame).then(() => Promise.all(roots.slice(1).map(one)));
 }
 
 start();

@@ -105,7 +105,7 @@ def control_spec(name: str, control, raws: list | None) -> dict:
     kind = type(control).__name__
     spec = {
         "name": name,
-        "id": control.model_id,
+        "id": name,  # the picture's references name controls by this (see ``dump_explorer``)
         "kind": kind,
         "description": getattr(control, "description", "") or name,
     }
@@ -145,6 +145,16 @@ def _links() -> list:
         for w in list(widgets.values())
         if isinstance(w, Link)
     ]
+
+
+def by_name(value, controls: dict):
+    """``value`` with each control's model id replaced by the control's name: an explorer's
+    files do not depend on the widget ids of one run (the same explorer in two lessons is
+    the same files, stored once)."""
+    text = json.dumps(value)
+    for name, control in controls.items():
+        text = text.replace(control.model_id, name)
+    return json.loads(text)
 
 
 def dump_explorer(explorer, folder: Path) -> dict:
@@ -241,7 +251,7 @@ def dump_explorer(explorer, folder: Path) -> dict:
         "label": picture.label,
         "controls": controls,
         "keyed": names,
-        "clicks": explorer.click_regions,
+        "clicks": by_name(explorer.click_regions, explorer.controls),
         "first": first,
         "every": total <= MAX_SITE_FRAMES,
         "frames": frames,
