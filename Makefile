@@ -35,8 +35,8 @@ present: $(VENV)/.installed-present
 	if [ -z "$$lesson" ]; then echo "no lesson $(LESSON) in notebooks/ (e.g. LESSON=01)"; exit 2; fi; \
 	$(BIN)/python tools/present.py "$$lesson" $(PORT)
 
-# The static web edition: every lesson executed once, pages that need no kernel and nothing
-# from the network (npm fetches the page scripts once into tools/site/node_modules)
+# The static web edition: every lesson executed once, every frame of every explorer written as
+# image files (all explorers live, no kernel), nothing from the network (npm fetches MathJax once)
 site: $(VENV)/.installed
 	$(BIN)/python tools/build_site.py --out site
 

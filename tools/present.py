@@ -6,6 +6,11 @@ token is random (``secrets``), or ``CNNLESSONS_TOKEN`` from the environment (the
 it); it is given to Voila inside this process, never on a command line, where any local user
 could read it (``ps``).
 
+For a classroom: the "classroom" template (``tools/voila/share/voila/templates/classroom``:
+a projector layout, Font Awesome served locally, no bare reprs) and preheated kernels: each
+lesson is run ahead in a pooled kernel (``POOL`` per notebook), so a page opened (or
+reloaded: F5 resets an explorer) shows at once, from the pool, and the pool starts the next.
+
 Usage: python tools/present.py TARGET PORT   (TARGET: a notebook or the notebooks folder)
 """
 
@@ -14,6 +19,33 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+#: kernels run ahead per notebook (each ~200 MB)
+POOL = 1
+
+
+def set_xsrf_cookie_on_every_lesson() -> None:
+    """A page closed or reloaded (F5) shuts its kernel down: Voila's page posts to
+    ``/voila/api/shutdown/<kernel>`` on ``beforeunload`` with the ``_xsrf`` cookie's value. A
+    lesson served at ``/`` (``make present LESSON=01``) never had that cookie set (only the
+    menu's page sets it), so every post was refused (403) and every reload left a ~200 MB
+    kernel running. Here the lesson's page sets it, as the menu does (tornado sets the cookie
+    when ``xsrf_token`` is first read)."""
+    from voila.handler import VoilaHandler
+
+    serve = VoilaHandler.get_generator
+    if getattr(serve, "cnnl_xsrf", False):
+        return
+
+    async def get_generator(self, path=None):
+        self.xsrf_token  # noqa: B018 - read for its side effect: the cookie
+        async for part in serve(self, path):
+            yield part
+
+    get_generator.cnnl_xsrf = True
+    VoilaHandler.get_generator = get_generator
 
 
 def main(argv: list[str]) -> int:
@@ -26,10 +58,27 @@ def main(argv: list[str]) -> int:
         return 2
     token = os.environ.pop("CNNLESSONS_TOKEN", "") or secrets.token_urlsafe(24)
     print(f"Voila: open http://127.0.0.1:{port}/?token={token}  (Ctrl+C stops it)", flush=True)
+    # the classroom template is found where Jupyter looks for data files
+    share = str(ROOT / "tools" / "voila" / "share")
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(
+        [share, *filter(None, [os.environ.get("JUPYTER_PATH")])]
+    )
+    sys.path.insert(0, str(ROOT / "tools"))
     from voila.app import main as voila
 
+    set_xsrf_cookie_on_every_lesson()
+
     sys.argv = ["voila", "--no-browser", "--Voila.ip=127.0.0.1", f"--port={port}",
-                "--theme=light", f"--token={token}", target]  # fmt: skip
+                "--theme=light", "--template=classroom", f"--token={token}",
+                "--preheat_kernel=True", f"--pool_size={POOL}",
+                # a kernel no page is connected to (a tab that never ran its page, a network
+                # cut) is shut down after a minute idle; the pool's kernels are never culled
+                "--MappingKernelManager.cull_idle_timeout=60",
+                "--MappingKernelManager.cull_interval=15",
+                "--MappingKernelManager.cull_connected=False",
+                # formulas written in Unicode (Σ_l ...) typeset, as in the web edition
+                "--VoilaExporter.preprocessors=sitebuild.book.TypesetFormulas",
+                target]  # fmt: skip
     return voila() or 0
 
 

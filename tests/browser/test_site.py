@@ -1,15 +1,16 @@
-"""The static web edition (`make site`): every lesson executed to HTML with its widget state,
-an index with the lesson map, and nothing loaded from outside the site.
+"""The web edition (`make site`): every lesson a page whose explorers all move with no kernel,
+each frame what the kernel draws, within the budgets of issue 22, as a book (previous/next,
+contents, search), nothing loaded from outside the site.
 
 The site is built once for this module (every lesson executed once, as `make site` does)
-into a temporary directory. The browser test serves it from 127.0.0.1, opens every page in
-headless Chromium with every request that leaves 127.0.0.1 refused and recorded, moves a
-slider of every explorer that works without a kernel and checks that its picture changed.
-The widget-state rules (what needs a kernel, what is frozen) are tested on small states made
-by hand, without building anything.
+into a temporary directory (or CNNLESSONS_SITE names one `make site` built). Every frame of
+every explorer is composed from the site's tiles and compared with what the kernel drew; the
+browser tests serve the site from 127.0.0.1 as a static host does (text gzipped), step a
+control of every explorer of every page and compare the canvas's pixels with the kernel's
+frame, measure each page on the phone profile, and search. The parts (tiling, exact
+encoding, formulas, contents, search index, previous/next) are tested on small inputs.
 """
 
-import base64
 import functools
 import http.server
 import io
@@ -28,6 +29,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import build_site  # noqa: E402
+from sitebuild import book, kernel  # noqa: E402
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 ARTIFACTS = ROOT / "test-artifacts"
@@ -42,134 +44,7 @@ def _need(what: str, present: bool, how: str):
     pytest.skip(f"no {what} on this machine ({how})")
 
 
-# ----------------------------------------------------------------------------- the rules
-def model(module, name, **state):
-    return {
-        "model_module": module,
-        "model_module_version": "*",
-        "model_name": name,
-        "state": {"_dom_classes": [], **state},
-    }
-
-
-def control(name="IntSliderModel", **state):
-    return model("@jupyter-widgets/controls", name, disabled=False, **state)
-
-
-def ref(mid):
-    return f"IPY_MODEL_{mid}"
-
-
-def png_of(color) -> bytes:
-    from PIL import Image
-
-    with io.BytesIO() as buf:
-        Image.new("RGB", (4, 3), color).save(buf, format="png")
-        return buf.getvalue()
-
-
-def test_a_linked_slider_stays_live_and_an_unlinked_one_is_disabled():
-    state = {
-        "a1": control(),
-        "b2": control(),
-        "c3": model("@jupyter-widgets/controls", "StackModel", children=[]),
-        "d4": model(
-            "@jupyter-widgets/controls",
-            "LinkModel",
-            source=[ref("a1"), "value"],
-            target=[ref("c3"), "selected_index"],
-        ),
-        "e5": model("@jupyter-widgets/controls", "HBoxModel", children=[ref("a1"), ref("b2")]),
-    }
-    static, frozen = build_site.make_static(state)
-    assert static["a1"]["state"]["disabled"] is False
-    assert static["b2"]["state"]["disabled"] is True
-    assert frozen == {"b2"}
-    assert state["b2"]["state"]["disabled"] is False, "the input state must not change"
-
-
-def test_a_slider_a_custom_widget_reads_stays_live():
-    """The anywidget engine: the picture's model holds references to the sliders it reads."""
-    state = {
-        "a1": control(),
-        "b2": control(),
-        "c3": model("anywidget", "AnyModel", controls=[ref("a1")]),
-    }
-    static, frozen = build_site.make_static(state)
-    assert static["a1"]["state"]["disabled"] is False
-    assert frozen == {"b2"}
-
-
-def test_a_custom_picture_missing_frames_leaves_its_sliders_to_the_kernel():
-    """The anywidget engine's picture: a frame per combination of its controls' values; with
-    one missing, the page could not show it, so its sliders are disabled (and noted)."""
-    controls = [{"ref": ref("a1"), "trait": "value", "values": [0, 1, 2]},
-                {"ref": ref("b2"), "trait": "index", "values": ["x", "y"]}]  # fmt: skip
-    frames = {f"{v},{w}": [0] for v in range(3) for w in "xy"}
-    state = {
-        "a1": control(),
-        "b2": control("DropdownModel"),
-        "c3": model("anywidget", "AnyModel", controls=controls, frames=frames),
-    }
-    assert build_site.make_static(state)[1] == set()
-    del state["c3"]["state"]["frames"]["2,y"]
-    assert build_site.make_static(state)[1] == {"a1", "b2"}
-
-
-def test_a_custom_widget_whose_front_end_version_differs_stops_the_build(tmp_path, monkeypatch):
-    (tmp_path / "anywidget").mkdir()
-    (tmp_path / "anywidget" / "package.json").write_text('{"version": "0.11.0"}')
-    monkeypatch.setattr(build_site, "NODE_MODULES", tmp_path)
-
-    def state(version):
-        return {"c3": {**model("anywidget", "AnyModel"), "model_module_version": version}}
-
-    build_site.check_front_end_versions(state("~0.11.*"))  # what anywidget 0.11 declares
-    with pytest.raises(RuntimeError, match="pin the same version"):
-        build_site.check_front_end_versions(state("~0.12.*"))
-
-
-def test_an_unknown_widget_stops_the_build():
-    unknown = {
-        "x1": model("some-widget-lib", "FancyModel"),
-        "v1": model("@jupyter-widgets/controls", "VBoxModel", children=[ref("x1")]),
-    }
-    with pytest.raises(RuntimeError, match="WIDGET_MODULES"):
-        build_site.make_static(unknown)
-
-
-def test_the_picture_of_an_explorer_is_its_first_frame_as_the_kernel_composes_it():
-    """The map's picture of a lesson: the first frame of an explorer's picture in the saved
-    widget state (tiles as base64 buffers), composed by the engine's compositor: the same
-    pixels as the explorer's own ``frame`` of that key."""
-    import numpy as np
-    from ipywidgets.widgets.widget import _remove_buffers
-    from PIL import Image
-
-    from cnnlessons.lesson01.explorers import SlidingWindowExplorer
-
-    e = SlidingWindowExplorer(renderer="blit")
-    e.controls["position"].value = 6
-    e.finish_frames()  # the state holds the frame the controls select
-    state, paths, buffers = _remove_buffers(e.picture.get_state())
-    saved = {
-        "p1": {
-            **model("anywidget", "AnyModel", **state),
-            "buffers": [
-                {"path": path, "encoding": "base64", "data": base64.b64encode(buf).decode()}
-                for path, buf in zip(paths, buffers, strict=True)
-            ],
-        },
-        "v1": model("@jupyter-widgets/controls", "VBoxModel", children=[ref("p1")]),
-    }
-    png = build_site.shown_picture(saved, "v1")
-    with Image.open(io.BytesIO(png)) as im:
-        shown = np.asarray(im.convert("RGBA"))
-    np.testing.assert_array_equal(shown, (e.frame(key=e.key) * 255).round().astype(np.uint8))
-    del saved["p1"]["buffers"][0]  # a tile missing: no picture, rather than a wrong one
-    assert build_site.shown_picture(saved, "v1") is None
-
-
+# ----------------------------------------------------------------------------- the parts
 def test_the_lesson_map_has_a_card_per_lesson_and_per_lesson_to_come():
     lessons = [{"number": "00", "title": "Start <here>", "page": "00_start.html", "live": 1,
                 "frozen": 0, "picture": True},
@@ -189,27 +64,119 @@ def test_the_lesson_map_has_a_card_per_lesson_and_per_lesson_to_come():
 
 
 # ----------------------------------------------------------------------------- the build
+# The budgets of issue 22: what a lesson page transfers on load (compressed as a static host
+# sends it), the whole site on disk, and on the phone profile (390x844 CSS px at 3x,
+# 10 Mbit/s, 60 ms round trip, 4x CPU slowdown) when the first and the last explorer of a
+# page show their picture, counted from the navigation
+PAGE_BYTES = 4e6
+SITE_BYTES = 30e6
+FIRST_EXPLORER_MS = 4000
+LAST_EXPLORER_MS = 8000
+PHONE = {"width": 390, "height": 844, "scale": 3, "bits_per_s": 10e6, "rtt_ms": 60, "cpu": 4}
+#: most frames of one explorer composed from the site's tiles and compared (all if fewer)
+CHECKED_FRAMES = 150
+
+
+def test_a_mask_is_cut_into_boxes_that_hold_every_changed_pixel_and_nothing_between_words():
+    import numpy as np
+
+    mask = np.zeros((40, 100), bool)
+    mask[5:9, 10:14] = True  # a digit
+    mask[5:9, 30:35] = True  # another, 16 columns away: its own box
+    mask[30:33, 60:62] = True
+    boxes = kernel.split(mask)
+    assert sorted(boxes) == [(5, 9, 10, 14), (5, 9, 30, 35), (30, 33, 60, 62)]
+    covered = np.zeros_like(mask)
+    for r0, r1, c0, c1 in boxes:
+        covered[r0:r1, c0:c1] = True
+    assert (covered >= mask).all()
+    mask[5:9, 16:20] = True  # 2 columns from the first digit: one box with it
+    assert (5, 9, 10, 20) in kernel.split(mask)
+
+
+@pytest.mark.parametrize("colours", [3, 100000])
+def test_a_tile_is_stored_exactly(colours):
+    """Lossless WebP or a palette PNG: decoded, the same pixels (few colours or many)."""
+    import numpy as np
+    from PIL import Image
+
+    rng = np.random.default_rng(colours)
+    palette = rng.integers(0, 256, (colours, 3), dtype=np.uint8)
+    rgb = palette[rng.integers(0, colours, (37, 53))]
+    data, ext = kernel.exact_image(rgb)
+    with Image.open(io.BytesIO(data)) as im:
+        assert im.format.lower() == ext
+        np.testing.assert_array_equal(np.asarray(im.convert("RGB")), rgb)
+
+
+def test_a_formula_line_is_typeset_not_mangled_into_italics():
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    line = "r = 1 + Σ_l (k'_l − 1) · Π_{i<l} s_i,   with k' = d(k − 1) + 1,   and S = Π_l s_l,"
+    source = f"The closed form:\n\n{line}\n\nnext to `r_measured` and $x_1$."
+    typeset = book.typeset_formulas(source)
+    assert typeset.count("$$") == 2 and "`r_measured`" in typeset and "$x_1$" in typeset
+    tex = typeset.split("$$")[1]
+    assert r"\sum_l (k'_l - 1) \cdot \prod_{i<l} s_i" in tex
+    assert r"\text{ with }" in tex and r"\text{ and }" in tex
+    assert "<em>" not in markdown2html_mistune(typeset)
+    assert "<em>" in markdown2html_mistune(source)  # what the page showed before
+
+
+def test_contents_and_search_index_come_from_the_headings():
+    body = (
+        '<h1 id="t">Lesson</h1><p>Intro words.</p>'
+        '<h2 id="1.-Growth">1. Growth<a class="anchor-link" href="#1.-Growth">¶</a></h2>'
+        '<p>The receptive field grows.</p><h3 id="Ex">Exercise</h3><p>Count &amp; see.</p>'
+    )
+    sections = book.contents(body)
+    assert sections == [
+        {"level": 2, "id": "1.-Growth", "title": "1. Growth"},
+        {"level": 3, "id": "Ex", "title": "Exercise"},
+    ]
+    toc = book.toc_html(sections)
+    assert 'href="#1.-Growth"' in toc and 'href="#Ex"' in toc
+    entries = json.loads(
+        book.search_index([{"page": "06_x.html", "number": "06", "title": "Fields", "body": body}])
+    )
+    hit = next(e for e in entries if "receptive field" in e["text"].lower())
+    assert hit["page"] == "06_x.html#1.-Growth" and hit["section"] == "1. Growth"
+    assert any("count & see" in e["text"].lower() for e in entries)
+
+
+def test_previous_and_next_link_the_neighbouring_lessons():
+    lessons = [{"number": f"0{i}", "title": f"T{i}", "page": f"0{i}.html"} for i in range(3)]
+    first, middle, last = (book.prev_next_html(lessons, i) for i in range(3))
+    assert 'rel="next"' in first and 'rel="prev"' not in first and 'href="01.html"' in first
+    assert 'rel="prev" class="cnnl-prev" href="00.html"' in middle
+    assert 'rel="next" class="cnnl-next" href="02.html"' in middle
+    assert 'rel="next"' not in last and 'href="01.html"' in last
+
+
+# ----------------------------------------------------------------------------- the build
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    _need("npm", shutil.which("npm") is not None, "apt-get install npm")
-    out = tmp_path_factory.mktemp("site") / "site"
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "build_site.py"), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-5000:]
+    """The site, built once for this module (or, with CNNLESSONS_SITE=<dir>, a site built by
+    ``make site`` from this tree)."""
+    prebuilt = os.environ.get("CNNLESSONS_SITE")
+    if prebuilt:
+        out = Path(prebuilt)
+    else:
+        _need("npm", shutil.which("npm") is not None, "apt-get install npm")
+        out = tmp_path_factory.mktemp("site") / "site"
+        done = subprocess.run(
+            [sys.executable, str(ROOT / "tools" / "build_site.py"), "--out", str(out)],
+            capture_output=True,
+            text=True,
+            timeout=3600,
+        )
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-5000:]
     lessons = json.loads((out / "lessons.json").read_text())
     return out, {lesson["page"]: lesson for lesson in lessons}
 
 
-def widget_state(page: Path) -> dict:
-    text = page.read_text()
-    match = re.search(
-        r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', text, re.S
-    )
-    return json.loads(match.group(1))["state"] if match else {}
+def explorer_folders(out: Path, page: str) -> list[str]:
+    return re.findall(r'class="cnnl-explorer[^"]*" data-src="([^"]+)"', (out / page).read_text())
 
 
 def test_every_lesson_has_a_page_a_picture_and_a_place_on_the_map(site):
@@ -223,12 +190,14 @@ def test_every_lesson_has_a_page_a_picture_and_a_place_on_the_map(site):
         assert f'href="{page}"' in index
         with Image.open(out / "pictures" / f"{lesson['number']}.png") as im:
             assert im.format == "PNG" and im.width >= 200
-    assert sum(lesson["live"] for lesson in lessons.values()) >= 1
+        assert len(explorer_folders(out, page)) == lesson["explorers"] == lesson["live"], page
+        assert lesson["explorers"] == lesson["made"] >= 1, page  # every explorer made is shown
+        assert lesson["frozen"] == 0, page
 
 
-def test_pages_refer_only_to_files_of_the_site(site):
+def test_pages_refer_only_to_files_of_the_site_and_load_no_widget_manager(site):
     """Scripts, styles and pictures come from the site itself (links to read elsewhere are
-    fine: a link is not loaded with the page)."""
+    fine: a link is not loaded with the page); no widget state, no require.js."""
     out, lessons = site
     for page in ["index.html", *lessons]:
         text = (out / page).read_text()
@@ -240,94 +209,207 @@ def test_pages_refer_only_to_files_of_the_site(site):
             if not url.startswith("data:"):
                 assert (out / url.split("?")[0]).is_file(), f"{page} refers to missing {url}"
         assert "cdn.jsdelivr" not in text and "unpkg.com" not in text and "cdnjs" not in text
+        assert "widget-state+json" not in text and "require.js" not in text, page
+        assert "embed-amd" not in text, page
 
 
-def test_every_frame_is_in_the_page_and_what_needs_a_kernel_is_marked(site):
+def test_every_frame_of_every_explorer_is_what_the_kernel_draws(site):
+    """Each explorer's frames, composed from the site's tiles by the engine's compositor,
+    have the SHA-256 of the RGBA bytes ``explorer.frame(key)`` gave in the kernel; every
+    combination of the controls has a frame."""
+    import hashlib
+    import itertools
+    import math
+    import random
+
+    import numpy as np
+
+    from cnnlessons.engine import compose
+
     out, lessons = site
-    for page, lesson in lessons.items():
-        state = widget_state(out / page)
-        modules = {m["model_module"] for m in state.values()}
-        assert modules <= set(build_site.WIDGET_MODULES), page
+    total = 0
+    for page in lessons:
+        for folder in explorer_folders(out, page):
+            index = json.loads((out / folder / "index.json").read_text())
+            digests = json.loads((out / folder / "digests.json").read_text())
+            ranges = [c["values"] for c in index["controls"] if "values" in c]
+            if index["every"]:
+                every = {",".join(map(str, c)) for c in itertools.product(*ranges)}
+            else:  # too many: each control over its range, the others at the lesson's values
+                first = index["first"].split(",")
+                every = {
+                    ",".join(str(v) if i == j else first[j] for j in range(len(first)))
+                    for i, values in enumerate(ranges)
+                    for v in values
+                }
+                assert math.prod(map(len, ranges)) > kernel.MAX_SITE_FRAMES, folder
+            assert set(index["frames"]) == every == set(digests), folder
+            keys = sorted(every)
+            if len(keys) > CHECKED_FRAMES:
+                keys = random.Random(folder).sample(keys, CHECKED_FRAMES)
+            tiles = {}
+            for key in keys:
+                ids = index["frames"][key]
+                for t in ids:
+                    if t not in tiles:
+                        tiles[t] = (out / folder / index["files"][str(t)]).read_bytes()
+                boxes = {t: index["boxes"][str(t)] for t in ids}
+                rgba = compose(ids, tiles, boxes, size=(index["height"], index["width"]))
+                digest = hashlib.sha256(np.ascontiguousarray(rgba).tobytes()).hexdigest()
+                assert digest == digests[key], (folder, key)
+                total += 1
+    assert total > 0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 22: site/ measured 36.5 MB (2026-12-06), over 30 MB: lesson 06's growth "
+    "explorer alone is 8.2 MB of frame tiles (its photo panel differs in every frame), "
+    "MathJax 5.1 MB (3.7 MB of it the a11y extension's speech maps)",
+)
+def test_the_site_fits_its_budget_on_disk(site):
+    out, _ = site
+    size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file() and f.name != "digests.json")
+    assert size <= SITE_BYTES, f"site/ is {size / 1e6:.1f} MB, more than {SITE_BYTES / 1e6:.0f}"
+
+
+def test_every_page_has_previous_next_and_its_contents(site):
+    out, lessons = site
+    pages = sorted(lessons)
+    for i, page in enumerate(pages):
         text = (out / page).read_text()
-        assert text.count('class="cnnl-static-note"') == lesson["frozen"], page
-        live = build_site.live_controls(state)
-        for mid, m in state.items():  # nothing the page cannot move is left movable
-            if build_site.is_control(m) and not m["state"]["disabled"]:
-                assert mid in live, page
+        title = re.search(r"<title>(.*?)</title>", text, re.S).group(1)
+        assert title.startswith(f"{lessons[page]['number']} · {lessons[page]['title']}"), title
+        links = {
+            rel: href
+            for tag in re.findall(r"<a\b[^>]*>", text)
+            for rel in re.findall(r'\brel="(prev|next)"', tag)
+            for href in re.findall(r'\bhref="([^"]+)"', tag)
+        }
+        assert links.get("prev") == (pages[i - 1] if i > 0 else None), page
+        assert links.get("next") == (pages[i + 1] if i + 1 < len(pages) else None), page
+        toc = re.search(r'<nav[^>]*class="cnnl-toc".*?</nav>', text, re.S).group(0)
+        anchors = re.findall(r'href="#([^"]+)"', toc)
+        assert len(anchors) >= 2, page
+        for anchor in anchors:
+            assert f'id="{anchor}"' in text, (page, anchor)
 
 
 # ----------------------------------------------------------------------------- browser
-class _Quiet(http.server.SimpleHTTPRequestHandler):
+class _Host(http.server.SimpleHTTPRequestHandler):
+    """A static host: text compressed (gzip) when the browser accepts it, as hosts do."""
+
+    TEXT = (".html", ".js", ".css", ".json", ".svg")
+
     def log_message(self, *args):
         pass
+
+    def handle(self):
+        try:
+            super().handle()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the browser went to another page meanwhile
+
+    def send_head(self):
+        path = self.translate_path(self.path)
+        if (
+            os.path.isfile(path)
+            and path.endswith(self.TEXT)
+            and "gzip" in self.headers.get("Accept-Encoding", "")
+        ):
+            import gzip
+
+            body = gzip.compress(Path(path).read_bytes(), 6)
+            self.send_response(200)
+            self.send_header("Content-Type", self.guess_type(path))
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            return io.BytesIO(body)
+        return super().send_head()
 
 
 @pytest.fixture(scope="module")
 def served(site):
     out, lessons = site
     server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out))
+        ("127.0.0.1", 0), functools.partial(_Host, directory=str(out))
     )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", lessons
+        yield f"http://127.0.0.1:{server.server_address[1]}/", out, lessons
     finally:
         server.shutdown()
         server.server_close()
 
 
-# In the page: every explorer, whether its picture shows, whether a control of it can move
-# (a slider first; an explorer driven by menus only: a menu or a row of toggle buttons).
-_CONTROLS_JS = r"""(() => { window.__cnnControl = (id) => {
-    const root = document.querySelector('.' + id);
-    const slider = [...root.querySelectorAll('.widget-hslider .noUi-target')]
-        .find(t => t.noUiSlider && !t.hasAttribute('disabled'));
-    if (slider) return {kind: 'slider', el: slider};
-    const select = [...root.querySelectorAll('select')].find(s => !s.disabled);
-    if (select) return {kind: 'select', el: select};
-    const row = [...root.querySelectorAll('.widget-toggle-buttons')]
-        .find(r => [...r.querySelectorAll('button')].some(b => !b.disabled));
-    return row ? {kind: 'buttons', el: row} : null;
-}; })()"""
-
-_EXPLORERS_JS = r"""() => [...document.querySelectorAll('.cnnl-explorer')].map(e => {
-    const id = [...e.classList].find(c => /^cnnl-explorer-\d+$/.test(c));
-    const control = window.__cnnControl(id);
-    return {id, control: control && control.kind,
-            picture: window.__cnn.sig('.' + id + ' .cnnl-picture') !== null};
-})"""
-
-# Move an explorer's control one step; resolve when its picture changed (or time is up).
-_MOVE_JS = r"""async ([id, timeoutMs]) => {
-    const H = window.__cnn, pic = '.' + id + ' .cnnl-picture';
-    const {kind, el} = window.__cnnControl(id);
-    const sig0 = H.sig(pic), t0 = performance.now();
-    if (kind === 'slider') {
-        const s = el.noUiSlider, {min, max} = s.options.range;
-        const v = Math.round(Number(s.get()));
-        s.set(v < max ? v + 1 : v - 1);
-    } else if (kind === 'select') {
-        el.selectedIndex = (el.selectedIndex + 1) % el.options.length;
-        el.dispatchEvent(new Event('change', {bubbles: true}));
-    } else {
-        const buttons = [...el.querySelectorAll('button')];
-        const active = buttons.findIndex(b => b.classList.contains('mod-active'));
-        buttons[(active + 1) % buttons.length].click();
+# when each explorer's picture first shows a frame (ms from the navigation)
+_PAINT_WATCH = r"""
+window.__painted = {};
+new MutationObserver((records) => {
+  for (const r of records) {
+    const el = r.target;
+    if (r.attributeName === 'data-painted' && el.dataset.painted) {
+      const root = el.closest('.cnnl-explorer');
+      if (root && !(root.dataset.src in window.__painted))
+        window.__painted[root.dataset.src] = performance.now();
     }
-    while (performance.now() - t0 < timeoutMs) {
-        await H.frame();
-        const sig = H.sig(pic);
-        if (sig !== null && sig !== sig0) return {kind, changed: true, ms: performance.now() - t0};
-    }
-    return {kind, changed: false};
+  }
+}).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-painted']});
+"""
+
+# the SHA-256 of the canvas's RGBA pixels and the key of the frame on it
+_CANVAS_JS = r"""async (src) => {
+  const root = document.querySelector(`.cnnl-explorer[data-src="${src}"]`);
+  const pic = root.querySelector('.cnnl-picture');
+  const canvas = pic.querySelector('canvas');
+  const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  const hash = await crypto.subtle.digest('SHA-256', data);
+  return {key: pic.dataset.frame, wanted: pic.dataset.wanted,
+          sha: [...new Uint8Array(hash)].map(b => b.toString(16).padStart(2, '0')).join('')};
+}"""
+
+# one step of the explorer's first control that picks frames (a range, a select or buttons)
+_STEP_JS = r"""(src) => {
+  const root = document.querySelector(`.cnnl-explorer[data-src="${src}"]`);
+  const range = root.querySelector('.cnnl-controls input[type=range]');
+  if (range) {
+    const v = Number(range.value);
+    range.value = String(v < Number(range.max) ? v + 1 : v - 1);
+    range.dispatchEvent(new Event('input', {bubbles: true}));
+    return 'range';
+  }
+  const select = root.querySelector('.cnnl-controls select');
+  if (select) {
+    select.selectedIndex = (select.selectedIndex + 1) % select.options.length;
+    select.dispatchEvent(new Event('change', {bubbles: true}));
+    return 'select';
+  }
+  const buttons = [...root.querySelectorAll('.cnnl-buttons button')];
+  const on = buttons.findIndex(b => b.getAttribute('aria-pressed') === 'true');
+  buttons[(on + 1) % buttons.length].click();
+  return 'buttons';
 }"""
 
 
+def _settled(page, src):
+    page.wait_for_function(
+        'src => { const p = document.querySelector(`.cnnl-explorer[data-src="${src}"] '
+        ".cnnl-picture`); return p && p.dataset.frame && p.dataset.frame === p.dataset.wanted "
+        "&& p.querySelector('.cnnl-drawing').style.display === 'none'; }",
+        arg=src,
+        timeout=30_000,
+    )
+
+
 @pytest.mark.browser
-def test_the_site_works_offline_in_a_browser(served, request):
+def test_every_explorer_moves_and_shows_the_kernels_frame_offline(served):
+    """Every page offline (anything leaving 127.0.0.1 refused and recorded): every explorer
+    shows its first frame, then one step of a control shows the frame the kernel draws for
+    the new values (the canvas's pixels have the kernel's SHA-256)."""
     _need("Chromium", h.CHROMIUM is not None, "apt-get install chromium")
-    base, lessons = served
+    base, out, lessons = served
     outside, failed, errors = [], [], []
     with h.chromium_page() as page:
 
@@ -340,47 +422,125 @@ def test_the_site_works_offline_in_a_browser(served, request):
 
         page.route("**/*", route)
         page.on("pageerror", lambda e: errors.append(f"{page.url}: {e}"))
+        page.on("console", lambda m: m.type == "error" and errors.append(f"{page.url}: {m.text}"))
         page.on("response", lambda r: r.status >= 400 and failed.append(f"{r.status} {r.url}"))
-        page.on("requestfailed", lambda r: r.url.startswith(base) and failed.append(r.url))
+        # (a frame fetched ahead when the test goes to the next page is aborted: not a fault)
+        page.on(
+            "requestfailed",
+            lambda r: (
+                r.url.startswith(base)
+                and r.failure != "net::ERR_ABORTED"
+                and failed.append(f"{r.url} {r.failure}")
+            ),
+        )
         try:
             page.goto(base + "index.html")
             pictures = page.eval_on_selector_all(
                 ".cnnl-card img", "imgs => imgs.map(i => i.complete && i.naturalWidth > 0)"
             )
             assert pictures and all(pictures), "a lesson's picture on the map did not load"
-            for name, lesson in lessons.items():
+            moved = 0
+            for name in lessons:
                 page.goto(base + name)
-                page.evaluate(h._PAGE_JS)
-                page.evaluate(_CONTROLS_JS)
-                page.wait_for_function(
-                    "n => document.querySelectorAll('.cnnl-explorer .cnnl-picture').length >= n",
-                    arg=lesson["explorers"],
-                    timeout=60_000,
-                )
-                page.wait_for_function(
-                    "() => [...document.querySelectorAll('.cnnl-explorer .cnnl-picture')]"
-                    ".every(p => window.__cnn.sig('.' + [...p.closest('.cnnl-explorer')"
-                    ".classList].find(c => /^cnnl-explorer-\\d+$/.test(c)) + ' .cnnl-picture')"
-                    " !== null)",
-                    timeout=60_000,
-                )
-                explorers = page.evaluate(_EXPLORERS_JS)
-                assert len(explorers) == lesson["explorers"], name
-                assert all(e["picture"] for e in explorers), name
-                movable = [e for e in explorers if e["control"]]
-                assert len(movable) >= lesson["live"], (name, explorers)
-                for e in movable:
-                    moved = page.evaluate(_MOVE_JS, [e["id"], 10_000])
-                    assert moved["changed"], (name, e["id"], moved)
-                notes = page.locator(".cnnl-static-note").count()
-                assert notes == lesson["frozen"], name
-            assert errors == [], "uncaught exceptions in the pages"
+                for src in explorer_folders(out, name):
+                    digests = json.loads((out / src / "digests.json").read_text())
+                    _settled(page, src)
+                    before = page.evaluate(_CANVAS_JS, src)
+                    assert before["sha"] == digests[before["key"]], (src, before["key"])
+                    page.evaluate(_STEP_JS, src)
+                    page.wait_for_function(
+                        "([src, key]) => document.querySelector(`.cnnl-explorer[data-src="
+                        '"${src}"] .cnnl-picture`).dataset.wanted !== key',
+                        arg=[src, before["key"]],
+                    )
+                    _settled(page, src)
+                    after = page.evaluate(_CANVAS_JS, src)
+                    assert after["key"] != before["key"], src
+                    assert after["sha"] == digests[after["key"]], (src, after["key"])
+                    moved += 1
+            assert moved == sum(lesson["explorers"] for lesson in lessons.values())
+            assert errors == [], "errors in the pages"
             assert failed == [], "requests that failed"
             assert outside == [], "requests that left 127.0.0.1"
         except BaseException:
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "site-failure.png"), full_page=True)
             raise
+
+
+def phone_load(browser, url: str) -> dict:
+    """Open ``url`` on the phone profile; returns the bytes transferred (as encoded on the
+    wire) until every explorer shows a frame, and when the first and the last did (ms)."""
+    context = browser.new_context(
+        viewport={"width": PHONE["width"], "height": PHONE["height"]},
+        device_scale_factor=PHONE["scale"],
+        is_mobile=True,
+        has_touch=True,
+    )
+    try:
+        page = context.new_page()
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+        rate = PHONE["bits_per_s"] / 8
+        cdp.send(
+            "Network.emulateNetworkConditions",
+            {"offline": False, "latency": PHONE["rtt_ms"], "downloadThroughput": rate,
+             "uploadThroughput": rate},
+        )  # fmt: skip
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": PHONE["cpu"]})
+        sent = []
+        cdp.on("Network.loadingFinished", lambda e: sent.append(e["encodedDataLength"]))
+        page.add_init_script(_PAINT_WATCH)
+        page.goto(url, wait_until="load", timeout=120_000)
+        n = page.eval_on_selector_all(".cnnl-explorer[data-src]", "e => e.length")
+        page.wait_for_function(
+            "n => Object.keys(window.__painted).length >= n", arg=n, timeout=120_000
+        )
+        page.wait_for_timeout(1500)  # requests the load started, finished
+        times = sorted(page.evaluate("Object.values(window.__painted)"))
+        return {"bytes": sum(sent), "first": times[0], "last": times[-1], "explorers": n}
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_every_page_is_light_and_quick_on_a_phone(served):
+    """The issue's budgets, on the phone profile, page by page; the table is written to
+    test-artifacts/site-phone.json."""
+    _need("Chromium", h.CHROMIUM is not None, "apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    base, out, lessons = served
+    table = {}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=h.CHROMIUM, args=h.CHROMIUM_ARGS)
+        try:
+            for name in lessons:
+                table[name] = phone_load(browser, base + name)
+        finally:
+            browser.close()
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "site-phone.json").write_text(json.dumps(table, indent=1))
+    for name, row in table.items():
+        assert row["bytes"] <= PAGE_BYTES, (name, row)
+        assert row["first"] <= FIRST_EXPLORER_MS, (name, row)
+        assert row["last"] <= LAST_EXPLORER_MS, (name, row)
+
+
+@pytest.mark.browser
+def test_search_finds_a_lesson_from_the_static_files(served):
+    _need("Chromium", h.CHROMIUM is not None, "apt-get install chromium")
+    base, out, lessons = served
+    with h.chromium_page() as page:
+        page.goto(base + sorted(lessons)[0])
+        page.fill("#cnnl-search", "receptive field")
+        page.wait_for_selector("#cnnl-search-results a")
+        hrefs = page.eval_on_selector_all("#cnnl-search-results a", "a => a.map(x => x.href)")
+        assert any("/06_" in href for href in hrefs[:3]), hrefs
+        page.click("#cnnl-search-results a >> nth=0")
+        page.wait_for_load_state()
+        assert "/06_" in page.url
 
 
 def test_the_readme_links_the_web_edition_and_says_how_to_publish_it():

@@ -1,0 +1,140 @@
+"""The book around the lesson pages: previous/next, each lesson's contents, the search index,
+and the Markdown fixes the pages need (formulas typeset, not mangled into italics).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+HEADING = re.compile(r'<h([23])[^>]*\bid="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+TAG = re.compile(r"<[^>]+>")
+
+# ----------------------------------------------------------------------------- formulas
+#: a line of a Markdown cell that is a formula written with Unicode subscripts: it has a
+#: sum or product with a subscript (Σ_l, Π_{i<l})
+FORMULA_LINE = re.compile(r"^(?=.*[ΣΠ]_)(?!.*`)(?!.*\$).+$", re.M)
+TEX = [
+    ("Σ", r"\sum"), ("Π", r"\prod"), ("−", "-"), ("·", r"\cdot"), ("×", r"\times"),
+    ("≤", r"\le"), ("≥", r"\ge"),
+]  # fmt: skip
+
+
+def formula_tex(line: str) -> str:
+    """A Unicode formula line as TeX: Σ, Π, −, · as TeX, words as text, wide gaps as quads."""
+    parts = re.split(r"\s{2,}", line.strip().rstrip(","))
+    out = []
+    for part in parts:
+        part = part.strip().rstrip(",")
+        for a, b in TEX:
+            part = part.replace(a, b)
+        # words of two letters or more (with, and) as text
+        part = re.sub(r"(?<![\\\w])([A-Za-z]{2,})(?![\w{])", r"\\text{ \1 }", part)
+        out.append(part)
+    return r",\quad ".join(out)
+
+
+def typeset_formulas(source: str) -> str:
+    """Markdown with each formula line (see ``FORMULA_LINE``) as display math."""
+    return FORMULA_LINE.sub(lambda m: "$$" + formula_tex(m.group(0)) + "$$", source)
+
+
+# ----------------------------------------------------------------------------- contents
+def contents(body: str) -> list[dict]:
+    """The lesson's sections (h2, h3 with their ids) in order, from its HTML."""
+    found = []
+    for level, anchor, inner in HEADING.findall(body):
+        text = html.unescape(TAG.sub("", inner)).replace("¶", "").strip()
+        found.append({"level": int(level), "id": anchor, "title": text})
+    return found
+
+
+def toc_html(sections: list[dict]) -> str:
+    if not sections:
+        return ""
+    items = "".join(
+        f'<li class="cnnl-toc-{s["level"]}"><a href="#{html.escape(s["id"])}">'
+        f"{html.escape(s['title'])}</a></li>"
+        for s in sections
+    )
+    return (
+        '<nav class="cnnl-toc" aria-label="This lesson"><details open><summary>'
+        f"In this lesson</summary><ol>{items}</ol></details></nav>"
+    )
+
+
+def prev_next_html(lessons: list[dict], i: int) -> str:
+    links = []
+    if i > 0:
+        p = lessons[i - 1]
+        links.append(
+            f'<a rel="prev" class="cnnl-prev" href="{p["page"]}">&larr; {p["number"]} · '
+            f"{html.escape(p['title'])}</a>"
+        )
+    if i + 1 < len(lessons):
+        n = lessons[i + 1]
+        links.append(
+            f'<a rel="next" class="cnnl-next" href="{n["page"]}">{n["number"]} · '
+            f"{html.escape(n['title'])} &rarr;</a>"
+        )
+    return '<nav class="cnnl-prevnext" aria-label="Lessons">' + "".join(links) + "</nav>"
+
+
+# ----------------------------------------------------------------------------- search
+def sections_text(body: str) -> list[tuple[str, str, str]]:
+    """(id, title, plain text) of each section of a page's HTML (before the first heading:
+    the lesson's introduction, id "")."""
+    cut = [(m.start(), m.group(2), m.group(3)) for m in HEADING.finditer(body)]
+    starts = [(0, "", "")] + cut
+    out = []
+    for k, (at, anchor, inner) in enumerate(starts):
+        end = starts[k + 1][0] if k + 1 < len(starts) else len(body)
+        chunk = body[at:end]
+        chunk = re.sub(r"<(script|style)\b.*?</\1>", " ", chunk, flags=re.S)
+        text = html.unescape(TAG.sub(" ", chunk)).replace("¶", " ")
+        text = re.sub(r"\s+", " ", text).strip()
+        title = html.unescape(TAG.sub("", inner)).replace("¶", "").strip()
+        out.append((anchor, title, text))
+    return out
+
+
+def search_index(pages: list[dict]) -> str:
+    """The site's search index (``search.json``): per section of every lesson, its page,
+    anchor, lesson and section titles, and text (lower case, collapsed spaces)."""
+    entries = []
+    for page in pages:
+        for anchor, title, text in sections_text(page["body"]):
+            if not text:
+                continue
+            entries.append(
+                {
+                    "page": page["page"] + (f"#{anchor}" if anchor else ""),
+                    "lesson": f"{page['number']} · {page['title']}",
+                    "section": title,
+                    "text": text[:6000],
+                }
+            )
+    return json.dumps(entries, ensure_ascii=False, separators=(",", ":"))
+
+
+def typeset_preprocessor():
+    """An nbconvert preprocessor class that applies ``typeset_formulas`` to every Markdown
+    cell (``make present`` gives it to Voila: the same formulas typeset there)."""
+    from nbconvert.preprocessors import Preprocessor
+
+    class TypesetFormulas(Preprocessor):
+        def preprocess_cell(self, cell, resources, index):
+            if cell.cell_type == "markdown":
+                cell.source = typeset_formulas(cell.source)
+            return cell, resources
+
+    return TypesetFormulas
+
+
+def __getattr__(name):
+    # ``sitebuild.book.TypesetFormulas``, the name Voila's configuration gives (imported only
+    # when asked for: nbconvert is not needed to read this module)
+    if name == "TypesetFormulas":
+        return typeset_preprocessor()
+    raise AttributeError(name)
