@@ -32,6 +32,7 @@ __all__ = [
     "SPOTS",
     "LearnedFeaturesExplorer",
     "learned_inputs",
+    "SHOWN_DIGITS",
 ]
 
 DEPTHS = (1, 2, 3, 4, 5, 6)
@@ -305,16 +306,28 @@ class FeaturesExplorer(Explorer):
         return self.view.selected
 
 
-def learned_inputs(image=None) -> dict:
-    """The inputs ``LearnedFeaturesExplorer`` offers: the hand-built stack's shapes image, one
-    new image of each of the task's shapes (``learned.shape_task``, seed 7, noise 0.1), and a
-    photograph: Grace Hopper (every 8th pixel, 75 x 64) or, with ``image``, the learner's own
-    (anything ``numerics.images.photo`` reads; larger than 128 pixels a side, it is thinned
-    to fit)."""
-    x, y = lrn.shape_task(len(lrn.SHAPE_KINDS), seed=7)
-    out = {"shapes (above)": feat.shapes_image()}
-    for i, name in enumerate(lrn.SHAPE_KINDS):
-        out[f"a new {name}"] = x[int(np.flatnonzero(y == i)[0]), 0]
+#: the test digits ``LearnedFeaturesExplorer`` offers (the first of each in the test set)
+SHOWN_DIGITS = (0, 3, 4, 7)
+
+
+def learned_inputs(image=None, task: str = "digits") -> dict:
+    """The inputs ``LearnedFeaturesExplorer`` offers. For the digits net (``task="digits"``):
+    one test digit of each of ``SHOWN_DIGITS`` (images the net never trained on); for the
+    shapes net (``"shapes"``): one new image of each of its shapes (``learned.shape_task``,
+    seed 7). Then the hand-built stack's shapes image, and a photograph: Grace Hopper (every
+    8th pixel, 75 x 64) or, with ``image``, the learner's own (anything
+    ``numerics.images.photo`` reads; larger than 128 pixels a side, it is thinned to fit)."""
+    task = _checks.choice(task, "task", ("digits", "shapes"))
+    out = {}
+    if task == "digits":
+        data = lrn.digits()
+        for d in SHOWN_DIGITS:
+            out[f"test digit {d}"] = data["x_test"][int(np.flatnonzero(data["y_test"] == d)[0]), 0]
+    else:
+        x, y = lrn.shape_task(len(lrn.SHAPE_KINDS), seed=7)
+        for i, name in enumerate(lrn.SHAPE_KINDS):
+            out[f"a new {name}"] = x[int(np.flatnonzero(y == i)[0]), 0]
+    out["shapes (hand-built stack's)"] = feat.shapes_image()
     if image is None:
         out["photo (Grace Hopper)"] = grace_hopper(step=8)
     else:
@@ -325,20 +338,21 @@ def learned_inputs(image=None) -> dict:
 
 
 class LearnedFeaturesExplorer(Explorer):
-    """Pick an input (``input`` menu: the shapes image, a new image of each shape of the task,
-    a photograph or ``image=`` your own) and a unit of the trained net (``unit``: layer 1-3,
+    """Pick an input (``input`` menu: test digits, the hand-built stack's shapes image, a
+    photograph or ``image=`` your own) and a unit of the trained net (``unit``: layer 1-3,
     map 1-4): the input, that learned map, and the hand-built map of the same layer it
-    resembles most. ``stack``: a ``learned.train_stack()`` result (default: seed 0)."""
+    resembles most. ``stack``: the net (default: ``learned.digits_stack()``, trained on
+    handwritten digits; ``learned.train_stack()`` is the shapes net)."""
 
     figsize = (9.4, 3.8)
 
     def __init__(self, stack=None, image=None, unit: str = "layer 1, map 1"):
         import ipywidgets as widgets
 
-        self.stack = lrn.train_stack() if stack is None else stack
+        self.stack = lrn.digits_stack() if stack is None else stack
         if not isinstance(self.stack, lrn.LearnedStack):
-            raise TypeError("stack must come from learned.train_stack()")
-        self.inputs = learned_inputs(image)
+            raise TypeError("stack must come from learned.digits_stack() or train_stack()")
+        self.inputs = learned_inputs(image, self.stack.task)
         units = [(f"layer {la}, map {c + 1}", (la, c)) for la in (1, 2, 3)
                  for c in range(lrn.FILTERS)]  # fmt: skip
         labels = dict(units)
@@ -357,11 +371,11 @@ class LearnedFeaturesExplorer(Explorer):
         self.animate(*self.view.artists)
 
 
-    def describe(self, input="shapes (above)", unit=(1, 0)) -> str:  # noqa: A002
+    def describe(self, input="test digit 0", unit=(1, 0)) -> str:  # noqa: A002
         v = self.view
         return said(v.input_title, v.learned_title, v.hand_title, v.text)
 
-    def update(self, input="shapes (above)", unit=(1, 0)) -> list:  # noqa: A002
+    def update(self, input="test digit 0", unit=(1, 0)) -> list:  # noqa: A002
         layer, channel = unit
         return self.view.select(input, int(layer), int(channel))
 

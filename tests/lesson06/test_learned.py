@@ -1,6 +1,8 @@
-"""Features a network learned: the shape task, the trained stack (deterministic, learns), its
-maps against the network's own forward pass and against a hand computation with conv2d, the
-figures and the explorer's frames, and the large square's real reason (issue 19)."""
+"""Features a network learned: the shape task and the real digits (against their published
+facts), the trained stacks (deterministic, learn: loose, honest accuracy bounds), the shipped
+digits net against training it again, the maps against the network's own forward pass, conv2d
+by hand and SciPy, the figures and the explorer's frames with their texts, and the large
+square's real reason (issue 19)."""
 
 import itertools
 
@@ -103,7 +105,7 @@ def test_the_figures(stack):
 def test_the_explorer_frames(stack):
     e = LearnedFeaturesExplorer(stack)
     c = e.controls
-    inputs = learned_inputs()
+    inputs = learned_inputs(task="shapes")
     first = None
     for name, unit in itertools.product(c["input"].options, c["unit"].options):
         c["input"].value, c["unit"].value = name, unit[1]
@@ -126,7 +128,7 @@ def test_the_explorer_takes_your_picture(stack, tmp_path):
     mimage.imsave(path, pic)
     e = LearnedFeaturesExplorer(stack, image=str(path))
     assert "your picture" in e.controls["input"].options
-    assert max(learned_inputs(str(path))["your picture"].shape) <= 128
+    assert max(learned_inputs(str(path), "shapes")["your picture"].shape) <= 128
     with pytest.raises(ValueError, match="no file"):
         LearnedFeaturesExplorer(stack, image=str(tmp_path / "missing.png"))
     with pytest.raises(TypeError, match="image"):
@@ -143,6 +145,13 @@ def test_the_explorer_takes_your_picture(stack, tmp_path):
         (lambda: L.train_stack(n_train=10_000), ValueError, "n_train"),
         (lambda: L.learned_maps("net", np.zeros((5, 5))), TypeError, "stack"),
         (lambda: L.best_match(np.zeros((3, 3)), np.zeros((2, 4, 4))), ValueError, "candidates"),
+        (lambda: L.train_digits(steps=0), ValueError, "steps"),
+        (lambda: L.train_digits(lr=2.0), ValueError, "lr"),
+        (lambda: L.train_digits(seed=-1), ValueError, "seed"),
+        (lambda: L.maps_off("net", np.zeros((1, 5, 5))), TypeError, "stack"),
+        (lambda: L.maps_off(L.digits_stack(), np.zeros((5, 5))), ValueError, "images"),
+        (lambda: L.maps_off(L.digits_stack(), np.zeros((1, 2, 5))), ValueError, "images"),
+        (lambda: learned_inputs(task="cats"), ValueError, "task"),
     ],
 )
 def test_bad_arguments_are_refused_by_name(call, exc, match):
@@ -157,3 +166,120 @@ def test_the_stack_is_trained_once_however_it_is_asked_for():
 
     assert learned.train_stack() is learned.train_stack(seed=0) is learned.train_stack(0)
     assert learned.train_stack(0, steps=60, lr=0.02) is learned.train_stack()
+
+
+# ----------------------------------------------------------------------------- real digits
+#: scikit-learn's digits, as its documentation and the UCI page describe them: 1,797 images of
+#: 8x8 pixel counts 0..16, 10 classes; images per class (``np.bincount(load_digits().target)``)
+PUBLISHED_CLASS_COUNTS = [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]
+
+
+@pytest.fixture(scope="module")
+def digit_net():
+    return L.digits_stack()
+
+
+def test_the_digits_are_the_published_data_set():
+    import gzip
+    import hashlib
+
+    raw = L.DIGITS_FILE.read_bytes()
+    assert len(raw) == 57_523 and hashlib.sha256(raw).hexdigest() == L.DIGITS_SHA256
+    rows = gzip.decompress(raw).decode().strip().split("\n")  # read here, independently
+    table = np.array([[int(v) for v in row.split(",")] for row in rows])
+    assert table.shape == (1797, 65)
+    assert table[:, :64].min() == 0 and table[:, :64].max() == 16
+    assert np.bincount(table[:, 64]).tolist() == PUBLISHED_CLASS_COUNTS
+    d = L.digits()
+    assert d["x_train"].shape == (1297, 1, 8, 8) and d["x_test"].shape == (500, 1, 8, 8)
+    x = np.concatenate([d["x_train"], d["x_test"]])[:, 0].reshape(-1, 64) * 16
+    y = np.concatenate([d["y_train"], d["y_test"]])
+    np.testing.assert_array_equal(x, np.round(x))  # counts / 16, nothing else done to them
+    # the same images and labels, only reordered (one permutation of the file's rows)
+    ours = sorted(map(tuple, np.column_stack([x.astype(int), y]).tolist()))
+    assert ours == sorted(map(tuple, table.tolist()))
+    d["x_train"][0] = 9  # a copy: the next caller gets the data unchanged
+    assert L.digits()["x_train"].max() == 1
+
+
+def test_the_digits_net_learns_and_the_shipped_weights_are_train_digits_0(digit_net):
+    # honest, loose bounds: 96.8 % measured on the 500 test digits; chance is 10 %
+    assert 0.90 <= digit_net.test_accuracy <= 1.0
+    assert digit_net.train_accuracy >= digit_net.test_accuracy - 0.05
+    assert digit_net.task == "digits" and digit_net.n_train == 1297
+    untrained = L._digits_net(0)  # the same network before training
+    d = L.digits()
+    from cnnlessons.numerics.training import accuracy
+
+    assert accuracy(untrained, d["x_test"], d["y_test"]) <= 0.3
+    L._train_digits.cache_clear()
+    again = L.train_digits(0)  # trained now, from scratch
+    for layer in (1, 2, 3):  # the same numbers as the file (BLAS rounding aside)
+        np.testing.assert_allclose(again.kernels(layer), digit_net.kernels(layer), rtol=1e-6,
+                                   atol=1e-9)  # fmt: skip
+    assert again.test_accuracy == digit_net.test_accuracy
+    assert L.train_digits() is again  # cached: the explorer and the lesson share it
+
+
+def test_the_digit_maps_against_scipy(digit_net):
+    from scipy.ndimage import correlate
+
+    d = L.digits()
+    for x in (d["x_test"][0, 0], F.shapes_image(), np.random.default_rng(1).random((9, 13))):
+        maps = L.learned_maps(digit_net, x)
+        h = x[None]
+        for layer in (1, 2, 3):
+            conv = digit_net.net.layers[2 * (layer - 1)]
+            w, b = conv.params["w"], conv.params["b"]
+            out = np.stack([sum(correlate(h[c], w[f, c], mode="constant", cval=0.0)
+                                for c in range(len(h))) + b[f] for f in range(len(w))])  # fmt: skip
+            h = np.maximum(out, 0)
+            np.testing.assert_allclose(maps[layer], h, atol=1e-10)
+    # on a digit, the net's scores are the layer-3 maps, flattened, through the dense layer
+    x = d["x_test"][3, 0]
+    dense = digit_net.net.layers[-1]
+    scores = L.learned_maps(digit_net, x)[3].ravel() @ dense.params["w"] + dense.params["b"]
+    np.testing.assert_allclose(digit_net.net.logits(x[None, None])[0], scores, atol=1e-10)
+
+
+def test_maps_off_by_hand(digit_net):
+    d = L.digits()
+    images = d["x_test"][:50, 0]
+    each = [L.learned_maps(digit_net, x) for x in images]
+    expected = [(layer, c + 1) for layer in (1, 2, 3) for c in range(L.FILTERS)
+                if all(m[layer][c].max() == 0 for m in each)]  # fmt: skip
+    assert L.maps_off(digit_net, images) == expected
+    # a map that is off on every digit may still switch on elsewhere: a bright image
+    assert L.maps_off(digit_net, np.zeros((1, 8, 8))) != []  # zeros: only biases
+
+
+def test_the_digits_explorer_frames_and_their_texts(digit_net):
+    from cnnlessons.lesson06.explorers import SHOWN_DIGITS
+
+    e = LearnedFeaturesExplorer()
+    assert e.stack is digit_net
+    c = e.controls
+    inputs = learned_inputs()
+    assert list(inputs)[: len(SHOWN_DIGITS)] == [f"test digit {k}" for k in SHOWN_DIGITS]
+    d = L.digits()
+    for k in SHOWN_DIGITS:  # each is a test digit of that class
+        x = inputs[f"test digit {k}"]
+        assert any(np.array_equal(x, t[0]) and lab == k for t, lab in zip(d["x_test"], d["y_test"],
+                                                                          strict=True))  # fmt: skip
+    texts = set()
+    first = e.frame().copy()
+    for name, unit in itertools.product(c["input"].options, c["unit"].options):
+        c["input"].value, c["unit"].value = name, unit[1]
+        layer, ch = unit[1]
+        fmap = L.learned_maps(digit_net, inputs[name])[layer][ch]
+        assert e.peak == fmap.max()
+        text = e.frame_text().lower()  # the engine's text alternative of this frame
+        assert f"input: {name}".lower() in text and f"layer {layer}, map {ch + 1}" in text
+        if fmap.max() == 0:
+            assert "off everywhere" in text
+        else:
+            assert f"{fmap.max():.2f}" in text
+        texts.add(text)
+    assert "all off" in " ".join(texts)  # the hand-built maps on a soft digit: said so
+    c["input"].value, c["unit"].value = c["input"].options[0], c["unit"].options[0][1]
+    np.testing.assert_array_equal(e.frame(), first)  # back to the start: the same pixels

@@ -30,7 +30,8 @@ class LearnedFeatureFigure:
 
     def __init__(self, fig, stack: lrn.LearnedStack, inputs: dict):
         if not isinstance(stack, lrn.LearnedStack):
-            raise TypeError(f"stack must come from train_stack(), got {type(stack).__name__}")
+            raise TypeError("stack must come from digits_stack() or train_stack(), got "
+                            f"{type(stack).__name__}")
         if not isinstance(inputs, dict) or not inputs:
             raise TypeError("inputs must be a non-empty dict: name -> grey image")
         self.stack = stack
@@ -101,7 +102,8 @@ def learned_maps_figure(fig, stack: lrn.LearnedStack, x=None) -> dict:
     layer by layer (rows), beside the hand-built stack's maps of the same layer: the input,
     4 learned maps, then the hand-built ones (4 edges, 4 corners, 1 square)."""
     if not isinstance(stack, lrn.LearnedStack):
-        raise TypeError(f"stack must come from train_stack(), got {type(stack).__name__}")
+        raise TypeError("stack must come from digits_stack() or train_stack(), got "
+                            f"{type(stack).__name__}")
     x = feat.shapes_image() if x is None else _checks.array(x, "x", ndims=(2,))
     learned, hand = lrn.learned_maps(stack, x), feat.feature_maps(x)
     cols = 1 + lrn.FILTERS + 4
@@ -132,7 +134,7 @@ def learned_maps_figure(fig, stack: lrn.LearnedStack, x=None) -> dict:
 # the text alternative of each figure a lesson shows (``display.alt_text``): what it shows and
 # what to look for
 learned_maps_figure.alt = (
-    "Every map of the trained network on the shapes image, layer by layer (rows), beside the "
+    "Every map of the trained network on one input, layer by layer (rows), beside the "
     "hand-built stack's maps of the same layer. Look for learned maps that light up where a "
-    "hand-built one does."
+    "hand-built one does, and for maps that stay dark."
 )
