@@ -47,7 +47,6 @@ __all__ = [
     "digits",
     "train_digits",
     "digits_stack",
-    "write_digits_net",
     "maps_off",
 ]
 
@@ -211,7 +210,7 @@ _DATA = Path(__file__).resolve().parent / "data"
 #: and C. Kaynak, 1998, doi:10.24432/C50P49).
 DIGITS_FILE = _DATA / "digits.csv.gz"
 DIGITS_SHA256 = "09f66e6debdee2cd2b5ae59e0d6abbb73fc2b0e0185d2e1957e9ebb51e23aa22"
-#: ``train_digits(0)``'s weights, written by ``write_digits_net``
+#: ``train_digits(0)``'s weights, written by ``_write_digits_net``
 DIGITS_NET_FILE = _DATA / "digits_net.npz"
 DIGITS_TEST = 500  # images kept for testing (the rest, 1,297, train)
 DIGIT_SIDE = 8
@@ -308,7 +307,7 @@ def _param_names(net: Network):
 @functools.lru_cache(maxsize=1)
 def digits_stack() -> LearnedStack:
     """``train_digits(0)``'s network, its weights read from ``DIGITS_NET_FILE`` (written by
-    ``write_digits_net``) instead of trained again; its accuracies computed now."""
+    ``_write_digits_net``) instead of trained again; its accuracies computed now."""
     with np.load(DIGITS_NET_FILE) as saved:
         steps, seed = int(saved["steps"]), int(saved["seed"])
         net = _digits_net(seed)
@@ -320,10 +319,13 @@ def digits_stack() -> LearnedStack:
     return _digits_result(net, steps, seed)
 
 
-def write_digits_net(path=None, *, steps: int = 150, lr: float = 0.01) -> Path:
-    """Train ``train_digits(0, steps=steps, lr=lr)`` and write its weights to ``path``
-    (default: ``DIGITS_NET_FILE``, what ``digits_stack`` reads). Returns the path."""
-    path = DIGITS_NET_FILE if path is None else Path(_checks.text(str(path), "path"))
+def _write_digits_net(path=None, *, steps: int = 150, lr: float = 0.01) -> Path:
+    """For maintainers (not a lesson's): train ``train_digits(0, steps=steps, lr=lr)`` and
+    write its weights to ``path`` (a ``.npz`` file; default ``DIGITS_NET_FILE``, what
+    ``digits_stack`` reads). Returns the path."""
+    path = DIGITS_NET_FILE if path is None else Path(path)
+    if path.suffix != ".npz" or not path.parent.is_dir():
+        raise ValueError(f"path must be a .npz file in an existing folder, got {str(path)!r}")
     stack = train_digits(0, steps=steps, lr=lr)
     arrays = {f"{i}.{k}": stack.net.layers[i].params[k] for i, k in _param_names(stack.net)}
     np.savez_compressed(path, steps=stack.steps, seed=stack.seed, lr=lr, **arrays)
