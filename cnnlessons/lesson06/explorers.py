@@ -327,7 +327,7 @@ def learned_inputs(image=None, task: str = "digits") -> dict:
         x, y = lrn.shape_task(len(lrn.SHAPE_KINDS), seed=7)
         for i, name in enumerate(lrn.SHAPE_KINDS):
             out[f"a new {name}"] = x[int(np.flatnonzero(y == i)[0]), 0]
-    out["shapes (hand-built stack's)"] = feat.shapes_image()
+    out["shapes image"] = feat.shapes_image()
     if image is None:
         out["photo (Grace Hopper)"] = grace_hopper(step=8)
     else:
