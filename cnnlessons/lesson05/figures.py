@@ -363,7 +363,8 @@ def accuracy_figure(fig, run: ClassificationRun) -> dict:
         ax.set_title("pixels shuffled" if shuffled else "pixels as they are")
         ax.set_ylim(0.4, 1.03)
     axes[0].set_ylabel("accuracy")
-    axes[-1].legend(fontsize=FONT["small"], loc="center right")
+    # outside the panels: inside, it covered a training point wherever the run put one
+    axes[-1].legend(fontsize=FONT["small"], loc="upper left", bbox_to_anchor=(1.02, 1.0))
     return lines
 
 

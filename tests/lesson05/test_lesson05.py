@@ -89,6 +89,11 @@ def test_accuracy_figure_draws_means_for_both_pixel_orders():
     train = [ln for ln in fig.axes[0].lines if ln.get_label().endswith(": train")]
     assert len({ln.get_marker() for ln in train}) == 2
     assert all(ln.get_markerfacecolor() == "none" for ln in train)
+    # the legend sits outside both panels, so it covers no point wherever a run puts them
+    fig.canvas.draw()
+    legend = fig.axes[-1].get_legend().get_window_extent()
+    for ax in fig.axes:
+        assert not legend.overlaps(ax.get_window_extent())
 
 
 def test_task_examples_figure_titles_are_the_labels():
