@@ -188,3 +188,28 @@ def test_classification_experiment_small():
 def test_bad_arguments(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+def test_one_blas_thread_limits_blas_once_per_outer_block(monkeypatch):
+    """Entering threadpoolctl costs about a millisecond; the least-squares experiments fit
+    hundreds of times: the limit is set once per outermost block, and holds inside it."""
+    from threadpoolctl import threadpool_info
+
+    calls = []
+    real = fewshot.single_threaded
+
+    def counting():
+        calls.append(1)
+        return real()
+
+    monkeypatch.setattr(fewshot, "single_threaded", counting)
+    before = fewshot.least_squares_curves(N=(4, 70), noise=0.1, repeats=2, seed=3)
+    assert calls == [1]  # one experiment of 2 x 2 x 3 fits: entered once
+    with fewshot._one_blas_thread():
+        blas = [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+        assert blas and all(n == 1 for n in blas)
+        again = fewshot.least_squares_curves(N=(4, 70), noise=0.1, repeats=2, seed=3)
+        fewshot.fit_conv(*tasks.filter_pairs(2, tasks.random_kernel(3, seed=0), seed=0))
+    assert calls == [1, 1]
+    for key in ("conv", "dense"):
+        np.testing.assert_array_equal(before.mean(key), again.mean(key))

@@ -22,7 +22,9 @@ version; its gradient is itself a correlation, computed with ``conv2d``.
 
 from __future__ import annotations
 
+import contextlib
 import numbers
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,6 +35,25 @@ from cnnlessons.numerics.conv import conv2d
 from cnnlessons.numerics.matrices import conv_matrix
 from cnnlessons.numerics.tasks import filter_pairs
 from cnnlessons.numerics.training import single_threaded
+
+_blas = threading.local()
+
+
+@contextlib.contextmanager
+def _one_blas_thread():
+    """``training.single_threaded`` once for a whole block: nested blocks (every fit inside
+    ``least_squares_curves``, every fit of an explorer's loop) skip it. Entering it costs
+    about a millisecond (threadpoolctl looks up the loaded libraries), and the lesson's
+    least-squares experiments enter it hundreds of times."""
+    if getattr(_blas, "on", False):
+        yield
+        return
+    _blas.on = True
+    try:
+        with single_threaded():
+            yield
+    finally:
+        _blas.on = False
 
 __all__ = [
     "patch_matrix",
@@ -82,7 +103,7 @@ def fit_conv(X, Y, k: int = 3) -> np.ndarray:
     expected = (X.shape[1] - k + 1, X.shape[2] - k + 1)
     if Y.shape[1:] != expected:
         raise ValueError(f"Y must be (N, {expected[0]}, {expected[1]}) for k={k}, got {Y.shape}")
-    with single_threaded():
+    with _one_blas_thread():
         w, *_ = np.linalg.lstsq(patch_matrix(X, k), Y.reshape(-1), rcond=None)
     return w.reshape(k, k)
 
@@ -101,7 +122,7 @@ def fit_dense(X, Y, ridge: float = 0.0) -> np.ndarray:
     lam = _ridge(ridge)
     A = X.reshape(len(X), -1)
     B = Y.reshape(len(Y), -1)
-    with single_threaded():
+    with _one_blas_thread():
         if lam == 0:
             W, *_ = np.linalg.lstsq(A, B, rcond=None)
         else:
@@ -255,7 +276,7 @@ def least_squares_curves(
     lam = optimal_ridge(s, M) if ridge is None else _ridge(ridge)
     rng = np.random.default_rng(seed)
     out = {key: np.empty((len(Ns), repeats)) for key in ("conv", "dense", "dense_ridge")}
-    with single_threaded():
+    with _one_blas_thread():
         for r in range(repeats):
             X, Y = filter_pairs(int(Ns.max()), w, noise=s, seed=int(rng.integers(2**32)))
             for i, n_pairs in enumerate(Ns):  # nested samples: the first n_pairs of one draw
