@@ -249,8 +249,10 @@ def test_maps_off_by_hand(digit_net):
     expected = [(layer, c + 1) for layer in (1, 2, 3) for c in range(L.FILTERS)
                 if all(m[layer][c].max() == 0 for m in each)]  # fmt: skip
     assert L.maps_off(digit_net, images) == expected
-    # a map that is off on every digit may still switch on elsewhere: a bright image
-    assert L.maps_off(digit_net, np.zeros((1, 8, 8))) != []  # zeros: only biases
+    # on a black image a layer-1 unit is its bias: off exactly where the bias is not positive
+    b1 = digit_net.net.layers[0].params["b"]
+    layer1_off = [(1, c + 1) for c in range(L.FILTERS) if b1[c] <= 0]
+    assert [m for m in L.maps_off(digit_net, np.zeros((1, 8, 8))) if m[0] == 1] == layer1_off
 
 
 def test_the_digits_explorer_frames_and_their_texts(digit_net):
