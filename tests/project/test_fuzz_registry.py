@@ -152,6 +152,7 @@ CHEAP = {
         sizes=(10,), models=("mlp",), steps=1
     ),
     "cnnlessons.lesson06.numerics.learned.train_stack": dict(n_train=4, steps=1),
+    "cnnlessons.lesson06.numerics.learned.train_digits": dict(steps=1),
     "cnnlessons.lesson06.numerics.features.learned_filters": dict(n_train=8, test_size=8),
     "cnnlessons.lesson06.numerics.stacks.random_erf": dict(trials=4),
     "cnnlessons.lesson08.numerics.consistency_experiment": dict(

@@ -59,8 +59,16 @@ def test_the_wheel_holds_every_module_of_the_package(wheel):
     assert {"cnnlessons/lesson06/figures/__init__.py", "cnnlessons/engine/__init__.py"} <= shipped
     with zipfile.ZipFile(wheel) as zf:
         names = zf.namelist()
-        for part in ("main", "store", "canvas", "clicks"):
+        for part in ("main", "store", "canvas", "clicks", "keys"):
             assert f"cnnlessons/engine/js/{part}.js" in names, "the picture's front end"
+        # every file the package reads (the front end's parts, lesson 06's digits and net)
+        data = {
+            p.relative_to(ROOT).as_posix()
+            for p in (ROOT / "cnnlessons").rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts and p.suffix not in (".py", ".pyc")
+        }
+        assert "cnnlessons/lesson06/numerics/data/digits.csv.gz" in data
+        assert data - set(names) == set(), "data files missing from the wheel"
         metadata = zf.read(next(n for n in zf.namelist() if n.endswith("METADATA"))).decode()
     requires = [ln for ln in metadata.splitlines() if ln.startswith("Requires-Dist:")]
     assert not [r for r in requires if "jupyterlab" in r and "extra ==" not in r], requires
