@@ -43,7 +43,11 @@ site: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check cnnlessons tests benchmarks tools
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest --nbval-lax --nbval-current-env tests notebooks
+	@# everything but the browser, on every core (a file's tests, and a notebook's cells, stay on
+	@# one worker); then the browser tests alone, so their time budgets measure the page
+	$(BIN)/python -m pytest -n auto --dist loadfile --durations=10 --nbval-lax --nbval-current-env \
+		--ignore=tests/browser tests notebooks
+	$(BIN)/python -m pytest -o addopts=-ra --durations=10 tests/browser
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else \
@@ -66,7 +70,7 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 
 # Developer targets (see README, "For developers")
 unit: $(VENV)/.installed-test
-	$(BIN)/python -m pytest tests -m "not browser"
+	$(BIN)/python -m pytest -n auto --dist loadfile tests -m "not browser"
 
 notebooks: $(VENV)/.installed-test
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env notebooks
