@@ -102,10 +102,24 @@ def copy_assets(out: Path) -> None:
     ):
         src = mj_src / sub
         if src.is_dir():
-            shutil.copytree(src, mj / sub)
+            shutil.copytree(src, mj / sub, ignore=_not_served)
         else:
             (mj / sub).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, mj / sub)
+
+
+#: MathJax's accessibility extension's speech rules kept: English (the lessons' language)
+#: and Nemeth braille. Dropped: the German, Spanish and French rules and the copy of them all
+#: for Internet Explorer (2.2 of MathJax's 5.1 MB). Screen readers still get each formula as
+#: MathML (the AssistiveMML extension, in the TeX-AMS_CHTML-full configuration), and the
+#: menu's explorer (speech, braille, collapsing) works in English.
+MATHMAPS_KEPT = {"en.js", "nemeth.js"}
+
+
+def _not_served(folder: str, names: list[str]) -> set[str]:
+    if Path(folder).name == "mathmaps":
+        return {n for n in names if n not in MATHMAPS_KEPT}
+    return set()
 
 
 # ----------------------------------------------------------------------------- execution
@@ -163,6 +177,7 @@ def title_of(nb) -> str:
 
 
 def thumbnail(picture: bytes, width: int = 560) -> bytes:
+    """The lesson map's picture: at most ``width`` pixels wide, lossless WebP."""
     from PIL import Image
 
     with Image.open(io.BytesIO(picture)) as im:
@@ -170,8 +185,44 @@ def thumbnail(picture: bytes, width: int = 560) -> bytes:
         if im.width > width:
             im = im.resize((width, round(im.height * width / im.width)), Image.LANCZOS)
         with io.BytesIO() as buf:
-            im.save(buf, format="png", optimize=True)
+            im.save(buf, format="webp", lossless=True, method=4, quality=80)
             return buf.getvalue()
+
+
+def exact_webp(data: bytes) -> bytes | None:
+    """A figure's PNG as lossless WebP (every pixel and its alpha kept; measured about half
+    the PNG's size on the lessons' figures), or None when that is not smaller."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as im:
+        im = im.convert("RGBA" if "A" in im.getbands() else "RGB")
+        with io.BytesIO() as buf:
+            im.save(buf, format="webp", lossless=True, method=4, quality=80, exact=True)
+            webp = buf.getvalue()
+    return webp if len(webp) < len(data) else None
+
+
+STYLE = re.compile(r'<style type="text/css">(.*?)</style>', re.S)
+#: a style block of the export at least this long is a shared file (the JupyterLab theme
+#: and the nbconvert styles every page has: 0.26 MB a page), not inlined in each page
+SHARED_STYLE = 2000
+
+
+def styles_to_files(body: str, out: Path) -> str:
+    """The page's long style blocks as files of ``assets/`` named by their content (one
+    file however many pages use it: the browser fetches it once for the whole book)."""
+    import hashlib
+
+    def extract(match):
+        css = match[1]
+        if len(css) < SHARED_STYLE:
+            return match[0]
+        name = f"assets/lab-{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
+        if not (out / name).exists():
+            (out / name).write_text(css, encoding="utf-8")
+        return f'<link rel="stylesheet" href="{name}">'
+
+    return STYLE.sub(extract, body)
 
 
 def folder_digest(folder: Path) -> str:
@@ -260,8 +311,11 @@ def images_to_files(body: str, out: Path, stem: str) -> str:
     def extract(match):
         nonlocal count
         count += 1
-        name = f"figures/{stem}-{count}.{'png' if match[2] == 'png' else 'jpg'}"
-        (out / name).write_bytes(base64.b64decode(match[3]))
+        data = base64.b64decode(match[3])
+        webp = exact_webp(data) if match[2] == "png" else None
+        ext = "webp" if webp else ("png" if match[2] == "png" else "jpg")
+        name = f"figures/{stem}-{count}.{ext}"
+        (out / name).write_bytes(webp or data)
         return f'<img{match[1]}loading="lazy" src="{name}"'
 
     return INLINE_IMAGE.sub(extract, body)
@@ -365,7 +419,7 @@ def build(out: Path, notebooks: list[Path], jobs: int) -> list[dict]:
             fresh = [p for p in placed.pop("pictures") if p not in used] or [None]
             if fresh[0]:
                 used.add(fresh[0])
-                (out / "pictures" / f"{number}.png").write_bytes(thumbnail(fresh[0]))
+                (out / "pictures" / f"{number}.webp").write_bytes(thumbnail(fresh[0]))
             lessons.append(
                 {
                     "number": number,
@@ -396,7 +450,7 @@ def build(out: Path, notebooks: list[Path], jobs: int) -> list[dict]:
         sections = book.contents(first)
         foot = book.prev_next_html(lessons, i)
         body = export_html(nb, full, nav + foot + book.toc_html(sections), foot)
-        body = images_to_files(body, out, lessons[i]["page"][:2])
+        body = styles_to_files(images_to_files(body, out, lessons[i]["page"][:2]), out)
         (out / lessons[i]["page"]).write_text(body)
         lessons[i]["sections"] = [s["title"] for s in sections]
         bodies.append({**lessons[i], "body": first})

@@ -129,6 +129,9 @@ def _runs(mask: np.ndarray, gap: int = 24) -> list:
     return [(int(a), int(b)) for a, b in zip(starts, stops, strict=True)]
 
 
+runs = _runs  # public: the site builder (tools/sitebuild/kernel.py) cuts its tiles with it
+
+
 def cut(mask: np.ndarray, top: int = 0, left: int = 0, depth: int = 0) -> list:
     """Boxes (row0, row1, col0, col1) that hold every True of ``mask`` and few Falses: cut
     at the columns with no True, then each band at its rows with no True, and each piece

@@ -118,15 +118,31 @@ def search_index(pages: list[dict]) -> str:
     return json.dumps(entries, ensure_ascii=False, separators=(",", ":"))
 
 
-def typeset_preprocessor():
+# ----------------------------------------------------------------------------- classroom
+#: what an exercise asks a learner to do in the notebook ("Work it out by hand and replace
+#: `____` with your answer (`.hint()` and `.solution()` help).") said on a page with no code
+#: to run (Voila's classroom template): that clause removed, the question kept
+NOTEBOOK_ONLY = re.compile(
+    r"\s+and replace `____` with your (?:answer|code)(?: \((?:[^()]|\([^()]*\))*\))?(?=[.;:!?])"
+)
+
+
+def classroom_text(source: str) -> str:
+    """A Markdown cell as a presenter shows it: formulas typeset, notebook-only clauses out."""
+    return NOTEBOOK_ONLY.sub("", typeset_formulas(source))
+
+
+def typeset_preprocessor(transform=None):
     """An nbconvert preprocessor class that applies ``typeset_formulas`` to every Markdown
     cell (``make present`` gives it to Voila: the same formulas typeset there)."""
     from nbconvert.preprocessors import Preprocessor
 
+    change = transform or typeset_formulas
+
     class TypesetFormulas(Preprocessor):
         def preprocess_cell(self, cell, resources, index):
             if cell.cell_type == "markdown":
-                cell.source = typeset_formulas(cell.source)
+                cell.source = change(cell.source)
             return cell, resources
 
     return TypesetFormulas
@@ -137,4 +153,6 @@ def __getattr__(name):
     # when asked for: nbconvert is not needed to read this module)
     if name == "TypesetFormulas":
         return typeset_preprocessor()
+    if name == "Classroom":  # make present: formulas typeset, exercises as questions
+        return typeset_preprocessor(classroom_text)
     raise AttributeError(name)

@@ -28,6 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
+from cnnlessons.engine.tiles import runs
+
 #: most frames of one explorer in the site: beyond, the frames one control away from the
 #: lesson's values (``"every": false`` in its index)
 MAX_SITE_FRAMES = 20_000
@@ -42,14 +44,17 @@ def exact_image(rgb: np.ndarray) -> tuple[bytes, str]:
     from PIL import Image
 
     rgb = np.ascontiguousarray(rgb[..., :3])
+    image = Image.fromarray(rgb)
     candidates = []
     with io.BytesIO() as buf:
-        Image.fromarray(rgb).save(buf, format="webp", lossless=True, method=1, quality=30)
+        image.save(buf, format="webp", lossless=True, method=1, quality=30)
         candidates.append((buf.getvalue(), "webp"))
-    packed = (rgb[..., 0].astype(np.uint32) << 16) | (rgb[..., 1].astype(np.uint32) << 8)
-    packed |= rgb[..., 2]
-    colours, index = np.unique(packed.ravel(), return_inverse=True)
-    if len(colours) <= 256:
+    counts = image.getcolors(256)  # None beyond 256 colours (PIL stops counting there)
+    if counts is not None:
+        colours = np.array(sorted((r << 16) | (g << 8) | b for _, (r, g, b) in counts), np.uint32)
+        packed = (rgb[..., 0].astype(np.uint32) << 16) | (rgb[..., 1].astype(np.uint32) << 8)
+        packed |= rgb[..., 2]
+        index = np.searchsorted(colours, packed)  # each pixel's colour, exactly
         image = Image.fromarray(index.reshape(rgb.shape[:2]).astype(np.uint8), mode="P")
         palette = np.stack([(colours >> 16) & 255, (colours >> 8) & 255, colours & 255], 1)
         image.putpalette(palette.astype(np.uint8).ravel().tolist())
@@ -57,6 +62,13 @@ def exact_image(rgb: np.ndarray) -> tuple[bytes, str]:
             image.save(buf, format="png", compress_level=9)
             candidates.append((buf.getvalue(), "png"))
     return min(candidates, key=lambda c: len(c[0]))
+
+
+def changed(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Where two RGB frames differ (a 2-D mask): as ``(a != b).any(axis=2)``, measured 7x
+    faster (a reduction over the last axis of length 3 is numpy's slow case)."""
+    d = a != b
+    return d[..., 0] | d[..., 1] | d[..., 2]
 
 
 def set_raws(explorer, raws: dict) -> None:
@@ -68,26 +80,15 @@ def set_raws(explorer, raws: dict) -> None:
             setattr(control, trait, raw)
 
 
-def _runs(mask: np.ndarray, gap: int) -> list:
-    """(start, stop) of the runs of True in a 1-D mask, runs closer than ``gap`` merged."""
-    at = np.flatnonzero(mask)
-    if at.size == 0:
-        return []
-    breaks = np.flatnonzero(np.diff(at) > gap)
-    starts = np.concatenate([[at[0]], at[breaks + 1]])
-    stops = np.concatenate([at[breaks], [at[-1]]]) + 1
-    return [(int(a), int(b)) for a, b in zip(starts, stops, strict=True)]
-
-
 def split(mask: np.ndarray, top: int = 0, left: int = 0, gap: int = GAP, depth: int = 0) -> list:
     """Boxes (row0, row1, col0, col1) that hold every True of ``mask``: cut at the columns
     with no True, each band at its rows with no True, again while that splits it. Finer
     than the kernel's boxes (``GAP``): a number that changes in a formula is its own tile,
     and the same number at the same place in another frame is the same tile."""
     boxes = []
-    columns = _runs(mask.any(axis=0), gap)
+    columns = runs(mask.any(axis=0), gap)
     for c0, c1 in columns:
-        rows = _runs(mask[:, c0:c1].any(axis=1), gap)
+        rows = runs(mask[:, c0:c1].any(axis=1), gap)
         for r0, r1 in rows:
             if depth < 8 and (len(columns) > 1 or len(rows) > 1):
                 boxes += split(mask[r0:r1, c0:c1], top + r0, left + c0, gap, depth + 1)
@@ -157,6 +158,65 @@ def by_name(value, controls: dict):
     return json.loads(text)
 
 
+#: a frame whose menus differ from every frame before is a background of its own for the
+#: frames with the same menus when more than this share of its pixels differ from the first
+#: frame's (a menu that redraws most of the picture); else it is painted over the first frame
+#: as the boxes that differ (a menu that changes one panel: the others are not sent again)
+GROUP_BACKGROUND = 0.4
+
+
+class Tiler:
+    """Frames cut into tiles written into ``folder``: each frame a background (the first
+    frame, or the first frame with the same menus, whichever leaves fewer pixels to send)
+    and the boxes of pixels that differ from it (``split``); a tile stored once however many
+    frames show it (content hash of pixels and place), in ``exact_image``'s encoding."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.frames: dict = {}  # key -> tile ids, the first a background
+        self.boxes: dict = {}  # tile id -> [x, y]
+        self.files: dict = {}  # tile id -> file name
+        self.stored = 0  # bytes written
+        self.base = None  # (pixels, tile id) of the first frame
+        self.by_digest: dict = {}  # hash of pixels and place -> tile id
+        self.groups: dict = {}  # the menus' raw values -> (pixels, tile id) or None
+
+    def store(self, crop: np.ndarray, r0: int, c0: int) -> int:
+        digest = hashlib.blake2b(crop.tobytes(), digest_size=16)
+        digest.update(f"{c0},{r0},{crop.shape}".encode())
+        digest = digest.hexdigest()
+        tile = self.by_digest.get(digest)
+        if tile is None:
+            tile = self.by_digest[digest] = len(self.by_digest)
+            data, ext = exact_image(crop)
+            self.files[tile] = f"{tile}.{ext}"
+            (self.folder / self.files[tile]).write_bytes(data)
+            self.stored += len(data)
+            self.boxes[tile] = [c0, r0]
+        return tile
+
+    def add(self, key: str, pixels: np.ndarray, group: tuple = ()) -> list:
+        """Tile frame ``key`` (RGB pixels); ``group``: its menus' values. Returns its ids."""
+        pixels = np.ascontiguousarray(pixels)  # (a view of RGBA: compared 5x slower)
+        if self.base is None:
+            self.base = (pixels, self.store(pixels, 0, 0))
+        mask = changed(pixels, self.base[0])
+        if group not in self.groups:
+            own = mask.mean() > GROUP_BACKGROUND
+            self.groups[group] = (pixels, self.store(pixels, 0, 0)) if own else None
+        background = self.base
+        other = self.groups[group]
+        if other is not None and other[1] != self.base[1]:
+            mask_other = changed(pixels, other[0])
+            if mask_other.sum() < mask.sum():
+                background, mask = other, mask_other
+        ids = [background[1]] + [
+            self.store(pixels[r0:r1, c0:c1], r0, c0) for r0, r1, c0, c1 in split(mask)
+        ]
+        self.frames[key] = ids
+        return ids
+
+
 def dump_explorer(explorer, folder: Path) -> dict:
     """Write every frame of ``explorer`` into ``folder``; returns the summary."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -185,35 +245,12 @@ def dump_explorer(explorer, folder: Path) -> dict:
         )
     keys = list(dict.fromkeys([first, *every]))
     # a frame is painted over a background: the first frame, or the first frame with the
-    # same menus (a menu redraws much of the picture; a slider moves a part), whichever
-    # leaves fewer pixels to send
+    # same menus (a menu redraws much of the picture; a slider moves a part): ``Tiler``
     menus = [i for i, n in enumerate(names) if hasattr(explorer.controls[n], "options")]
     menus = [i for i in menus if type(explorer.controls[names[i]]).__name__ != "SelectionSlider"]
-    digests: dict = {}  # hash of pixels and place -> tile id
-    boxes: dict = {}
-    files: dict = {}
-    frames: dict = {}
+    tiler = Tiler(folder)
     texts: dict = {}
     digests_of: dict = {}  # key -> sha256 of the frame's RGBA bytes, as the kernel paints it
-    groups: dict = {}  # the menus' raw values -> (pixels, tile id) of that group's background
-    stored = 0
-    base = None
-
-    def store(crop, r0, c0) -> int:
-        nonlocal stored
-        digest = hashlib.blake2b(crop.tobytes(), digest_size=16)
-        digest.update(f"{c0},{r0},{crop.shape}".encode())
-        digest = digest.hexdigest()
-        tile = digests.get(digest)
-        if tile is None:
-            tile = digests[digest] = len(digests)
-            data, ext = exact_image(crop)
-            files[tile] = f"{tile}.{ext}"
-            (folder / files[tile]).write_bytes(data)
-            stored += len(data)
-            boxes[tile] = [c0, r0]
-        return tile
-
     start = dict(raws)
     for key in keys:
         # the controls moved to the frame's values first: the kernel draws that frame once
@@ -222,24 +259,12 @@ def dump_explorer(explorer, folder: Path) -> dict:
         set_raws(explorer, dict(zip(names, raw, strict=True)))
         rgba = np.round(explorer.frame(key=key) * 255).astype(np.uint8)
         digests_of[key] = hashlib.sha256(np.ascontiguousarray(rgba).tobytes()).hexdigest()
-        pixels = rgba[..., :3]
         if hasattr(explorer, "frame_text"):
             texts[key] = explorer.frame_text(key)
-        if base is None:
-            base = (pixels, store(pixels, 0, 0))
-        group = tuple(raw[i] for i in menus)
-        if group not in groups:
-            groups[group] = (pixels, None)
-        options = [base, groups[group]]
-        masks = [(pixels != b[0]).any(axis=2) for b in options]
-        pick = int(np.argmin([m.sum() for m in masks]))
-        if pick == 1 and groups[group][1] is None:
-            groups[group] = (pixels, store(pixels, 0, 0))
-        background = options[pick][1] if pick == 0 else groups[group][1]
-        ids = [background] + [
-            store(pixels[r0:r1, c0:c1], r0, c0) for r0, r1, c0, c1 in split(masks[pick])
-        ]
-        frames[key] = ids
+        tiler.add(key, rgba[..., :3], tuple(raw[i] for i in menus))
+    frames, boxes, files, stored, base = (
+        tiler.frames, tiler.boxes, tiler.files, tiler.stored, tiler.base
+    )
     set_raws(explorer, start)
     height, width = base[0].shape[:2]
     picture = explorer.picture
