@@ -84,6 +84,13 @@ class ShiftExplorer(Explorer):
         return said(f"Kernel {kernel}, {padding} padding, input shifted {dx} right and {dy} "
                     "down", self.view.text, self.view.note)  # fmt: skip
 
+    def value_text(self, name, values) -> str:
+        if name not in ("dx", "dy"):
+            return super().value_text(name, values)
+        way = "right" if name == "dx" else "down"
+        error = "exactly 0" if self.error == 0 else f"{self.error:.3g}"
+        return f"{values[name]} {way}: largest |f(g(x)) − g(f(x))| = {error}"
+
     def update(self, dx=2, dy=0, padding="zeros", kernel="vertical edge 3×3") -> list:
         changed = self.view.show(SHIFT_KERNELS[kernel], dy, dx, padding)
         v = self.view
@@ -129,6 +136,14 @@ class StrideShiftExplorer(Explorer):
             f"Kept samples {fmt_values(np.round(self.kept, 2))}",
             f"Unshifted layer's samples moved {fmt_values(np.round(self.expected, 2))}",
         )  # fmt: skip
+
+    def value_text(self, name, values) -> str:
+        if name != "d":
+            return super().value_text(name, values)
+        d, s = values["d"], values["stride"]
+        if d % s == 0:
+            return f"shift d = {d}: the kept samples move by {d // s}, equivariant"
+        return f"shift d = {d}: no whole shift matches (closest off by {self.error:.2f})"
 
     def update(self, d=1, stride=2) -> list:
         changed = self.view.show(d, stride)
