@@ -152,3 +152,20 @@ def test_every_coloured_word_of_the_figures_reaches_wcag_contrast():
             if ratio < need:
                 low.append((text[:40], colour, size, round(ratio, 2)))
     assert not low, low
+
+
+def test_sliding_window_blue_means_negative_only():
+    """Issue 20: navy meant 0 in the input panel and -1 in the kernel beside it. The input is
+    grey now (R = G = B in every cell), so blue is only the kernel's, products' and output's
+    negative values."""
+    from cnnlessons.figures.display import new_figure
+    from cnnlessons.lesson01.figures import SlidingWindowFigure
+    from cnnlessons.numerics.images import edge_example
+
+    w = np.array([[1.0, 0, -1]] * 3)
+    view = SlidingWindowFigure(new_figure(figsize=(9, 3)), edge_example(), w)
+    cells = view.input.mesh.to_rgba(view.input.mesh.get_array())
+    np.testing.assert_allclose(cells[..., 0], cells[..., 1])
+    np.testing.assert_allclose(cells[..., 1], cells[..., 2])
+    negative = view.kernel.mesh.to_rgba(np.array([-1.0]))[0]
+    assert negative[2] > negative[0] + 0.2  # -1 in the kernel: blue
