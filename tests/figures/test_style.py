@@ -169,3 +169,28 @@ def test_sliding_window_blue_means_negative_only():
     np.testing.assert_allclose(cells[..., 1], cells[..., 2])
     negative = view.kernel.mesh.to_rgba(np.array([-1.0]))[0]
     assert negative[2] > negative[0] + 0.2  # -1 in the kernel: blue
+
+
+def test_weight_matrices_number_their_parameters_so_sharing_is_not_told_by_colour():
+    """Issue 20: lesson 03's locally connected row reused the convolution's colours and read as
+    shared weights. Each cell now says its parameter's number: the locally connected layer's
+    12 cells say 1..12 once each, the convolution's 12 say 1, 2, 3 four times (worked by hand:
+    4 outputs x 3 taps over a 1-D input of 6)."""
+    from collections import Counter
+
+    from cnnlessons.figures.display import new_figure
+    from cnnlessons.lesson03.figures.matrices import parameter_colors, weight_matrices_figure
+
+    drawn = weight_matrices_figure(new_figure(), (6,), 3)
+
+    def said(kind):
+        return Counter(t.get_text() for t in drawn[kind].numbers if t.get_visible())
+
+    assert said("locally_connected") == Counter(str(n) for n in range(1, 13))
+    assert said("conv") == Counter({"1": 4, "2": 4, "3": 4})
+    for kind in drawn:  # every number readable on its cell (its halo aside)
+        for t in drawn[kind].numbers:
+            if t.get_visible():
+                c, r = (round(v) for v in t.get_position())
+                cell = parameter_colors(drawn[kind].indices)[r, c][:3]
+                assert style.contrast_ratio(t.get_color(), cell) >= 4.5
