@@ -194,3 +194,19 @@ def test_weight_matrices_number_their_parameters_so_sharing_is_not_told_by_colou
                 c, r = (round(v) for v in t.get_position())
                 cell = parameter_colors(drawn[kind].indices)[r, c][:3]
                 assert style.contrast_ratio(t.get_color(), cell) >= 4.5
+
+
+def test_network_cost_bars_tell_conv_from_dense_by_hatching_too():
+    """Issue 23: lesson 04's conv and dense bars differed by colour only."""
+    from cnnlessons.figures.display import new_figure
+    from cnnlessons.lesson04.figures import network_costs_figure
+    from cnnlessons.lesson04.numerics.costs import network_costs
+    from cnnlessons.numerics.architectures import vgg16
+
+    costs = network_costs(vgg16())
+    drawn = network_costs_figure(new_figure((9.4, 4.5)), costs)
+    for bars in drawn["bars"].values():
+        for bar, layer in zip(bars, costs.weighted(), strict=True):
+            assert bool(bar.get_hatch()) == (layer.kind == "conv"), layer.name
+    legend = drawn["axes"][1].get_legend()
+    assert [bool(h.get_hatch()) for h in legend.legend_handles] == [True, False]
