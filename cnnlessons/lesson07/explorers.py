@@ -36,7 +36,7 @@ def shift_slider(widgets, name, value, top, description):
 class ShiftExplorer(Explorer):
     """Shift in, shift out (lesson 07): the input x (default ``shift_scene()``, a synthetic
     48 x 48 scene: flat regions keep the frames small) and g(x) shifted by (dy, dx), the feature
-    maps f(x) and f(g(x)), f(g(x)) shifted back, and the difference f(g(x)) − g(f(x)) with
+    maps f(x) and f(g(x)), g(f(x)) (f(x) shifted), and the difference f(g(x)) − g(f(x)) with
     its largest absolute value. With circular padding it is exactly 0; with zero padding it
     is 0 except in the outlined band.
 
