@@ -23,18 +23,18 @@ class Drawing:
     and returns its tiles (stored in ``store``). ``update(**values)`` changes the artists
     and returns those that changed; ``animated`` lists the artists that change;
     ``describe(**values)`` gives the text alternative of the frame drawn last (``text``),
-    ``value_texts(values)`` its controls' value texts (``values_said``).
+    ``value_text(name, values)`` each control's value text (``values_said``).
     Made, built and first drawn inside ``matplotlib.rc_context(style.RC)`` (the caller's)."""
 
     def __init__(
-        self, figsize, dpi: float, store, update, animated: list, describe=None, value_texts=None
+        self, figsize, dpi: float, store, update, animated: list, describe=None, value_text=None
     ):
         from .blitting import Blitter
 
         self.store = store
         self.update = update
         self.describe = describe
-        self.value_texts = value_texts
+        self.value_text = value_text
         self.animated = animated
         self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
         self.canvas = FigureCanvasAgg(self.fig)
@@ -86,12 +86,12 @@ class Drawing:
         return text
 
     def values_said(self, values: dict) -> dict:
-        """The value text of each control of the frame just drawn at ``values`` (``value_texts``,
+        """The value text of each control of the frame just drawn at ``values`` (``value_text``,
         called right after ``describe``): control name -> str."""
-        if self.value_texts is None:
+        if self.value_text is None:
             return {}
-        said = self.value_texts(values)
-        if not isinstance(said, dict) or not all(isinstance(t, str) for t in said.values()):
+        said = {name: self.value_text(name, values) for name in values}
+        if not all(isinstance(t, str) for t in said.values()):
             raise TypeError("value_text must return a str for each control")
         return said
 

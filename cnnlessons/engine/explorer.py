@@ -40,16 +40,6 @@ __all__ = ["Explorer"]
 _BUILT_WITHOUT_FIGURE = ("_space", "_clicks", "_parts", "_building")
 
 
-def _shown(control, value) -> str:
-    """How ``control`` shows ``value``: a menu's (or toggle buttons') label of the option with
-    that value, a slider's number."""
-    for option in getattr(control, "options", ()):
-        label, option_value = option if isinstance(option, tuple) else (option, option)
-        if option_value is value or (type(option_value) is type(value) and option_value == value):
-            return str(label)
-    return str(value)
-
-
 class Explorer(Inspection):
     """Base of every explorer.
 
@@ -150,9 +140,8 @@ class Explorer(Inspection):
             store = TileStore()
             with mpl.rc_context(style.RC):
                 size, dpi = self.figsize, self.dpi * self.scale
-                drawing = Drawing(
-                    size, dpi, store, self.update, self._animated, self.describe, self._values_said
-                )
+                hooks = (self.update, self._animated, self.describe, self.value_text)
+                drawing = Drawing(size, dpi, store, *hooks)
                 self.build(drawing.fig)
                 self._shown = self._space.values()
                 drawing.first_draw(self._shown)
@@ -233,21 +222,10 @@ class Explorer(Inspection):
         return ""
 
     def value_text(self, name: str, values: dict) -> str:
-        """What control ``name``'s value means in the frame for ``values`` (every control's
-        value, as ``update`` takes them; called right after ``describe`` for the same values,
-        so it may read what ``update`` set): a slider's ``aria-valuetext``, e.g. "stride 2:
-        output 4 × 4". The base class says the control's label and value ("stride 2"; a
-        menu's option as shown); explorers say what the value does where they can."""
-        control = self.controls[name]
-        label = (getattr(control, "description", "") or name).strip()
-        return f"{label} {self.value_label(name, values[name])}"
-
-    def value_label(self, name: str, value) -> str:
-        """How control ``name`` shows ``value`` (a menu's option label, a slider's number)."""
-        return _shown(self.controls[name], value)
-
-    def _values_said(self, values: dict) -> dict:
-        return {name: self.value_text(name, values) for name in values}
+        """What control ``name``'s value means for ``values`` (all, as ``describe`` gets them,
+        called after it): "stride 2: output 4 × 4". By default the label and the value shown."""
+        label = (getattr(self.controls[name], "description", "") or name).strip()
+        return f"{label} {self._space.shown(name, values[name])}"
 
     def animate(self, *artists) -> None:
         """Declare artists that change with the controls: they are left out of the saved

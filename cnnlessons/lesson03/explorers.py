@@ -330,7 +330,9 @@ class ChannelsExplorer(Explorer):
     def value_text(self, name, values) -> str:
         maps = self.outputs
         label = {"filters": "F", "k": "k", "channels": "C"}[name]
-        shown, (oh, ow) = self.value_label(name, values[name]), maps[0].shape
+        shown, (oh, ow) = values[name], maps[0].shape
+        if name == "channels":  # as the buttons say it: "1 (grey)", "3 (R, G, B)"
+            shown = {v: label for label, v in self.controls["channels"].options}[shown]
         return (f"{label} = {shown}: {self.n_parameters} parameters, {len(maps)} output "
                 f"map{'s' if len(maps) > 1 else ''} of {oh}×{ow}")  # fmt: skip
 

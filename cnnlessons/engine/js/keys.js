@@ -8,6 +8,7 @@
 //   that direction that a click acts on, and act as that click does (the same table, `apply`
 //   from clicks.js); PageDown / PageUp move the cursor to the next / previous region. On
 //   focus the cursor sits on the cell the controls select.
+// - Keys pressed in the explorer stay in it (not JupyterLab's command-mode shortcuts).
 // - The controls stay ipywidgets; their stock views lack names and value texts (ipywidgets
 //   #2650, #3179), so this gives the views it finds in its explorer (`.cnnl-control-<name>`)
 //   what they lack: each slider handle is labelled by its control's label and says what its
@@ -131,6 +132,13 @@ function watchControls(el, altId, valueTextsOf) {
       return;
     }
     labelControls(root, altId, valueTextsOf);
+    // the explorer's keys are its own: JupyterLab's shortcuts (command mode: "a" inserts a
+    // cell, "d d" deletes one, ArrowDown selects the next cell) must not take a menu's
+    // typeahead or a slider's arrows; Tab and Escape still reach the page
+    root.addEventListener("keydown", (event) => {
+      if (event.ctrlKey || event.metaKey || event.altKey) return; // Ctrl+B, Ctrl+S...
+      if (event.key !== "Tab" && event.key !== "Escape") event.stopPropagation();
+    });
     // control views rendered (or rendered again) later: only nodes added, never attributes,
     // so what labelControls sets does not wake it
     new MutationObserver(again).observe(root, { childList: true, subtree: true });
