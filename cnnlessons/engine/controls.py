@@ -54,6 +54,16 @@ class ControlSpace:
             return option[1] if isinstance(option, tuple) else option
         return raw
 
+    def shown(self, name: str, value) -> str:
+        """How control ``name`` shows ``value``: the label of the option with that value (a
+        menu, toggle buttons, a selection slider), a slider's number."""
+        for option in getattr(self.controls[name], "options", ()):
+            label, option_value = option if isinstance(option, tuple) else (option, option)
+            same = type(option_value) is type(value) and option_value == value
+            if option_value is value or same:
+                return str(label)
+        return str(value)
+
     def set_raw(self, name: str, raw: int) -> None:
         control = self.controls[name]
         if hasattr(control, "options"):

@@ -22,15 +22,19 @@ class Drawing:
     """The figure (``fig``), its canvas and its ``Blitter``; ``draw(values)`` paints a frame
     and returns its tiles (stored in ``store``). ``update(**values)`` changes the artists
     and returns those that changed; ``animated`` lists the artists that change;
-    ``describe(**values)`` gives the text alternative of the frame drawn last (``text``).
+    ``describe(**values)`` gives the text alternative of the frame drawn last (``text``),
+    ``value_text(name, values)`` each control's value text (``values_said``).
     Made, built and first drawn inside ``matplotlib.rc_context(style.RC)`` (the caller's)."""
 
-    def __init__(self, figsize, dpi: float, store, update, animated: list, describe=None):
+    def __init__(
+        self, figsize, dpi: float, store, update, animated: list, describe=None, value_text=None
+    ):
         from .blitting import Blitter
 
         self.store = store
         self.update = update
         self.describe = describe
+        self.value_text = value_text
         self.animated = animated
         self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
         self.canvas = FigureCanvasAgg(self.fig)
@@ -80,6 +84,16 @@ class Drawing:
         if not isinstance(text, str):
             raise TypeError(f"describe must return a str, got {type(text).__name__}")
         return text
+
+    def values_said(self, values: dict) -> dict:
+        """The value text of each control of the frame just drawn at ``values`` (``value_text``,
+        called right after ``describe``): control name -> str."""
+        if self.value_text is None:
+            return {}
+        said = {name: self.value_text(name, values) for name in values}
+        if not all(isinstance(t, str) for t in said.values()):
+            raise TypeError("value_text must return a str for each control")
+        return said
 
     def tiles(self) -> list:
         """The tiles of what the canvas shows now: the base (the figure without its

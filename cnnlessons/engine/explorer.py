@@ -140,7 +140,8 @@ class Explorer(Inspection):
             store = TileStore()
             with mpl.rc_context(style.RC):
                 size, dpi = self.figsize, self.dpi * self.scale
-                drawing = Drawing(size, dpi, store, self.update, self._animated, self.describe)
+                hooks = (self.update, self._animated, self.describe, self.value_text)
+                drawing = Drawing(size, dpi, store, *hooks)
                 self.build(drawing.fig)
                 self._shown = self._space.values()
                 drawing.first_draw(self._shown)
@@ -159,6 +160,7 @@ class Explorer(Inspection):
                 )
                 store.frames[self._space.key()] = drawing.tiles()
                 store.texts[self._space.key()] = drawing.text(self._shown)
+                store.valuetexts[self._space.key()] = drawing.values_said(self._shown)
                 frames.plan()
                 frames.draw_queue(budget=self._rendering.budget())
                 page.sync()
@@ -218,6 +220,12 @@ class Explorer(Inspection):
         ``update``, called right after it for the same values, so it may read what ``update``
         set): sentences with the numbers the frame shows. The base class's is empty."""
         return ""
+
+    def value_text(self, name: str, values: dict) -> str:
+        """What control ``name``'s value means for ``values`` (all, as ``describe`` gets them,
+        called after it): "stride 2: output 4 × 4". By default the label and the value shown."""
+        label = (getattr(self.controls[name], "description", "") or name).strip()
+        return f"{label} {self._space.shown(name, values[name])}"
 
     def animate(self, *artists) -> None:
         """Declare artists that change with the controls: they are left out of the saved

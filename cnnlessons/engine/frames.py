@@ -51,6 +51,7 @@ class FrameSet:
         values = self.space.values_of(key)
         self.store.frames[key] = self.drawing.draw(values)
         self.store.texts[key] = self.drawing.text(values)
+        self.store.valuetexts[key] = self.drawing.values_said(values)
         if key in self.queue:
             self.queue.remove(key)
 

@@ -70,6 +70,14 @@ class Inspection:
         with frames.lock:
             return frames.store.texts[self._drawn(None, key)]
 
+    def frame_value_texts(self, key: str | None = None) -> dict:
+        """The value texts of frame ``key``'s controls (``value_text``: control name -> what
+        its value means in that frame), by default of the frame the controls select; drawn
+        if it is not."""
+        frames = self._ready()[1]
+        with frames.lock:
+            return dict(frames.store.valuetexts[self._drawn(None, key)])
+
     def _drawn(self, index, key) -> str:
         """The key of the frame asked for (see ``frame``), drawn now if it is not."""
         frames = self._ready()[1]

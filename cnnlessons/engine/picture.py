@@ -51,3 +51,7 @@ class Picture(anywidget.AnyWidget):
     #: key -> the frame's text alternative (``Explorer.describe``): the page writes the text
     #: of the frame painted, once it settles, into a polite live region the canvas points at
     texts = traitlets.Dict().tag(sync=True)
+    #: key -> {control name: value text} (``Explorer.value_text``: what each control's value
+    #: means in that frame, e.g. "stride 2: output 4 × 4"): the slider handles'
+    #: ``aria-valuetext`` while the controls select that frame
+    valuetexts = traitlets.Dict().tag(sync=True)

@@ -9,17 +9,19 @@ page -> kernel ``{"type": "need", "key": K}``
     The page wants frame ``K`` and does not have it (at most one request of a page is
     unanswered at a time). ``"tiles": [ids]`` when it knows the frame's tiles but lacks some
     (a page opened again: its store starts from the widget's state, not from the messages).
-kernel -> page ``{"type": "frames", "frames": {K: [ids]}, "texts": {K: text}, "boxes": {id:
-    [x, y]}, "ids": [...]}`` with one binary buffer per id in ``ids`` (PNG): frames drawn, with
-    their text alternatives and the tiles the page does not hold. An answer to a ``need``
+kernel -> page ``{"type": "frames", "frames": {K: [ids]}, "texts": {K: text}, "valuetexts":
+    {K: {control name: value text}}, "boxes": {id: [x, y]}, "ids": [...]}`` with one binary
+    buffer per id in ``ids`` (PNG): frames drawn, with their text alternatives, their controls'
+    value texts (what each control's value means in that frame: ``aria-valuetext``; a page
+    given none says "label value") and the tiles the page does not hold. An answer to a ``need``
     carries ``"answer": K`` (and no frame if K is not a key of the explorer); frames drawn
     ahead come without it.
 kernel -> page ``{"type": "forget", "frames": [keys], "ids": [tile ids]}``
     Frames far from the controls' values (and their texts), and tiles only they used,
     dropped (blit renderer).
 
-The widget's state (``tiles``, ``boxes``, ``frames``, ``texts``) is what a new view and a
-static export start from; it is set by ``Page.sync`` only (before display, and by
+The widget's state (``tiles``, ``boxes``, ``frames``, ``texts``, ``valuetexts``) is what a new
+view and a static export start from; it is set by ``Page.sync`` only (before display, and by
 ``finish_frames``).
 """
 
@@ -67,6 +69,7 @@ class Page:
             "type": FRAMES,
             "frames": frames,
             "texts": {k: store.texts.get(k, "") for k in frames},
+            "valuetexts": {k: store.valuetexts.get(k, {}) for k in frames},
             "boxes": {str(t): store.boxes[t] for t in new},
             "ids": new,
         }
@@ -93,3 +96,4 @@ class Page:
             self.picture.boxes = {str(t): store.boxes[t] for t in tiles}
             self.picture.frames = frames
             self.picture.texts = {k: store.texts.get(k, "") for k in frames}
+            self.picture.valuetexts = {k: store.valuetexts.get(k, {}) for k in frames}

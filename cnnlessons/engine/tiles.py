@@ -69,13 +69,16 @@ def compose(ids, tiles, boxes, size: tuple | None = None) -> np.ndarray:
 class TileStore:
     """Tiles (id -> PNG bytes, id -> box) and frames (key -> tile ids), content-addressed:
     the same pixels at the same place are stored, and sent, once; and each frame's text
-    alternative (key -> str), kept and forgotten with the frame."""
+    alternative (key -> str) and its controls' value texts (key -> {name: str}), kept and
+    forgotten with the frame."""
 
     def __init__(self):
         self.tiles: dict = {}  # tile id -> PNG bytes
         self.boxes: dict = {}  # tile id -> [x, y], canvas pixels from the top left
         self.frames: dict = {}  # key -> [tile ids], painted in order
         self.texts: dict = {}  # key -> the frame's text alternative (``Explorer.describe``)
+        #: key -> {control name: its value text} (``Explorer.value_text``), for the frame's values
+        self.valuetexts: dict = {}
         self._ids: dict = {}  # digest of pixels and box -> tile id
         self._counter = itertools.count()
 
@@ -109,6 +112,7 @@ class TileStore:
         for key in keys:
             self.frames.pop(key, None)
             self.texts.pop(key, None)
+            self.valuetexts.pop(key, None)
         used = {t for ids in self.frames.values() for t in ids} | set(keep_tiles)
         dropped = [t for t in self.tiles if t not in used]
         for t in dropped:

@@ -107,7 +107,10 @@ HIGHLIGHT = {
 #: every outline and highlight of the series: its colour and what it is drawn over (colormap
 #: names, sampled over their whole range, or colours). Each reaches 3:1 with its halo.
 OUTLINES = {
-    "sliding window (lesson 01)": (HIGHLIGHT["kernel"], (UNSIGNED_CMAP, SIGNED_CMAP, "white")),
+    "sliding window (lesson 01)": (
+        HIGHLIGHT["kernel"],
+        (UNSIGNED_CMAP, GREY_CMAP, SIGNED_CMAP, "white"),
+    ),
     "output cell (lesson 01)": (HIGHLIGHT["output"], (SIGNED_CMAP, "white")),
     "receptive field frame (lesson 02)": (HIGHLIGHT["receptive"], (UNSIGNED_CMAP, "white")),
     "input panel frame": (HIGHLIGHT["input"], ("white",)),

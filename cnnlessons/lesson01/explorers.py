@@ -72,6 +72,13 @@ class SlidingWindowExplorer(Explorer):
             "outputs filled in",
         )
 
+    def value_text(self, name, values) -> str:
+        if name != "position":
+            return super().value_text(name, values)
+        row, col = self.view.position
+        return (f"position {values['position']}: window at input row {row}, column {col}; "
+                f"output = {fmt_number(float(self.products.sum()))}")  # fmt: skip
+
     def update(self, position=0, kernel="vertical edge") -> list:
         changed = []
         if kernel != self._kernel:
@@ -230,6 +237,16 @@ class OutputSizeExplorer(Explorer):
             f"Output {o} × {o}" if o else "",
             v.warning if v.warning.get_text() else "Every pixel of the padded input is in a window",
         )
+
+    def value_text(self, name, values) -> str:
+        o, v = self.view.out_size, values
+        what = {"i": f"input i = {v['i']}", "k": f"kernel k = {v['k']}",
+                "padding": f"padding p = {v['padding']} (padded input {v['i'] + 2 * v['padding']})",
+                "stride": f"stride {v['stride']}",
+                "dilation": f"dilation {v['dilation']} (window {v['dilation'] * (v['k'] - 1) + 1} "
+                            "wide)"}[name]  # fmt: skip
+        return f"{what}: " + (f"output {o} × {o}" if o else "no output, the window is larger "
+                              "than the padded input")  # fmt: skip
 
     def update(self, i=7, k=3, padding=1, stride=2, dilation=1) -> list:
         return self.view.select(i, k, padding, stride, dilation)

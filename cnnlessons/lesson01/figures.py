@@ -59,7 +59,10 @@ class SlidingWindowFigure:
         widths = [self.x.shape[1], kw, kw, self.out.shape[1]]
         axes = fig.subplots(1, 4, gridspec_kw={"width_ratios": widths})
         self.axes = dict(zip(("input", "kernel", "products", "output"), axes, strict=True))
-        self.input = NumberGrid(axes[0], self.x, cmap=UNSIGNED_CMAP)
+        # the input in grey (an image: black 0, white its largest value), so that blue means
+        # "negative" only, in the kernel, products and output beside it (issue 20: navy was 0
+        # in the input and -1 in the kernel)
+        self.input = NumberGrid(axes[0], self.x, cmap=GREY_CMAP, vmin=min(0, self.x.min()))
         self.kernel = NumberGrid(axes[1], self.w, cmap=SIGNED_CMAP)
         self.products = NumberGrid(
             axes[2], np.zeros_like(self.w), cmap=SIGNED_CMAP, fontsize=FONT["small"]

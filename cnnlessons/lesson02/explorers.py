@@ -85,6 +85,16 @@ class ConnectionsExplorer(Explorer):
         other = "Inputs" if side == "output" else "Outputs"
         return said(self.view.text, f"{other} {fmt_values(self.highlighted)}")
 
+    def value_text(self, name, values) -> str:
+        reached = self.highlighted
+        if name == "unit":
+            other = "inputs" if values["side"] == "output" else "outputs"
+            return (f"{values['side']} {values['unit']}: connected to {len(reached)} {other}, "
+                    f"{fmt_values(reached)}")  # fmt: skip
+        if name == "k":
+            return f"k = {values['k']}: {int(self.connected.sum())} connections in all"
+        return super().value_text(name, values)
+
     def update(self, kind="conv", k=3, side="output", unit=0) -> list:
         return self.view.select(kind, int(k), side, int(unit))
 
@@ -147,6 +157,13 @@ class DependencyExplorer(Explorer):
             f"{fmt_rows(self.x[r0 : r1 + 1, c0 : c1 + 1])}",
             f"With the {self.kernel} kernel they give {fmt_number(self.value)}",
         )
+
+    def value_text(self, name, values) -> str:
+        rows, cols = np.nonzero(self.depends_on)
+        row, col = self.selected
+        return (f"output {values['output']}: row {row}, column {col} = {fmt_number(self.value)}; "
+                f"depends on input rows {rows.min()} to {rows.max()}, columns {cols.min()} to "
+                f"{cols.max()}")  # fmt: skip
 
     def update(self, output=0) -> list:
         return self.view.select(*divmod(int(output), self.out_shape[1]))

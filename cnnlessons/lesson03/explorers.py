@@ -227,6 +227,13 @@ class ParameterCountExplorer(Explorer):
             f"The dense layer has {self.dense / self.conv:,.0f} times as many",
         )
 
+    def value_text(self, name, values) -> str:
+        if name == "preset":
+            return super().value_text(name, values)
+        (oh, ow, f) = self.output_shape
+        return (f"{name} {values[name]}: output {oh}×{ow}×{f}; convolution {self.conv:,} "
+                f"parameters, dense {self.dense:,}")  # fmt: skip
+
     def update(self, **values) -> list:
         return self.view.select(*self._layer(**values))
 
@@ -319,6 +326,15 @@ class ChannelsExplorer(Explorer):
             f"{len(maps)} output map{'s' if len(maps) > 1 else ''} of "
             f"{maps[0].shape[0]}×{maps[0].shape[1]}: {spans}",
         )
+
+    def value_text(self, name, values) -> str:
+        maps = self.outputs
+        label = {"filters": "F", "k": "k", "channels": "C"}[name]
+        shown, (oh, ow) = values[name], maps[0].shape
+        if name == "channels":  # as the buttons say it: "1 (grey)", "3 (R, G, B)"
+            shown = {v: label for label, v in self.controls["channels"].options}[shown]
+        return (f"{label} = {shown}: {self.n_parameters} parameters, {len(maps)} output "
+                f"map{'s' if len(maps) > 1 else ''} of {oh}×{ow}")  # fmt: skip
 
     def update(self, filters=2, k=3, channels=3) -> list:
         return self.view.show(int(channels), int(filters), int(k))

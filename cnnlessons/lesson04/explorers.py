@@ -102,6 +102,15 @@ class EfficiencyExplorer(Explorer):
             self.view.memory_text,
         )
 
+    def value_text(self, name, values) -> str:
+        c = self.comparison
+        said_value = {"side": f"image side {values['side']}"}.get(name)
+        if said_value is None:
+            return super().value_text(name, values)
+        return (f"{said_value}: parameters dense {c.dense_parameters:,}, convolution "
+                f"{c.conv_parameters:,}; multiply-adds dense {c.dense_multiply_adds:,}, "
+                f"convolution {c.conv_multiply_adds:,}")  # fmt: skip
+
     def update(self, side=224, kernel=3, channels=(1, 1)) -> list:
         return self.view.select(*self._layer(side, kernel, channels))
 

@@ -59,12 +59,14 @@ METHOD_STYLE = {
     "dense": {"color": COLORS["input"], "marker": "^", "label": "dense matrix"},
 }
 KIND_COLORS = {"conv": COLORS["kernel"], "dense": COLORS["input"]}
+#: conv bars are hatched, dense bars plain: the kinds apart without their colours (issue 20)
+KIND_HATCHES = {"conv": "//", "dense": ""}
 
 
 #: the image sides the lines of ``EfficiencyFigure`` are drawn at, and its fixed axes
 CURVE_SIDES = np.unique(np.geomspace(5, 3000, 48).astype(int))
 X_RANGE = (10, 2e7)
-Y_RANGE = (1, 1e19)
+Y_RANGE = (0.1, 1e19)  # from 0.1: the book's 2 weights (its star) sit above the x-axis
 
 
 def human_bytes(n) -> str:
@@ -148,12 +150,12 @@ class EfficiencyFigure:
         book_label = (f"book: {w}×{h}, {short_number(book.dense_entries)} entries "
                       f"vs {book.kernel_weights} weights")  # fmt: skip
         self.markers = {"book": ax.lines[-1]}
-        self.markers["book"].set_label(book_label)
+        self.markers["book"].set_label(book_label + " (1 → 1)")
         d2l = layer_comparison(1000, 1, 3, 1)
         (self.markers["d2l"],) = ax.plot(
             [1e6], [d2l.dense_parameters], "D", color=COLORS["text"], markersize=8, zorder=6,
             label=f"d2l: 1000×1000 → 1000×1000, 10¹² weights "
-            f"({human_bytes(d2l.dense_weight_bytes)})",
+            f"({human_bytes(d2l.dense_weight_bytes)}; 1 → 1)",
         )  # fmt: skip
         panel.set_axis_off()
         for spine in panel.spines.values():  # an explorer redraws the spines of owners
@@ -186,8 +188,8 @@ class EfficiencyFigure:
 
     @property
     def artists(self) -> list:
-        return [*self.lines.values(), *self.dots.values(), self.shape_text,
-                *self.values_text.values(), self.memory_text]  # fmt: skip
+        return [*self.lines.values(), *self.dots.values(), *self.markers.values(),
+                self.shape_text, *self.values_text.values(), self.memory_text]  # fmt: skip
 
     def select(self, side, kernel, channels=1, filters=1) -> list:
         """Show a ``side`` x ``side`` x ``channels`` image through ``filters`` k x k filters
@@ -203,6 +205,9 @@ class EfficiencyFigure:
             )
         self.comparison = c
         self.curves = _curves(channels, kernel, filters)
+        # the book's and d2l's layers have 1 channel and 1 filter: off the lines otherwise
+        for marker in self.markers.values():
+            marker.set_visible(channels == 1 and filters == 1)
         for key, line in self.lines.items():
             line.set_data(self.curves["x"], self.curves[key])
             self.dots[key].set_data([x], [getattr(c, key)])
@@ -259,7 +264,10 @@ def edge_map_figure(fig, image, edges) -> dict:
     vmin, vmax = signed_limits(np.percentile(np.abs(edges), 99.5))
     edge = right.imshow(edges, cmap=SIGNED_CMAP, vmin=vmin, vmax=vmax, interpolation="nearest")
     _frame(right, "output", f"edge map: {edges.shape[1]} × {edges.shape[0]}")
-    fig.colorbar(edge, ax=right, shrink=0.8, label="right − left")
+    # said in words: red here is "brighter to the right" (lesson 01's kernel [1, 0, −1] makes
+    # red "brighter on the left"; issue 20)
+    words = "right − left\nred: brighter to the right\nblue: darker to the right"
+    fig.colorbar(edge, ax=right, shrink=0.8, label=words)
     return {"photo": photo, "edges": edge, "axes": (left, right)}
 
 
@@ -334,7 +342,8 @@ def scaling_plot(ax, timings: Timings, fits: dict | None = None) -> dict:
 
 def network_costs_figure(fig, costs: NetworkCosts) -> dict:
     """Two panels, one bar per layer that has parameters: its share of the network's
-    parameters (left) and of its multiply-adds (right). Conv layers orange, dense blue."""
+    parameters (left) and of its multiply-adds (right). Conv layers orange and hatched, dense
+    blue and plain."""
     check_figure(fig)
     if not isinstance(costs, NetworkCosts):
         raise TypeError(f"costs must come from network_costs, got {type(costs).__name__}")
@@ -351,6 +360,8 @@ def network_costs_figure(fig, costs: NetworkCosts) -> dict:
         share = np.array([getattr(ly, what) for ly in layers]) / costs.total(what)
         bars[what] = ax.barh(y, 100 * share, color=colors, edgecolor=COLORS["text"],
                              linewidth=0.6)  # fmt: skip
+        for bar, layer in zip(bars[what], layers, strict=True):
+            bar.set_hatch(KIND_HATCHES[layer.kind])
         conv = 100 * costs.share(what, "conv")
         total = costs.total(what)
         ax.set_title(f"{title}\n{total:,} in all\nconv {conv:.0f} % · dense {100 - conv:.0f} %",
@@ -359,7 +370,9 @@ def network_costs_figure(fig, costs: NetworkCosts) -> dict:
         ax.set_xlim(0, 100 * share.max() * 1.08)
         ax.grid(True, axis="x", alpha=0.3)
     left.set_yticks(y, names, fontsize=FONT["small"])
-    handles = [left.bar([0], [0], color=c, label=f"{k} layers") for k, c in KIND_COLORS.items()]
+    handles = [left.bar([0], [0], color=c, hatch=KIND_HATCHES[k], edgecolor=COLORS["text"],
+                        label=f"{k} layers{' (hatched)' if KIND_HATCHES[k] else ''}")
+               for k, c in KIND_COLORS.items()]  # fmt: skip
     right.legend(handles=handles, loc="lower right", fontsize=FONT["small"])
     fig.suptitle(f"{costs.name}: where the parameters are, and where the work is",
                  fontsize=FONT["title"], fontweight="bold")  # fmt: skip
@@ -432,14 +445,15 @@ def timing_summary(timings: Timings, fits: dict | None = None) -> Markdown:
 # what to look for
 edge_map_figure.alt = (
     "The book's edge detection example: a grey image and its edge map, each pixel minus its "
-    "left neighbour (blue where darker, red where brighter, white where equal), sizes in the "
-    "titles. Look for the outlines the two-weight kernel finds."
+    "left neighbour (blue where darker, red where brighter to the right, white where equal: "
+    "the colour bar says so in words), sizes in the titles. Look for the outlines the "
+    "two-weight kernel finds."
 )
 network_costs_figure.alt = (
     "Where a real network spends: one bar per layer with parameters, its share of all "
-    "parameters (left) and of all multiply-adds (right), convolution layers against dense "
-    "layers. Look for the dense layers holding most parameters while the convolutions do most "
-    "of the computing."
+    "parameters (left) and of all multiply-adds (right), convolution layers (orange, hatched) "
+    "against dense layers (blue, plain). Look for the dense layers holding most parameters "
+    "while the convolutions do most of the computing."
 )
 scaling_plot.alt = (
     "Seconds per call against the number of pixels, measured on this computer, log-log: one "

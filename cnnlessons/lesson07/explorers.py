@@ -36,7 +36,7 @@ def shift_slider(widgets, name, value, top, description):
 class ShiftExplorer(Explorer):
     """Shift in, shift out (lesson 07): the input x (default ``shift_scene()``, a synthetic
     48 x 48 scene: flat regions keep the frames small) and g(x) shifted by (dy, dx), the feature
-    maps f(x) and f(g(x)), f(g(x)) shifted back, and the difference f(g(x)) − g(f(x)) with
+    maps f(x) and f(g(x)), g(f(x)) (f(x) shifted), and the difference f(g(x)) − g(f(x)) with
     its largest absolute value. With circular padding it is exactly 0; with zero padding it
     is 0 except in the outlined band.
 
@@ -84,6 +84,13 @@ class ShiftExplorer(Explorer):
         return said(f"Kernel {kernel}, {padding} padding, input shifted {dx} right and {dy} "
                     "down", self.view.text, self.view.note)  # fmt: skip
 
+    def value_text(self, name, values) -> str:
+        if name not in ("dx", "dy"):
+            return super().value_text(name, values)
+        way = "right" if name == "dx" else "down"
+        error = "exactly 0" if self.error == 0 else f"{self.error:.3g}"
+        return f"{values[name]} {way}: largest |f(g(x)) − g(f(x))| = {error}"
+
     def update(self, dx=2, dy=0, padding="zeros", kernel="vertical edge 3×3") -> list:
         changed = self.view.show(SHIFT_KERNELS[kernel], dy, dx, padding)
         v = self.view
@@ -129,6 +136,14 @@ class StrideShiftExplorer(Explorer):
             f"Kept samples {fmt_values(np.round(self.kept, 2))}",
             f"Unshifted layer's samples moved {fmt_values(np.round(self.expected, 2))}",
         )  # fmt: skip
+
+    def value_text(self, name, values) -> str:
+        if name != "d":
+            return super().value_text(name, values)
+        d, s = values["d"], values["stride"]
+        if d % s == 0:
+            return f"shift d = {d}: the kept samples move by {d // s}, equivariant"
+        return f"shift d = {d}: no whole shift matches (closest off by {self.error:.2f})"
 
     def update(self, d=1, stride=2) -> list:
         changed = self.view.show(d, stride)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import matplotlib as mpl
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.collections import LineCollection
 
 from cnnlessons import _checks
@@ -119,9 +120,10 @@ SHIFT_KERNELS = {
 class ShiftFigure:
     """Shift in, shift out. Six panels on ``fig``:
 
-    top: the input x, the shifted input g(x), and f(g(x)) shifted back (compare with f(x));
-    bottom: f(x), f(g(x)) and the difference f(g(x)) − g(f(x)), with its largest absolute
-    value written under it and, for zero padding, the band where it may be non-zero outlined.
+    top, shift then convolve: the input x, the shifted input g(x) and f(g(x)); bottom,
+    convolve then shift: f(x), g(f(x)) and the difference f(g(x)) − g(f(x)), with its largest
+    absolute value written under it and, for zero padding, the band where it may be non-zero
+    outlined (black with a white halo: seen over red, blue and white alike).
 
     ``show(w, dy, dx, padding_mode)`` recomputes everything; arrays ``feature``,
     ``moved_feature``, ``difference`` (f(g(x)) − g(f(x))), ``band`` and ``error`` (the
@@ -132,7 +134,7 @@ class ShiftFigure:
         check_figure(fig)
         self.x = _checks.array(x, "x", ndims=(2,))
         axes = fig.subplots(2, 3)
-        names = ("input", "shifted", "back", "feature", "moved", "difference")
+        names = ("input", "shifted", "moved", "feature", "gf", "difference")
         self.axes = dict(zip(names, axes.ravel(), strict=True))
         zero = np.zeros_like(self.x)
         grey = {"cmap": GREY_CMAP, "vmin": 0, "vmax": 1, "interpolation": "nearest"}
@@ -141,28 +143,31 @@ class ShiftFigure:
             "input": self.axes["input"].imshow(self.x, **grey),
             "shifted": self.axes["shifted"].imshow(zero, **grey),
         }
-        for name in ("back", "feature", "moved", "difference"):
+        for name in ("moved", "feature", "gf", "difference"):
             self.images[name] = self.axes[name].imshow(zero, **signed)
         titles = {
             "input": ("input", "input x"),
             "shifted": ("input", "shifted input g(x)"),
-            "back": ("output", "f(g(x)) shifted back"),
+            "moved": ("output", "shift, then f: f(g(x))"),
             "feature": ("output", "feature map f(x)"),
-            "moved": ("output", "f(g(x))"),
+            "gf": ("output", "f, then shift: g(f(x))"),
             "difference": (None, "f(g(x)) − g(f(x))"),
         }
         for name, (role, title) in titles.items():
             _frame(self.axes[name], role, title)
         self.band_lines = self.axes["difference"].add_collection(
-            LineCollection([], colors=COLORS["text"], linewidths=1.0)
-        )
+            LineCollection([], colors="black", linewidths=2.0, path_effects=[
+                patheffects.withStroke(linewidth=4.5, foreground="white")])
+        )  # fmt: skip
         self.arrow = self.axes["shifted"].annotate(
             "", xy=(0, 0), xytext=(0, 0), arrowprops={"arrowstyle": "->", "color": BAND, "lw": 2}
         )
-        self.text = fig.text(0.5, 0.045, "", ha="center", va="bottom", fontsize=FONT["normal"],
+        self.text = fig.text(0.5, 0.085, "", ha="center", va="bottom", fontsize=FONT["normal"],
                              fontweight="bold")  # fmt: skip
-        self.note = fig.text(0.5, 0.005, "", ha="center", va="bottom", fontsize=FONT["small"])
-        leave_room(fig, 0.09)
+        # two lines at most, centred: clear of the figure's edges
+        self.note = fig.text(0.5, 0.005, "", ha="center", va="bottom", fontsize=FONT["small"],
+                             linespacing=1.3)  # fmt: skip
+        leave_room(fig, 0.13)
 
     @property
     def artists(self) -> list:
@@ -186,9 +191,9 @@ class ShiftFigure:
         lim = signed_limits(np.percentile(np.abs(self.feature), 99.5))
         self.images["shifted"].set_data(g)
         for name, values in (
-            ("back", shift(self.moved_feature, -dy, -dx)),
-            ("feature", self.feature),
             ("moved", self.moved_feature),
+            ("feature", self.feature),
+            ("gf", shift(self.feature, dy, dx)),
             ("difference", self.difference),
         ):
             image = self.images[name]
@@ -215,7 +220,7 @@ class ShiftFigure:
         else:
             p = eq.border_band_width(k)[0]
             px = f"{p} pixel{'s' if p > 1 else ''}"
-            note = (f"shift ({dy}, {dx}), zero padding: differences only in the outlined band, "
+            note = (f"shift ({dy}, {dx}), zero padding: differences only in the outlined band,\n"
                     f"{px} wide along the borders and where they meet")  # fmt: skip
         self.note.set_text(note)
         return self.artists

@@ -60,6 +60,13 @@ class PoolingShiftExplorer(Explorer):
             f"changed: {self.pooled_changed} of {n}",
         )
 
+    def value_text(self, name, values) -> str:
+        if name != "d":
+            return super().value_text(name, values)
+        n = len(self.pooled)
+        return (f"shift d = {values['d']}: {self.pooled_changed} of {n} pooled values change, "
+                f"{self.detector_changed} of {n} detector values")  # fmt: skip
+
     def update(self, d=1, width=3) -> list:
         changed = self.view.show(width, d)
         v = self.view
@@ -105,6 +112,11 @@ class AliasingExplorer(Explorer):
         unshifted = ", ".join(f"{v:g}" for v in self.expected_output)
         return said(self.view.text, "Output of the row not shifted, moved by the nearest whole "
                     f"shift: {unshifted}")  # fmt: skip
+
+    def value_text(self, name, values) -> str:
+        if name != "d":
+            return super().value_text(name, values)
+        return f"shift d = {values['d']}: output change {self.change:.2f}"
 
     def update(self, d=0, filter=1) -> list:  # noqa: A002 - the control's name
         changed = self.view.show(filter, d)

@@ -140,7 +140,8 @@ def unchanged_fraction_plot(ax, widths=range(1, 9), *, rows: int = 1000, seed=0)
 def invariance_curves_plot(ax, widths=range(1, 9), shifts=range(0, 11), *, rows: int = 200,
                            seed=0) -> dict:  # fmt: skip
     """Fraction of pooled values unchanged against the shift, for stride-1 max pooling of
-    each width (measured; the dashed lines are (w − d)/(w + d)) and for global max and
+    each width (measured; the lines are (w − d)/(w + d), each labelled "w=N" where it reaches
+    0, at d = N) and for global max and
     global average pooling. Returns the curves {label: array}."""
     check_axes(ax)
     shifts = _checks.integers(shifts, "shifts", limit=256)
@@ -157,11 +158,14 @@ def invariance_curves_plot(ax, widths=range(1, 9), shifts=range(0, 11), *, rows:
         ax.plot(shifts, curve, "o", color=color, ms=4)
         ax.plot(shifts, [iv.unchanged_probability(w, d) for d in shifts], "-", color=color,
                 lw=1.5, label=f"w = {w}")  # fmt: skip
-        d = max(1, w // 2)  # a direct label on each line (issue 20), where the lines fan out
-        if d in shifts:
-            ax.annotate(f"w = {w}", (d, iv.unchanged_probability(w, d)), xytext=(5, 3),
-                        textcoords="offset points", fontsize=FONT["small"] - 1,
-                        color=COLORS["text"])  # the position names the line: text colour
+        # a direct label on each line (issue 20: eight near-identical lines told apart by a
+        # legend's shades), where it reaches 0: at d = w, the lesson's point
+        if w in shifts and not isinstance(w, str):
+            ax.annotate(f"w={w}", (w, 0), xytext=(0, 6), textcoords="offset points",
+                        ha="center", va="bottom", fontsize=FONT["small"] - 1,
+                        color=COLORS["text"], zorder=5,
+                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": color,
+                              "lw": 1.2})  # fmt: skip
     for kind, color, style, lw in (("global max", COLORS["receptive"], "-", 5),
                                    ("global avg", COLORS["text"], "--", 2)):  # fmt: skip
         curve = iv.invariance_curve(kind, shifts, rows=rows, seed=seed)
@@ -229,8 +233,12 @@ class AliasingFigure:
         self.ax_curve.set_ylabel("output change")
         self.ax_curve.set_title("output change vs shift", fontsize=FONT["normal"])
         self.ax_curve.grid(True, alpha=0.3)
-        self.ax_curve.legend(fontsize=FONT["small"] - 1, loc="upper right")
-        self.ax_curve.set_ylim(-0.05, 1.3)
+        # the legend above the data (which stays at or below 1): it covered the no-blur line's
+        # peaks at d = 5 and 7 (issue 20)
+        self.ax_curve.legend(fontsize=FONT["small"] - 1, loc="upper center", ncols=2,
+                             columnspacing=0.8, handlelength=1.5)  # fmt: skip
+        self.ax_curve.set_ylim(-0.05, 1.72)
+        self.ax_curve.set_yticks(np.linspace(0, 1, 6))
         self.text = fig.text(0.5, 0.005, "", ha="center", va="bottom", fontsize=FONT["normal"],
                              fontweight="bold")  # fmt: skip
         leave_room(fig, 0.07)
@@ -305,7 +313,8 @@ def output_change_plot(ax, filters=(1, 2, 3, 4, 5), shifts=range(8), *, rows: in
 # what to look for
 invariance_curves_plot.alt = (
     "Fraction of pooled values unchanged against the shift, for stride-1 max pooling of each "
-    "width (dashed lines: the formula) and for global max and global average pooling. Look for "
+    "width (lines: the formula (w − d)/(w + d), dots: measured; each line labelled w=1 to w=8 "
+    "where it reaches 0, at d = w) and for global max and global average pooling. Look for "
     "wider pools staying unchanged for larger shifts, and global pooling staying unchanged "
     "whatever the shift."
 )

@@ -4,12 +4,16 @@
   WCAG 2.x A/AA violations inside the lesson's content (cell outputs: explorers and figures;
   rendered prose). Violations in JupyterLab's own chrome (prompts, toolbar, code highlighting)
   are printed, not asserted, and no rule is disabled.
-- Keyboard only, one explorer per lesson: Tab from just before the explorer reaches a control
-  with a name and a visible focus ring; an arrow key changes it; the picture's frame and its
-  text alternative (``.cnnl-alt``, the canvas's description) change, and the text is the
-  kernel's ``frame_text`` of the frame painted, whose numbers for lesson 01 are SciPy's.
-- The picture's click path from the keyboard (the canvas takes the focus; arrows move the
-  cell), and a playing animation paused from the keyboard.
+- Keyboard only, every explorer of every lesson (one JupyterLab session): Tab from just before
+  the explorer reaches a control with a name and a visible focus ring; an arrow key (Enter on
+  a toggle button) changes it; the picture's frame and its text alternative (``.cnnl-alt``,
+  the canvas's description) change, and the text is the kernel's ``frame_text`` of the frame
+  painted (whose numbers tests/engine/test_frame_texts.py checks against SciPy or numbers
+  worked by hand; here lesson 01's against SciPy too); a slider's ``aria-valuetext`` is the
+  kernel's value text of that frame ("stride 2: output 4 × 4").
+- The picture's click path from the keyboard, on every explorer whose picture takes clicks
+  (the canvas takes the focus; arrows move the cell), and a playing animation paused from the
+  keyboard.
 """
 
 import hashlib
@@ -30,16 +34,32 @@ AXE = Path(__file__).with_name("vendor") / "axe-4.14.1.min.js"
 AXE_SHA256 = "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"
 AXE_NOTEBOOK = "01_convolution_by_hand.ipynb"
 CHECK_NOTEBOOK = "zz_keyboard_check.ipynb"
-#: one explorer per lesson (00 and 01 share the sliding window), each reached with Tab
-PER_LESSON = {
-    "01": "SlidingWindowExplorer()",
-    "02": "ConnectionsExplorer()",
-    "03": "ParameterCountExplorer()",
-    "04": "EfficiencyExplorer()",
-    "05": "KernelLearningExplorer()",
-    "06": "GrowthExplorer()",
-    "07": "ShiftExplorer()",
-    "08": "PoolingShiftExplorer()",
+#: every explorer of every lesson (00 and 01 share the sliding window): how the keyboard changes
+#: it ("handle": ArrowRight on its first slider; "select": its first menu's next option,
+#: chosen by typing its first letter; any
+#: other text: Enter on the toggle button of that name) and, where a click on the picture acts,
+#: the arrow key that moves the picture's cursor
+EXPLORERS = {
+    "SlidingWindowExplorer": ("01", "handle", "ArrowDown"),
+    "PhotoExplorer": ("01", "select", None),
+    "OutputSizeExplorer": ("01", "handle", None),
+    "ConnectionsExplorer": ("02", "handle", "ArrowRight"),
+    "DependencyExplorer": ("02", "handle", "ArrowRight"),
+    "WeightMatrixExplorer": ("03", "select", None),
+    "ParameterCountExplorer": ("03", "handle", None),
+    "ChannelsExplorer": ("03", "handle", None),
+    "EfficiencyExplorer": ("04", "handle", None),
+    "KernelLearningExplorer": ("05", "handle", None),
+    "LeastSquaresExplorer": ("05", "handle", None),
+    "GrowthExplorer": ("06", "handle", "ArrowLeft"),
+    "StridePlacementExplorer": ("06", "layer 3", None),
+    "ERFExplorer": ("06", "handle", None),
+    "FeaturesExplorer": ("06", "select", None),
+    "LearnedFeaturesExplorer": ("06", "select", None),
+    "ShiftExplorer": ("07", "handle", None),
+    "StrideShiftExplorer": ("07", "handle", None),
+    "PoolingShiftExplorer": ("08", "handle", None),
+    "AliasingExplorer": ("08", "handle", None),
 }
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 #: what is the lesson's own content on a JupyterLab page
@@ -56,7 +76,7 @@ def write_check_notebook(path: Path) -> None:
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}  # fmt: skip
     nb.cells = [nbformat.v4.new_code_cell(h.EVERY_EXPLORER)]
-    nb.cells += [nbformat.v4.new_code_cell(make) for make in PER_LESSON.values()]
+    nb.cells += [nbformat.v4.new_code_cell(f"{name}()") for name in EXPLORERS]
     nbformat.write(nb, path)
 
 
@@ -83,16 +103,17 @@ def keyboard_page(lab):
                   "print(json.dumps([e.dom_id for e in explorers()]))"))  # fmt: skip
         for dom_id in ids:
             h.wait_for_picture(page, f".{dom_id} {h.PICTURE_CANVAS}")
-        yield page, dict(zip(PER_LESSON, ids, strict=True))
+        yield page, dict(zip(EXPLORERS, ids, strict=True))
     finally:
         h.close_notebook(page)
 
 
-def frame_text(page, dom_id: str, key: str) -> str:
-    code = (f"from cnnlessons.engine import explorers\n"
+def frame_text(page, dom_id: str, key: str, what: str = "frame_text") -> str:
+    """The kernel's ``frame_text`` (or ``what``, another inspection method) of frame ``key``."""
+    code = (f"from cnnlessons.engine import explorers\nimport json\n"
             f"e = next(e for e in explorers() if e.dom_id == {dom_id!r})\n"
-            f"print(e.frame_text({key!r}), end='')")  # fmt: skip
-    return h.kernel_exec(page, code)
+            f"print(json.dumps(e.{what}({key!r})), end='')")  # fmt: skip
+    return json.loads(h.kernel_exec(page, code))
 
 
 def tab_into(page, dom_id: str) -> None:
@@ -114,16 +135,18 @@ FOCUSED = """(id) => {
     const name = (a.getAttribute('aria-label') || byIds(a.getAttribute('aria-labelledby'))
                   || (a.tagName === 'BUTTON' ? a.textContent.trim() : '')).trim();
     const style = getComputedStyle(a);
+    const box = a.closest("[class*='cnnl-control-']");
+    const control = box ? [...box.classList].find(c => c.startsWith('cnnl-control-')) : '';
     return {inside: root.contains(a), tag: a.tagName, cls: a.className || '',
-            name, valuetext: a.getAttribute('aria-valuetext'),
+            name, valuetext: a.getAttribute('aria-valuetext'), control: control.slice(13),
             outline: style.outlineStyle !== 'none' ? parseFloat(style.outlineWidth) : 0};
 }"""
 
 
 def tab_to(page, dom_id: str, wanted: str, most: int = 25) -> dict:
-    """Press Tab until the focus is on ``wanted`` ("handle": a slider's handle, "canvas", or
-    a button whose name contains the text) inside the explorer; every control met on the way
-    has a name and a visible focus ring."""
+    """Press Tab until the focus is on ``wanted`` ("handle": a slider's handle, "select": a
+    menu, "canvas", or a button whose name contains the text) inside the explorer; every
+    control met on the way has a name and a visible focus ring."""
     for _ in range(most):
         page.keyboard.press("Tab")
         f = page.evaluate(FOCUSED, dom_id)
@@ -132,7 +155,9 @@ def tab_to(page, dom_id: str, wanted: str, most: int = 25) -> dict:
         assert f["outline"] >= 2, f"no visible focus indicator on {f}"
         if ((wanted == "handle" and "noUi-handle" in f["cls"])
                 or (wanted == "canvas" and f["tag"] == "CANVAS")
-                or (wanted not in ("handle", "canvas") and wanted in f["name"])):  # fmt: skip
+                or (wanted == "select" and f["tag"] == "SELECT")
+                or (wanted not in ("handle", "canvas", "select")
+                    and wanted in f["name"])):  # fmt: skip
             return f
     raise AssertionError(f"{wanted} not reached with {most} Tabs in {dom_id}")
 
@@ -153,13 +178,22 @@ def described(page, dom_id: str) -> dict:
 def settled_change(page, dom_id: str, before: dict) -> dict:
     """Wait until the picture shows another frame and its text is written (after the
     400 ms settle), then return what it describes."""
+    try:
+        wait_settled(page, dom_id, before)
+    except h.PlaywrightTimeout:
+        focus = page.evaluate(FOCUSED, dom_id)
+        raise AssertionError(f"no new frame described: {described(page, dom_id)}, "
+                             f"before {before}, focus on {focus}") from None
+    return described(page, dom_id)
+
+
+def wait_settled(page, dom_id: str, before: dict) -> None:
     page.wait_for_function("""([id, key]) => {
         const el = document.querySelector('.' + id + ' .cnnl-picture');
         const d = (el.querySelector('[data-frame]') || el).dataset;
         return d.described && d.described !== key && d.described === d.frame
                && d.frame === d.wanted;
     }""", arg=[dom_id, before["described"]], timeout=30_000)  # fmt: skip
-    return described(page, dom_id)
 
 
 def numbers(text, label):
@@ -171,23 +205,48 @@ def test_the_vendored_axe_core_is_the_pinned_file():
     assert hashlib.sha256(AXE.read_bytes()).hexdigest() == AXE_SHA256
 
 
-@pytest.mark.parametrize("lesson", list(PER_LESSON))
-def test_keyboard_only_changes_the_explorer_and_its_text(keyboard_page, lesson):
+@pytest.mark.parametrize("name", list(EXPLORERS))
+def test_keyboard_only_changes_the_explorer_and_its_text(keyboard_page, name):
     page, ids = keyboard_page
-    dom_id = ids[lesson]
+    dom_id = ids[name]
     before = described(page, dom_id)
     assert before["text"] and before["live"] == "polite"
     assert before["text"] == frame_text(page, dom_id, before["frame"])
     alt_id = page.evaluate("(id) => document.querySelector('.' + id + ' .cnnl-alt').id", dom_id)
     assert alt_id in before["points"].split()  # the canvas is described by the text
     tab_into(page, dom_id)
-    handle = tab_to(page, dom_id, "handle")
-    page.keyboard.press("ArrowRight")
+    how = EXPLORERS[name][1]
+    control = tab_to(page, dom_id, how)
+    if how == "select":  # a closed menu's typeahead: the next option's first letter
+        key = page.evaluate("() => { const s = document.activeElement;"
+                            " return s.options[(s.selectedIndex + 1) % s.options.length]"
+                            ".text.trim()[0]; }")  # fmt: skip
+    else:
+        key = {"handle": "ArrowRight"}.get(how, "Enter")
+    page.keyboard.press(key)
     after = settled_change(page, dom_id, before)
     assert after["frame"] != before["frame"] and after["text"] != before["text"]
     assert after["text"] == frame_text(page, dom_id, after["frame"])
-    value = page.evaluate(FOCUSED, dom_id)["valuetext"]
-    assert value and value != handle["valuetext"], (handle, value)  # "layers 4", not "3"
+    if how == "handle":  # the value text says what the value means in the frame shown
+        said = frame_text(page, dom_id, after["frame"], "frame_value_texts")[control["control"]]
+        assert said != control["valuetext"]
+        page.wait_for_function("(said) => document.activeElement.getAttribute("
+                               "'aria-valuetext') === said", arg=said, timeout=10_000)  # fmt: skip
+
+
+@pytest.mark.parametrize("name", [n for n, (_, _, key) in EXPLORERS.items() if key])
+def test_the_pictures_clicks_from_the_keyboard(keyboard_page, name):
+    page, ids = keyboard_page
+    dom_id = ids[name]
+    before = described(page, dom_id)
+    tab_into(page, dom_id)
+    tab_to(page, dom_id, "canvas")
+    page.keyboard.press(EXPLORERS[name][2])  # the cursor to the next cell, as a click there
+    after = settled_change(page, dom_id, before)
+    assert after["frame"] != before["frame"] and after["text"] != before["text"]
+    assert after["text"] == frame_text(page, dom_id, after["frame"])
+    if name == "GrowthExplorer":  # ArrowLeft: the ring at the photo's left edge
+        assert "top unit: left edge" in after["text"]
 
 
 def test_sliding_window_text_numbers_are_scipys(keyboard_page):
@@ -196,7 +255,7 @@ def test_sliding_window_text_numbers_are_scipys(keyboard_page):
     from cnnlessons.numerics.images import KERNELS, edge_example
 
     page, ids = keyboard_page
-    dom_id = ids["01"]
+    dom_id = ids["SlidingWindowExplorer"]
     x, w = edge_example(), np.asarray(KERNELS["vertical edge"], float)
     out = ss.correlate2d(x, w, mode="valid")
     before = described(page, dom_id)
@@ -214,21 +273,9 @@ def test_sliding_window_text_numbers_are_scipys(keyboard_page):
                                (x[row:row + 3, col:col + 3] * w).ravel())  # fmt: skip
 
 
-def test_a_ring_on_the_growth_picture_is_picked_from_the_keyboard(keyboard_page):
-    page, ids = keyboard_page
-    dom_id = ids["06"]
-    before = described(page, dom_id)
-    assert "top unit: middle" in before["text"]
-    tab_into(page, dom_id)
-    tab_to(page, dom_id, "canvas")
-    page.keyboard.press("ArrowLeft")  # the ring at the photo's left edge
-    after = settled_change(page, dom_id, before)
-    assert "top unit: left edge" in after["text"]
-
-
 def test_play_is_paused_from_the_keyboard(keyboard_page):
     page, ids = keyboard_page
-    dom_id = ids["01"]
+    dom_id = ids["SlidingWindowExplorer"]
     tab_into(page, dom_id)
     tab_to(page, dom_id, "play")
     page.keyboard.press("Enter")
@@ -289,3 +336,69 @@ def test_axe_finds_no_wcag_violation_in_the_lessons_content(lab):
         if not n["ours"]:
             print(f"  {n['id']}: {n['target'][-90:]}  {n['html'][:90]}")
     assert ours == [], "\n".join(map(str, ours))
+
+
+OVERFLOW = """(id) => {
+    // what of explorer `id` is cut off or scrolls sideways: controls (and their focusable
+    // parts) past the explorer's edges, the explorer past its output area's, horizontal scroll
+    const root = document.querySelector('.' + id);
+    const area = root.closest('.jp-OutputArea-output') || root.parentElement;
+    const box = area.getBoundingClientRect();
+    const bad = [];
+    const out = (r, b) => r.left < b.left - 1 || r.right > b.right + 1;
+    const own = root.getBoundingClientRect();
+    if (out(own, box)) bad.push(`explorer ${own.left}..${own.right} in ${box.left}..${box.right}`);
+    for (const el of [root, area]) {
+        if (el.scrollWidth > el.clientWidth + 1) {
+            bad.push(`${el.className.slice(0, 40)} scrolls: ${el.scrollWidth} > ${el.clientWidth}`);
+        }
+    }
+    const parts = root.querySelectorAll(
+        "[class*='cnnl-control-'], .noUi-handle, select, button, .widget-readout, canvas");
+    for (const el of parts) {
+        const r = el.getBoundingClientRect();
+        if (r.width === 0) continue;
+        if (out(r, own)) bad.push(`${el.tagName}.${String(el.className).slice(0, 50)} ` +
+                                  `${r.left.toFixed(0)}..${r.right.toFixed(0)}`);
+    }
+    return {bad, width: own.width};
+}"""
+
+
+@pytest.mark.parametrize("width", [320, 640])  # 320 CSS px (WCAG 1.4.10); 1280 at 200 % zoom
+def test_explorers_reflow_with_no_control_cut_off(keyboard_page, width):
+    page, ids = keyboard_page
+    size = page.viewport_size
+    page.set_viewport_size({"width": width, "height": 800})
+    # a reader of a narrow window closes JupyterLab's file browser (Ctrl+B): at 320 px it
+    # leaves the notebook 12 px (JupyterLab's layout, not the series')
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    page.keyboard.press("Control+b")
+    try:
+        page.wait_for_timeout(500)  # JupyterLab lays itself out again
+        found = {}
+        for name, dom_id in ids.items():
+            page.evaluate("(id) => document.querySelector('.' + id).scrollIntoView()", dom_id)
+            try:
+                page.wait_for_function("(id) => document.querySelector('.' + id)"
+                                       ".getBoundingClientRect().width > 0", arg=dom_id,
+                                       timeout=10_000)  # fmt: skip
+            except h.PlaywrightTimeout:
+                page.screenshot(path=f"/tmp/reflow{width}.png")
+                raise AssertionError(name + " " + page.evaluate("""(id) => {
+                    let e = document.querySelector('.' + id), out = [];
+                    for (; e; e = e.parentElement) {
+                        const s = getComputedStyle(e);
+                        out.push(e.tagName + '.' + String(e.className).slice(0, 30) + ' ' +
+                                 s.display + ' ' + e.getBoundingClientRect().width);
+                    }
+                    return out.join(' | ');
+                }""", dom_id)) from None
+            result = page.evaluate(OVERFLOW, dom_id)
+            assert result["width"] > 0, f"{name} not laid out"
+            if result["bad"]:
+                found[name] = result["bad"]
+    finally:
+        page.keyboard.press("Control+b")
+        page.set_viewport_size(size)
+    assert found == {}, "\n".join(f"{n}: {b}" for n, b in found.items())

@@ -398,3 +398,200 @@ def test_aliasing_output_by_hand():
     x = np.asarray(e.view.x, float)
     pooled = np.maximum(x, np.roll(x, -1))[::2]
     assert numbers(text, "output [")[: len(pooled)] == list(pooled)
+
+
+# -- value texts: what each control's value means in the frame (issue 23) -------------------
+@pytest.mark.parametrize("cls", EXPLORERS, ids=lambda c: c.__name__)
+def test_every_frame_has_a_value_text_for_each_control_that_names_its_value(cls):
+    e = made(cls)
+    for key in keys_of(e, most=12):
+        said = e.frame_value_texts(key)
+        assert set(said) == set(e.raws), (key, said)
+        for name, raw in zip(e.raws, key.split(","), strict=True):
+            control = e.controls[name]
+            raw = int(raw)
+            if hasattr(control, "options"):
+                option = control.options[raw]
+                value = option[0] if isinstance(option, tuple) else option
+            else:
+                value = raw
+            assert str(value) in said[name], (name, key, said[name])
+
+
+def test_sliding_window_position_says_where_and_the_output_scipy_gives():
+    from cnnlessons.lesson01.explorers import SlidingWindowExplorer
+    from cnnlessons.numerics.images import KERNELS
+
+    e = made(SlidingWindowExplorer)
+    for key in keys_of(e, most=40):
+        position, k = (int(v) for v in key.split(","))
+        w = np.asarray(KERNELS[e.controls["kernel"].options[k]], dtype=float)
+        out = ss.correlate2d(e.x, w, mode="valid")
+        row, col = divmod(position, out.shape[1])
+        text = e.frame_value_texts(key)["position"]
+        assert text.startswith(f"position {position}: window at input row {row}, column {col}")
+        assert numbers(text, "output =")[0] == pytest.approx(out[row, col], abs=0.005)
+
+
+def test_output_size_value_texts_say_the_output_worked_by_hand():
+    from cnnlessons.lesson01.explorers import OutputSizeExplorer
+
+    e = made(OutputSizeExplorer)
+    assert e.frame_value_texts(e.key_of(i=7, k=3, padding=1, stride=2, dilation=1))["stride"] == (
+        "stride 2: output 4 × 4"
+    )  # the issue's example: ⌊(7 + 2 − 2 − 1)/2⌋ + 1 = 4
+    for i, k, p, s, d in [(7, 3, 1, 2, 1), (5, 3, 0, 1, 1), (9, 5, 2, 3, 2), (3, 5, 0, 1, 3)]:
+        said = e.frame_value_texts(e.key_of(i=i, k=k, padding=p, stride=s, dilation=d))
+        o = math.floor((i + 2 * p - d * (k - 1) - 1) / s) + 1
+        for text in said.values():
+            if d * (k - 1) + 1 > i + 2 * p:
+                assert text.endswith("no output, the window is larger than the padded input")
+            else:
+                assert text.endswith(f": output {o} × {o}"), text
+        assert said["padding"].startswith(f"padding p = {p} (padded input {i + 2 * p})")
+        assert said["dilation"].startswith(f"dilation {d} (window {d * (k - 1) + 1} wide)")
+
+
+def test_connections_value_texts_count_by_hand():
+    from cnnlessons.lesson02.explorers import ConnectionsExplorer
+
+    e = made(ConnectionsExplorer)
+    n = e.n_inputs
+    for kind in (0, 1):
+        dense = e.controls["kind"].options[kind] == "dense"
+        for ki, k in enumerate(e.controls["k"].options):
+            for unit in (0, 4, n - 1):
+                said = e.frame_value_texts(e.key_of(kind=kind, k=ki, side=1, unit=unit))
+                half = k // 2
+                reached = range(n) if dense else range(max(0, unit - half),
+                                                       min(n, unit + half + 1))  # fmt: skip
+                assert numbers(said["unit"], "connected to") == [len(reached), *reached]
+                # every pair of an input and an output within reach of each other
+                links = n * n if dense else sum(min(n, j + half + 1) - max(0, j - half)
+                                                for j in range(n))  # fmt: skip
+                assert said["k"] == f"k = {k}: {links} connections in all"
+
+
+def test_dependency_value_text_is_scipy_correlate():
+    from cnnlessons.lesson02.explorers import DependencyExplorer
+    from cnnlessons.numerics.images import KERNELS
+
+    e = made(DependencyExplorer)
+    out = ss.correlate2d(e.x, np.asarray(KERNELS[e.kernel], float), mode="valid")
+    for output in range(16):
+        row, col = divmod(output, 4)
+        text = e.frame_value_texts(str(output))["output"]
+        assert numbers(text, f"row {row}, column {col} =")[0] == pytest.approx(out[row, col])
+        assert text.endswith(f"rows {row} to {row + 2}, columns {col} to {col + 2}")
+
+
+def test_parameter_count_value_texts_by_hand():
+    from cnnlessons.lesson03.explorers import ParameterCountExplorer
+
+    e = made(ParameterCountExplorer)
+    for h, w, c, f, k in [(32, 32, 3, 6, 5), (7, 9, 1, 1, 1), (64, 20, 4, 16, 7)]:
+        said = e.frame_value_texts(e.key_of(height=h, width=w, channels=c, filters=f, kernel=k))
+        oh, ow = h - k + 1, w - k + 1
+        dense = h * w * c * oh * ow * f + oh * ow * f
+        conv = f * (k * k * c + 1)
+        for name, value in dict(height=h, width=w, channels=c, filters=f, kernel=k).items():
+            assert said[name] == (f"{name} {value}: output {oh}×{ow}×{f}; convolution "
+                                  f"{conv:,} parameters, dense {dense:,}")  # fmt: skip
+
+
+def test_channels_value_texts_by_hand():
+    from cnnlessons.lesson03.explorers import ChannelsExplorer
+
+    e = made(ChannelsExplorer)
+    h, w = e.view.x.shape[:2]
+    for key in keys_of(e):
+        fi, ki, ci = (int(v) for v in key.split(","))
+        f, k = e.controls["filters"].options[fi], e.controls["k"].options[ki]
+        c = e.controls["channels"].options[ci][1]
+        said = e.frame_value_texts(key)
+        maps = f"{f} output map{'s' if f > 1 else ''} of {h - k + 1}×{w - k + 1}"
+        assert said["filters"] == f"F = {f}: {f * (k * k * c + 1)} parameters, {maps}"
+        assert said["k"] == f"k = {k}: {f * (k * k * c + 1)} parameters, {maps}"
+
+
+def test_efficiency_value_text_by_hand():
+    from cnnlessons.lesson04.explorers import EfficiencyExplorer
+
+    e = made(EfficiencyExplorer)
+    for key in keys_of(e):
+        si, ki, ci = (int(v) for v in key.split(","))
+        s = e.controls["side"].options[si]
+        k = e.controls["kernel"].options[ki][1]
+        c, f = e.controls["channels"].options[ci][1]
+        text = e.frame_value_texts(key)["side"]
+        assert text.startswith(f"image side {s}:")
+        assert numbers(text, "parameters dense")[:2] == [s**4 * c * f + s * s * f,
+                                                     f * (k * k * c + 1)]  # fmt: skip
+        assert numbers(text, "multiply-adds dense") == [s**4 * c * f, s * s * f * k * k * c]
+
+
+def test_shift_value_texts_are_scipy_correlate_of_a_rolled_input():
+    from cnnlessons.lesson07.explorers import ShiftExplorer
+    from cnnlessons.lesson07.figures import SHIFT_KERNELS
+
+    e = made(ShiftExplorer)
+    w = np.asarray(SHIFT_KERNELS[e.controls["kernel"].value], float)
+    pads = list(e.controls["padding"].options)
+    for dx, dy, pad in [(2, 0, "zeros"), (3, 1, "circular"), (0, 3, "zeros")]:
+        said = e.frame_value_texts(e.key_of(dx=dx, dy=dy, padding=pads.index(pad)))
+        mode = "wrap" if pad == "circular" else "constant"
+        fg = nd.correlate(np.roll(e.x, (dy, dx), axis=(0, 1)), w, mode=mode)
+        gf = np.roll(nd.correlate(e.x, w, mode=mode), (dy, dx), axis=(0, 1))
+        largest = np.abs(fg - gf).max()
+        for name, value, way in (("dx", dx, "right"), ("dy", dy, "down")):
+            assert said[name].startswith(f"{value} {way}: largest |f(g(x)) − g(f(x))| =")
+            found = numbers(said[name], "g(f(x))| =")
+            assert (found[0] if found else 0.0) == pytest.approx(largest, abs=0.06)
+
+
+def test_stride_shift_value_text_matches_only_multiples_of_the_stride():
+    from cnnlessons.lesson07.explorers import StrideShiftExplorer
+
+    e = made(StrideShiftExplorer)
+    for d in range(8):
+        for si, s in enumerate((1, 2)):
+            text = e.frame_value_texts(e.key_of(d=d, stride=si))["d"]
+            if d % s == 0:
+                assert text == f"shift d = {d}: the kept samples move by {d // s}, equivariant"
+            else:
+                # the closest whole shift of the unshifted stride-2 output, by SciPy
+                base = nd.correlate1d(e.x, [1, 2, 1], mode="wrap")[::s]
+                kept = nd.correlate1d(np.roll(e.x, d), [1, 2, 1], mode="wrap")[::s]
+                off = min(np.abs(kept - np.roll(base, a)).max() for a in range(len(base)))
+                assert numbers(text, "closest off by")[0] == pytest.approx(off, abs=0.006)
+
+
+def test_pooling_value_text_counts_scipy_maximum_filter_changes():
+    from cnnlessons.lesson08.explorers import PoolingShiftExplorer
+
+    e = made(PoolingShiftExplorer)
+    row = np.asarray(e.view.row, float)
+    for d in range(4):
+        for wi, width in enumerate(range(1, 6)):
+            origin = -1 if width % 2 == 0 else 0
+            before = nd.maximum_filter1d(row, width, mode="wrap", origin=origin)
+            after = nd.maximum_filter1d(np.roll(row, d), width, mode="wrap", origin=origin)
+            text = e.frame_value_texts(e.key_of(d=d, width=wi))["d"]
+            n = len(row)
+            assert text == (
+                f"shift d = {d}: {np.sum(before != after)} of {n} pooled values "
+                f"change, {np.sum(row != np.roll(row, d))} of {n} detector values"
+            )
+
+
+def test_aliasing_value_text_no_blur_by_hand():
+    from cnnlessons.lesson08.explorers import AliasingExplorer
+
+    e = made(AliasingExplorer)
+    x = np.asarray(e.view.x, float)
+    for d in range(4):
+        text = e.frame_value_texts(e.key_of(d=d, filter=0))["d"]
+        out = np.maximum(np.roll(x, d), np.roll(np.roll(x, d), -1))[::2]  # max of pairs
+        assert text.startswith(f"shift d = {d}: output change")
+        assert (numbers(text, "output change")[0] == 0) == (d % 2 == 0 and np.allclose(
+            out, np.roll(np.maximum(x, np.roll(x, -1))[::2], d // 2)))  # fmt: skip

@@ -152,3 +152,61 @@ def test_every_coloured_word_of_the_figures_reaches_wcag_contrast():
             if ratio < need:
                 low.append((text[:40], colour, size, round(ratio, 2)))
     assert not low, low
+
+
+def test_sliding_window_blue_means_negative_only():
+    """Issue 20: navy meant 0 in the input panel and -1 in the kernel beside it. The input is
+    grey now (R = G = B in every cell), so blue is only the kernel's, products' and output's
+    negative values."""
+    from cnnlessons.figures.display import new_figure
+    from cnnlessons.lesson01.figures import SlidingWindowFigure
+    from cnnlessons.numerics.images import edge_example
+
+    w = np.array([[1.0, 0, -1]] * 3)
+    view = SlidingWindowFigure(new_figure(figsize=(9, 3)), edge_example(), w)
+    cells = view.input.mesh.to_rgba(view.input.mesh.get_array())
+    np.testing.assert_allclose(cells[..., 0], cells[..., 1])
+    np.testing.assert_allclose(cells[..., 1], cells[..., 2])
+    negative = view.kernel.mesh.to_rgba(np.array([-1.0]))[0]
+    assert negative[2] > negative[0] + 0.2  # -1 in the kernel: blue
+
+
+def test_weight_matrices_number_their_parameters_so_sharing_is_not_told_by_colour():
+    """Issue 20: lesson 03's locally connected row reused the convolution's colours and read as
+    shared weights. Each cell now says its parameter's number: the locally connected layer's
+    12 cells say 1..12 once each, the convolution's 12 say 1, 2, 3 four times (worked by hand:
+    4 outputs x 3 taps over a 1-D input of 6)."""
+    from collections import Counter
+
+    from cnnlessons.figures.display import new_figure
+    from cnnlessons.lesson03.figures.matrices import parameter_colors, weight_matrices_figure
+
+    drawn = weight_matrices_figure(new_figure(), (6,), 3)
+
+    def said(kind):
+        return Counter(t.get_text() for t in drawn[kind].numbers if t.get_visible())
+
+    assert said("locally_connected") == Counter(str(n) for n in range(1, 13))
+    assert said("conv") == Counter({"1": 4, "2": 4, "3": 4})
+    for kind in drawn:  # every number readable on its cell (its halo aside)
+        for t in drawn[kind].numbers:
+            if t.get_visible():
+                c, r = (round(v) for v in t.get_position())
+                cell = parameter_colors(drawn[kind].indices)[r, c][:3]
+                assert style.contrast_ratio(t.get_color(), cell) >= 4.5
+
+
+def test_network_cost_bars_tell_conv_from_dense_by_hatching_too():
+    """Issue 23: lesson 04's conv and dense bars differed by colour only."""
+    from cnnlessons.figures.display import new_figure
+    from cnnlessons.lesson04.figures import network_costs_figure
+    from cnnlessons.lesson04.numerics.costs import network_costs
+    from cnnlessons.numerics.architectures import vgg16
+
+    costs = network_costs(vgg16())
+    drawn = network_costs_figure(new_figure((9.4, 4.5)), costs)
+    for bars in drawn["bars"].values():
+        for bar, layer in zip(bars, costs.weighted(), strict=True):
+            assert bool(bar.get_hatch()) == (layer.kind == "conv"), layer.name
+    legend = drawn["axes"][1].get_legend()
+    assert [bool(h.get_hatch()) for h in legend.legend_handles] == [True, False]

@@ -176,7 +176,14 @@ def test_efficiency_figure_select_returns_what_changes():
     changed = f.select(56, 5, 64, 128)
     assert changed == f.artists and f.memory_text in changed
     assert f.comparison == layer_comparison(56, 64, 5, 128)
-    assert f.lines["dense_parameters"] in changed and f.markers["book"] not in changed
+    assert f.lines["dense_parameters"] in changed
+    # the book's and d2l's layers are 1 -> 1: their markers show only on the 1 -> 1 lines
+    # (issue 20: with C -> F other than 1 -> 1 they floated off the lines)
+    assert not any(m.get_visible() for m in f.markers.values())
+    f.select(56, 3, 1, 1)
+    assert all(m.get_visible() for m in f.markers.values())
+    book_y = f.markers["book"].get_ydata()
+    assert min(book_y) == 2 and f.ax.get_ylim()[0] < 1  # the star at 2 weights above the axis
 
 
 @pytest.mark.parametrize(

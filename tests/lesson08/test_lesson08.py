@@ -66,11 +66,11 @@ def test_invariance_curves_reach_zero_at_the_width_and_global_pooling_stays_at_o
     np.testing.assert_array_equal(curves["global max"], 1)
     np.testing.assert_array_equal(curves["global avg"], 1)
     fig.canvas.draw()
-    # issue 20: each line is labelled on the plot, not only in the legend, at its own point
+    # issue 20: each line is labelled on the plot, not only in the legend, at its own point:
+    # "w=N" at d = N, where (w − d)/(w + d) first reaches 0 (by hand)
     labels = {t.get_text(): t.xy for t in ax.texts}
-    for w in range(1, 9):
-        d = max(1, w // 2)
-        assert labels[f"w = {w}"] == (d, (w - d) / (w + d))
+    assert labels == {f"w={w}": (w, 0) for w in range(1, 9)}
+    assert all(c[w] == 0 for w, c in ((w, curves[f"width {w}"]) for w in range(1, 9)))
 
 
 def test_output_change_plot_is_zero_for_even_shifts_and_falls_with_the_filter():
@@ -167,3 +167,19 @@ def test_exercise_mistakes_get_their_own_message():
     changed = lambda *args: 1 - shift_consistency(*args)  # noqa: E731
     assert "*changed*" in ex.q4.check(changed).message
     assert ex.q4.check(lambda *args: 0.5).correct is False
+
+
+def test_aliasing_legend_covers_no_data_point():
+    """Issue 20: the legend covered the no-blur line's peaks at d = 5 and 7."""
+    from cnnlessons.figures.display import new_figure
+    from cnnlessons.lesson08.figures import AliasingFigure
+
+    fig = new_figure((9.4, 4.8))
+    view = AliasingFigure(fig)
+    fig.canvas.draw()
+    box = view.ax_curve.get_legend().get_window_extent()
+    for size, change in view.changes.items():
+        points = view.ax_curve.transData.transform(np.column_stack([view.shifts, change]))
+        inside = [p for p in points if box.contains(*p)]
+        assert inside == [], (size, inside)
+

@@ -8,11 +8,13 @@
 //   that direction that a click acts on, and act as that click does (the same table, `apply`
 //   from clicks.js); PageDown / PageUp move the cursor to the next / previous region. On
 //   focus the cursor sits on the cell the controls select.
+// - Keys pressed in the explorer stay in it (not JupyterLab's command-mode shortcuts).
 // - The controls stay ipywidgets; their stock views lack names and value texts (ipywidgets
 //   #2650, #3179), so this gives the views it finds in its explorer (`.cnnl-control-<name>`)
-//   what they lack: each slider handle is labelled by its control's label and says its value
-//   ("stride 2") with the picture's text alternative as its description (what the value does:
-//   "… Output 4 × 4."); a menu or a group of toggle buttons is labelled by its label; the Play
+//   what they lack: each slider handle is labelled by its control's label and says what its
+//   value means (the frame's value text from the kernel, `Explorer.value_text`: "stride 2:
+//   output 4 × 4"; "stride 2" while the frame is not there) with the picture's text
+//   alternative as its description; a menu or a group of toggle buttons is labelled by its label; the Play
 //   widget's icon-only buttons get names. Done again whenever a control changes, since the
 //   views rewrite some of these attributes.
 
@@ -31,6 +33,22 @@ const FOCUS_CSS = `
 .cnnl-explorer .widget-play button, .cnnl-explorer .widget-toggle-button {
   min-width: 24px; min-height: 24px;
 }
+/* reflow (WCAG 1.4.10, 1.4.4): at 320 CSS px or 200 % zoom the rows of controls wrap, a label
+   goes above its control, and no control is wider than the explorer (no horizontal scroll) */
+.cnnl-explorer, .cnnl-explorer .widget-hbox, .cnnl-explorer .widget-inline-hbox {
+  max-width: 100%; min-width: 0; box-sizing: border-box;
+}
+.cnnl-explorer > .widget-hbox, .cnnl-explorer .widget-inline-hbox { flex-wrap: wrap; }
+.cnnl-explorer .widget-inline-hbox.widget-hslider, .cnnl-explorer .widget-inline-hbox.widget-dropdown,
+.cnnl-explorer .widget-inline-hbox.widget-toggle-buttons, .cnnl-explorer .widget-inline-hbox.widget-play {
+  width: auto; flex: 0 1 var(--jp-widgets-inline-width, 300px);
+}
+.cnnl-explorer .widget-inline-hbox.widget-toggle-buttons { flex-basis: auto; }
+.cnnl-explorer .widget-hslider .slider-container { min-width: 80px; }
+.cnnl-explorer .widget-inline-hbox.widget-hslider { padding-right: 12px; } /* a handle at the end */
+.cnnl-explorer .widget-dropdown select { min-width: 0; max-width: 100%; }
+.cnnl-explorer .widget-toggle-buttons > div { display: flex; flex-wrap: wrap; min-width: 0; max-width: 100%; }
+.cnnl-explorer .widget-toggle-button { width: auto; max-width: 100%; }
 `;
 
 function focusStyle() {
@@ -44,8 +62,10 @@ function focusStyle() {
 let uidCount = 0;
 const uid = (prefix) => `${prefix}-${++uidCount}-${Math.random().toString(36).slice(2, 8)}`;
 
-function labelControls(root, altId) {
-  // names and value texts for the control views of the explorer `root` (see the top)
+function labelControls(root, altId, valueTextsOf = () => null) {
+  // names and value texts for the control views of the explorer `root` (see the top);
+  // `valueTextsOf()`: {control name: value text} of the frame the controls select, or null
+  const valueTexts = valueTextsOf() || {};
   for (const box of root.querySelectorAll("[class*='cnnl-control-']")) {
     const name = [...box.classList].find((c) => c.startsWith("cnnl-control-")).slice(13);
     const label = box.querySelector(":scope > .widget-label, :scope > label");
@@ -59,7 +79,7 @@ function labelControls(root, altId) {
     for (const handle of box.querySelectorAll(".noUi-handle")) {
       named(handle);
       const value = readout ? readout.textContent.trim() : handle.getAttribute("aria-valuenow");
-      handle.setAttribute("aria-valuetext", `${said} ${value}`);
+      handle.setAttribute("aria-valuetext", valueTexts[name] || `${said} ${value}`);
       if (altId) handle.setAttribute("aria-describedby", altId);
     }
     if (readout) readout.setAttribute("aria-label", `${said}: type a value`);
@@ -91,7 +111,7 @@ function labelControls(root, altId) {
   }
 }
 
-function watchControls(el, altId) {
+function watchControls(el, altId, valueTextsOf) {
   // label the control views once the explorer is on the page, and again after each change
   focusStyle();
   let root = null;
@@ -102,7 +122,7 @@ function watchControls(el, altId) {
     pending = true;
     setTimeout(() => {
       pending = false;
-      labelControls(root, altId);
+      labelControls(root, altId, valueTextsOf);
     }, 0);
   };
   const find = () => {
@@ -111,7 +131,14 @@ function watchControls(el, altId) {
       if (++tries < 600) setTimeout(find, 100); // the views are attached after render
       return;
     }
-    labelControls(root, altId);
+    labelControls(root, altId, valueTextsOf);
+    // the explorer's keys are its own: JupyterLab's shortcuts (command mode: "a" inserts a
+    // cell, "d d" deletes one, ArrowDown selects the next cell) must not take a menu's
+    // typeahead or a slider's arrows; Tab and Escape still reach the page
+    root.addEventListener("keydown", (event) => {
+      if (event.ctrlKey || event.metaKey || event.altKey) return; // Ctrl+B, Ctrl+S...
+      if (event.key !== "Tab" && event.key !== "Escape") event.stopPropagation();
+    });
     // control views rendered (or rendered again) later: only nodes added, never attributes,
     // so what labelControls sets does not wake it
     new MutationObserver(again).observe(root, { childList: true, subtree: true });

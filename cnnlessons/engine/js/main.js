@@ -38,7 +38,9 @@ async function render({ model, el }) {
   const view = makeCanvas(model, el);
   const controls = await controlsOf(model);
   const paint = makePainter(s, controls, el, view);
-  const relabel = watchControls(el, view.alt.id);
+  // the value texts of the frame the controls select (null until the page has that frame)
+  const said = () => s.valuetexts.get(keyOf(controls.map((c) => c.model.get(c.trait)))) || null;
+  const relabel = watchControls(el, view.alt.id, said);
   let follow = () => {};
   const onChange = () => {
     paint();
@@ -47,11 +49,13 @@ async function render({ model, el }) {
   };
   for (const c of controls) c.model.on(`change:${c.trait}`, onChange);
   s.listeners.add(paint);
+  s.listeners.add(relabel); // a frame arrived: its value texts
   follow = listenKeys(view, await listenClicks(model, view, paint));
   paint();
   return () => {
     for (const c of controls) c.model.off(`change:${c.trait}`, onChange);
     s.listeners.delete(paint);
+    s.listeners.delete(relabel);
   };
 }
 

@@ -10,8 +10,9 @@
 // next request. No timer: every request is answered, every answer looked at.
 //
 // Tiles arrive in the model's state (binary buffers: `tiles`, `boxes`, `frames`, and each
-// frame's text alternative in `texts`) and in custom messages with the same fields (answers,
-// and frames the kernel drew ahead).
+// frame's text alternative in `texts`, its controls' value texts in `valuetexts`: key ->
+// {control name: text}, optional) and in custom messages with the same fields (answers, and
+// frames the kernel drew ahead).
 
 const stores = new WeakMap();
 
@@ -37,15 +38,29 @@ function storeOf(model) {
   if (!s) {
     s = makeStore();
     stores.set(id, s);
-    s.merge(model.get("frames"), model.get("boxes"), model.get("tiles"), model.get("texts"));
+    s.merge(
+      model.get("frames"),
+      model.get("boxes"),
+      model.get("tiles"),
+      model.get("texts"),
+      model.get("valuetexts"),
+    );
   }
   s.model = model; // requests go through the newest proxy
   if (!listening.has(model)) {
     listening.add(model);
     // the state may bring new tiles without new frames (and the other way round): merge all
     const fromState = () =>
-      s.merge(model.get("frames"), model.get("boxes"), model.get("tiles"), model.get("texts"));
-    for (const name of ["frames", "boxes", "tiles", "texts"]) model.on(`change:${name}`, fromState);
+      s.merge(
+        model.get("frames"),
+        model.get("boxes"),
+        model.get("tiles"),
+        model.get("texts"),
+        model.get("valuetexts"),
+      );
+    for (const name of ["frames", "boxes", "tiles", "texts", "valuetexts"]) {
+      model.on(`change:${name}`, fromState);
+    }
     model.on("msg:custom", (msg, buffers) => {
       if (!msg || typeof msg !== "object" || s.seen.has(msg)) return;
       s.seen.add(msg);
@@ -61,6 +76,7 @@ function makeStore() {
     boxes: new Map(), // id -> [x, y] in canvas pixels
     frames: new Map(), // key -> [tile ids]
     texts: new Map(), // key -> the frame's text alternative
+    valuetexts: new Map(), // key -> {control name: value text} (absent: "label value")
     decoded: new Map(), // id -> ImageBitmap (LRU order)
     decoding: new Map(), // id -> Promise<ImageBitmap>
     pixels: 0,
@@ -93,7 +109,7 @@ function makeStore() {
       s.asking = null; // a static page has no kernel to ask
     }
   };
-  s.merge = (frames, boxes, tiles, texts) => {
+  s.merge = (frames, boxes, tiles, texts, valuetexts) => {
     // each tile kept as an immutable Blob of its own (a view may share a message's buffer)
     for (const [id, bytes] of Object.entries(tiles || {})) {
       if (!s.tiles.has(Number(id))) {
@@ -103,6 +119,7 @@ function makeStore() {
     for (const [id, box] of Object.entries(boxes || {})) s.boxes.set(Number(id), box);
     for (const [key, ids] of Object.entries(frames || {})) s.frames.set(key, ids);
     for (const [key, text] of Object.entries(texts || {})) s.texts.set(key, text);
+    for (const [key, said] of Object.entries(valuetexts || {})) s.valuetexts.set(key, said);
     for (const f of s.listeners) f();
   };
   s.bitmap = (id) => {
@@ -145,6 +162,7 @@ function makeStore() {
       for (const key of msg.frames) {
         s.frames.delete(key);
         s.texts.delete(key);
+        s.valuetexts.delete(key);
         s.tries.delete(key);
       }
       for (const id of msg.ids) {
@@ -168,7 +186,7 @@ function makeStore() {
       s.asking = null; // answered: the listeners (paint) ask for what is wanted now
       s.tries.set(msg.answer, (s.tries.get(msg.answer) || 0) + 1);
     }
-    s.merge(msg.frames, msg.boxes, tiles, msg.texts);
+    s.merge(msg.frames, msg.boxes, tiles, msg.texts, msg.valuetexts);
     for (const key of Object.keys(msg.frames || {})) if (s.has(key)) s.tries.delete(key);
   };
   return s;

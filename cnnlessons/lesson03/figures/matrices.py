@@ -7,6 +7,8 @@
 - ``WeightMatrixFigure``: one layer's matrix, any of the four kinds in 1-D or 2-D, with a side
   panel (parameters, connections, how often each weight is used, what the kind means).
 
+Numbers: a matrix of at most ``NUMBERS_MAX`` rows and columns writes each entry's parameter
+number in its cell (the same number, the same weight: sharing is read, not guessed from colour).
 Colours: one scheme for "which parameter" in every panel (``style.param_style``): parameter
 number r (in index order) gets ``PARAM_COLORS[r % 9]``, and from the tenth on the colours repeat
 with a hatching (``PARAM_HATCHES``: stripes, dots, crosses, ...) drawn into the cells, so a
@@ -17,6 +19,7 @@ are 81 different looks. Blank (white) entries are missing connections.
 from __future__ import annotations
 
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgba
 
@@ -30,6 +33,7 @@ from cnnlessons.figures.style import (
     PARAM_HATCHES,
     TEXT_COLORS,
     relative_luminance,
+    text_on,
 )
 from cnnlessons.numerics.geometry import output_size
 from cnnlessons.numerics.matrices import LAYER_KINDS, count_parameters, weight_indices
@@ -60,6 +64,10 @@ KIND_LABELS = {
 }
 #: matrices with at most this many rows and columns get a cell grid
 GRID_MAX = 40
+#: matrices with at most this many rows and columns write each entry's parameter number in
+#: its cell: the same number is the same weight, which colour alone does not say (a locally
+#: connected row in the convolution's three colours read as shared weights, issue 20)
+NUMBERS_MAX = 12
 
 
 def _indices(indices) -> np.ndarray:
@@ -162,6 +170,12 @@ class WeightMatrix:
         self.blocks = LineCollection([], colors=COLORS["text"], linewidths=1.5 * LINE["grid"])
         ax.add_collection(self.grid)
         ax.add_collection(self.blocks)
+        # one text per cell of the largest numbered matrix, made once (an explorer animates
+        # the artists it is given when built), hidden where not used
+        self.numbers = [
+            ax.text(0, 0, "", ha="center", va="center", fontsize=FONT["small"], visible=False)
+            for _ in range(NUMBERS_MAX * NUMBERS_MAX)
+        ]
         self.title = ax.text(
             0.5,
             1.03,
@@ -181,7 +195,7 @@ class WeightMatrix:
 
     @property
     def artists(self) -> list:
-        return [self.image, self.grid, self.blocks, self.title]
+        return [self.image, self.grid, self.blocks, *self.numbers, self.title]
 
     def set_indices(self, indices, title=None, *, blocks=None) -> list:
         """Show another matrix (any shape); return the artists that changed. Changing the
@@ -204,9 +218,35 @@ class WeightMatrix:
             self.ax.set_yticks(_ticks(n_rows))
             self._blocks = blocks
             changed += [self.grid, self.blocks, self.ax]
+        changed += self._number_cells(idx)
         count = f"{self.n_parameters:,} parameter{'s' if self.n_parameters != 1 else ''}"
         self.title.set_text(f"{title}\n{count}" if title else count)
         return changed
+
+    def _number_cells(self, idx) -> list:
+        """Write each used cell's parameter number (1, 2, ... in index order) in black or
+        white, whichever reads on its colour; none on a matrix larger than ``NUMBERS_MAX``."""
+        cells = []
+        if max(idx.shape) <= NUMBERS_MAX:
+            used = idx >= 0
+            _, rank = np.unique(idx[used], return_inverse=True)
+            colours = parameter_colors(idx)
+            cells = [(r, c, k + 1, colours[r, c]) for (r, c), k in zip(np.argwhere(used), rank,
+                                                                        strict=True)]  # fmt: skip
+        for text, cell in zip(self.numbers, cells + [None] * len(self.numbers), strict=False):
+            if cell is None:
+                text.set_visible(False)
+                continue
+            r, c, number, colour = cell
+            text.set_position((c, r))
+            text.set_text(str(number))
+            ink = text_on(colour[:3])
+            text.set_color(ink)
+            # a ring of the other colour keeps the number readable across a hatching's lines
+            halo = "white" if ink == "black" else "black"
+            text.set_path_effects([patheffects.withStroke(linewidth=2.5, foreground=halo)])
+            text.set_visible(True)
+        return list(self.numbers)
 
 
 def _ticks(n: int) -> list[int]:
@@ -435,7 +475,8 @@ class WeightMatrixFigure:
 # what to look for
 weight_matrices_figure.alt = (
     "Four weight matrices over the same connections: dense, locally connected, tiled and "
-    "convolution; each entry shows which parameter it holds, blank entries are zero, and each "
-    "panel's title gives its parameter count. Look for the convolution's band: the same few "
-    "weights repeated on every row."
+    "convolution; each entry shows which parameter it holds by its colour and its number (the "
+    "same number is the same weight), blank entries are zero, and each panel's title gives its "
+    "parameter count. Look for the convolution's band: the same few weights (1, 2, 3) repeated "
+    "on every row, where the locally connected layer numbers every weight anew."
 )
