@@ -13,10 +13,11 @@ from __future__ import annotations
 import hashlib
 import io
 import itertools
+from collections import OrderedDict
 
 import numpy as np
 
-__all__ = ["TileStore", "compose", "cut", "decode_png", "png_bytes"]
+__all__ = ["TileStore", "compose", "cut", "decode_png", "png_bytes", "runs"]
 
 
 def png_bytes(rgb: np.ndarray) -> bytes:
@@ -81,6 +82,10 @@ class TileStore:
         self.valuetexts: dict = {}
         self._ids: dict = {}  # digest of pixels and box -> tile id
         self._counter = itertools.count()
+        #: tile id -> its RGB pixels, the most recently used last: what its PNG decodes to
+        #: (PNG is lossless), kept so that ``compose`` need not decode it again
+        self._pixels: OrderedDict = OrderedDict()
+        self._kept = 0  # pixels in ``_pixels``
 
     def tile(self, pixels: np.ndarray, x: int, y: int) -> int:
         """The id of the tile showing ``pixels`` at (x, y): an existing one if the same
@@ -94,7 +99,29 @@ class TileStore:
             self.tiles[tile] = png_bytes(pixels)
             self.boxes[tile] = [x, y]
             self._ids[digest] = tile
+            self._keep(tile, np.array(pixels[..., :3]))
         return tile
+
+    #: decoded tiles kept for ``compose`` (~24 MB of RGB), the least recently used dropped
+    KEEP_PIXELS = 8_000_000
+
+    def _keep(self, tile: int, pixels: np.ndarray) -> None:
+        self._pixels[tile] = pixels
+        self._kept += pixels.shape[0] * pixels.shape[1]
+        while self._kept > self.KEEP_PIXELS and len(self._pixels) > 1:
+            _, old = self._pixels.popitem(last=False)
+            self._kept -= old.shape[0] * old.shape[1]
+
+    def pixels(self, tile: int) -> np.ndarray:
+        """The RGB pixels (uint8) of tile ``tile``: its PNG decoded, or the same pixels kept
+        from when it was stored or last decoded."""
+        kept = self._pixels.get(tile)
+        if kept is None:
+            kept = decode_png(self.tiles[tile])
+            self._keep(tile, kept)
+        else:
+            self._pixels.move_to_end(tile)
+        return kept
 
     def __contains__(self, key) -> bool:
         return key in self.frames
@@ -103,8 +130,16 @@ class TileStore:
         return len(self.frames)
 
     def compose(self, key: str) -> np.ndarray:
-        """The RGBA pixels (uint8) of frame ``key``."""
-        return compose(self.frames[key], self.tiles, self.boxes)
+        """The RGBA pixels (uint8) of frame ``key``: as ``compose`` paints them from the PNG
+        bytes, from the pixels kept where they are (no decoding)."""
+        ids = self.frames[key]
+        first = self.pixels(ids[0])
+        out = np.full((*first.shape[:2], 4), 255, dtype=np.uint8)
+        for tile in ids:
+            pixels = self.pixels(tile)
+            x, y = self.boxes[tile]
+            out[y : y + pixels.shape[0], x : x + pixels.shape[1], :3] = pixels
+        return out
 
     def forget(self, keys, keep_tiles=()) -> list:
         """Forget frames ``keys`` and the tiles no frame left uses (but ``keep_tiles``);
@@ -117,13 +152,17 @@ class TileStore:
         dropped = [t for t in self.tiles if t not in used]
         for t in dropped:
             del self.tiles[t], self.boxes[t]
+            old = self._pixels.pop(t, None)
+            if old is not None:
+                self._kept -= old.shape[0] * old.shape[1]
         for digest in [d for d, t in self._ids.items() if t not in used]:
             del self._ids[digest]
         return dropped
 
 
-def _runs(mask: np.ndarray, gap: int = 24) -> list:
-    """(start, stop) of the runs of True in a 1-D mask, runs closer than ``gap`` merged."""
+def runs(mask: np.ndarray, gap: int = 24) -> list:
+    """(start, stop) of the runs of True in a 1-D mask, runs closer than ``gap`` merged
+    (``cut`` here, and the site builder's finer cut in tools/sitebuild/kernel.py)."""
     at = np.flatnonzero(mask)
     if at.size == 0:
         return []
@@ -133,18 +172,15 @@ def _runs(mask: np.ndarray, gap: int = 24) -> list:
     return [(int(a), int(b)) for a, b in zip(starts, stops, strict=True)]
 
 
-runs = _runs  # public: the site builder (tools/sitebuild/kernel.py) cuts its tiles with it
-
-
 def cut(mask: np.ndarray, top: int = 0, left: int = 0, depth: int = 0) -> list:
     """Boxes (row0, row1, col0, col1) that hold every True of ``mask`` and few Falses: cut
     at the columns with no True, then each band at its rows with no True, and each piece
     again while that splits it (a formula under two panels: three boxes, not one around
     all three, so a frame paints and sends only what changed)."""
     boxes = []
-    columns = _runs(mask.any(axis=0))
+    columns = runs(mask.any(axis=0))
     for c0, c1 in columns:
-        rows = _runs(mask[:, c0:c1].any(axis=1))
+        rows = runs(mask[:, c0:c1].any(axis=1))
         for r0, r1 in rows:
             if depth < 4 and (len(columns) > 1 or len(rows) > 1):
                 boxes += cut(mask[r0:r1, c0:c1], top + r0, left + c0, depth + 1)

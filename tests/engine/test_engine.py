@@ -35,6 +35,49 @@ def test_compose_paints_tiles_in_order_at_their_boxes():
         compose([0, 7], tiles, boxes)
 
 
+def test_the_store_composes_what_its_png_bytes_paint_whatever_it_kept(monkeypatch):
+    """The store keeps tiles' pixels so it need not decode them; its frames equal what the
+    compositor paints from the PNG bytes alone (the page's way), with every tile kept, with
+    none (each decoded), after a frame is forgotten and when tiles are stored again."""
+    from cnnlessons.engine.tiles import TileStore
+
+    rng = np.random.default_rng(0)
+    store = TileStore()
+    background = rng.integers(0, 256, (6, 7, 3), dtype=np.uint8)
+    for n in range(5):
+        y, x = int(rng.integers(0, 4)), int(rng.integers(0, 5))
+        patch = rng.integers(0, 256, (2, 2, 3), dtype=np.uint8)
+        store.frames[f"f{n}"] = [store.tile(background, 0, 0), store.tile(patch, x, y)]
+    decoded = 0
+
+    def by_png(key):
+        return compose(store.frames[key], store.tiles, store.boxes)
+
+    for key in store.frames:
+        np.testing.assert_array_equal(store.compose(key), by_png(key))
+    monkeypatch.setattr(TileStore, "KEEP_PIXELS", 4)  # room for one 2x2 tile at a time
+    import cnnlessons.engine.tiles as tiles_module
+
+    real = tiles_module.decode_png
+
+    def counting(data):
+        nonlocal decoded
+        decoded += 1
+        return real(data)
+
+    monkeypatch.setattr(tiles_module, "decode_png", counting)
+    store.forget(["f0"])
+    store.frames["f5"] = [store.tile(background, 0, 0), store.tile(background[:2, :3], 1, 1)]
+    for key in store.frames:
+        expected = by_png(key)
+        before = decoded
+        np.testing.assert_array_equal(store.compose(key), expected)
+        # with room for one small tile, the store decoded a tile it had dropped, to the
+        # same pixels
+        assert decoded > before
+    assert "f0" not in store.frames
+
+
 def test_png_bytes_round_trips_and_checks_its_argument():
     from PIL import Image
 

@@ -77,5 +77,5 @@ def test_the_guard_finds_what_it_guards_against():
     assert attribute.search("keys = e._frames[key]")
     assert not attribute.search("e.frame_keys, e.picture._dom_classes")
     assert private_imports("from cnnlessons.engine.base import _alive as _a") == ["_alive"]
-    assert private_imports("from cnnlessons.engine.tiles import cut, _runs") == ["_runs"]
+    assert private_imports("from cnnlessons.engine.tiles import cut, _ids") == ["_ids"]
     assert private_imports("from cnnlessons.engine import explorers as _x") == []
