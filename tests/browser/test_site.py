@@ -397,7 +397,12 @@ _CANVAS_JS = r"""async (src) => {
   const canvas = pic.querySelector('canvas');
   const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
   const hash = await crypto.subtle.digest('SHA-256', data);
+  // the first slider's value text, and the control it belongs to
+  const range = root.querySelector('.cnnl-controls input[type=range]');
+  const control = range && [...range.closest('.cnnl-control').classList]
+    .find(c => c.startsWith('cnnl-control-')).slice('cnnl-control-'.length);
   return {key: pic.dataset.frame, wanted: pic.dataset.wanted,
+          valuetext: range && range.getAttribute('aria-valuetext'), control,
           sha: [...new Uint8Array(hash)].map(b => b.toString(16).padStart(2, '0')).join('')};
 }"""
 
@@ -470,7 +475,7 @@ def test_every_explorer_moves_and_shows_the_kernels_frame_offline(served):
                 ".cnnl-card img", "imgs => imgs.map(i => i.complete && i.naturalWidth > 0)"
             )
             assert pictures and all(pictures), "a lesson's picture on the map did not load"
-            moved = 0
+            moved = valuetexts = 0
             for name in lessons:
                 page.goto(base + name)
                 for src in explorer_folders(out, name):
@@ -488,8 +493,24 @@ def test_every_explorer_moves_and_shows_the_kernels_frame_offline(served):
                     after = page.evaluate(_CANVAS_JS, src)
                     assert after["key"] != before["key"], src
                     assert after["sha"] == digests[after["key"]], (src, after["key"])
+                    if after["control"] is not None:
+                        # the slider says what its value means in the frame shown, as the
+                        # kernel's value_text does
+                        index = json.loads((out / src / "index.json").read_text())
+                        said = index["valuetexts"][after["key"]][after["control"]]
+                        assert after["valuetext"] == said, (src, after, said)
+                        valuetexts += 1
                     moved += 1
             assert moved == sum(lesson["explorers"] for lesson in lessons.values())
+            sliders = sum(
+                any(
+                    c["kind"] not in ("Play", "Dropdown", "ToggleButtons", "RadioButtons")
+                    for c in json.loads((out / src / "index.json").read_text())["controls"]
+                )
+                for name in lessons
+                for src in explorer_folders(out, name)
+            )
+            assert valuetexts == sliders > 0, (valuetexts, sliders)  # every explorer's slider
             assert errors == [], "errors in the pages"
             assert failed == [], "requests that failed"
             assert outside == [], "requests that left 127.0.0.1"

@@ -164,7 +164,7 @@ let uid = 0;
 const SMALLEST_TEXT = (11 * 100) / 72; // CSS px of the smallest text at the figure's width
 
 // The native control for one spec: a labelled range, select, or group of buttons
-function controlElement(spec, model, all) {
+function controlElement(spec, model, all, said = () => null) {
   const id = `cnnl-c${++uid}`;
   const wrap = document.createElement("div");
   wrap.className = `cnnl-control cnnl-control-${spec.name}`;
@@ -259,11 +259,13 @@ function controlElement(spec, model, all) {
   const show = () => {
     range.value = String(model.get(trait));
     out.textContent = text();
-    range.setAttribute("aria-valuetext", text());
+    // what the value means in the frame the controls select (the kernel's value text), or
+    // the label and the value
+    range.setAttribute("aria-valuetext", said(spec.name) || `${spec.description} ${text()}`);
   };
   show();
   range.addEventListener("input", () => model.set(trait, Number(range.value)));
-  model.on(`change:${trait}`, show);
+  for (const m of all) if (m.spec.values) m.on(`change:${m.spec.trait}`, show);
   wrap.append(label, range, out);
   return wrap;
 }
@@ -275,7 +277,13 @@ async function mount(root) {
   const byId = new Map(models.map((m) => [m.spec.id, m]));
   const row = document.createElement("div");
   row.className = "cnnl-controls";
-  for (const m of models) row.append(controlElement(m.spec, m, models));
+  const keyedModels = models.filter((m) => m.spec.values);
+  // index.valuetexts: frame key -> {control name: value text} (Explorer.value_text)
+  const said = (name) => {
+    const key = keyOf(keyedModels.map((m) => m.get(m.spec.trait)));
+    return ((index.valuetexts || {})[key] || {})[name] || null;
+  };
+  for (const m of models) row.append(controlElement(m.spec, m, models, said));
   const pic = document.createElement("div");
   pic.className = "cnnl-picture";
   root.replaceChildren(row, pic);

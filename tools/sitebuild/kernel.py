@@ -13,7 +13,8 @@ many frames show it (content hash of pixels and place), in the smallest exact en
 Layout, under ``<out>/x/<lesson>-<n>/`` for explorer number n of the lesson:
 ``index.json`` (size, scale, label, controls, clicks, ``frames``: key -> tile ids, the
 first a background, ``boxes``: tile id -> [x, y], ``files``: tile id -> file name,
-``texts``: key -> the frame's text when the engine has ``frame_text``), a file per tile
+``texts``: key -> the frame's text when the engine has ``frame_text``, ``valuetexts``: key ->
+{control name: what its value means in that frame}), a file per tile
 (``<id>.webp``: lossless WebP, or ``<id>.png``) and ``digests.json`` (key -> SHA-256 of the
 frame's RGBA bytes as ``explorer.frame`` gives them: what the tests compare the site with).
 """
@@ -250,6 +251,7 @@ def dump_explorer(explorer, folder: Path) -> dict:
     menus = [i for i in menus if type(explorer.controls[names[i]]).__name__ != "SelectionSlider"]
     tiler = Tiler(folder)
     texts: dict = {}
+    valuetexts: dict = {}  # key -> {control name: what its value means in that frame}
     digests_of: dict = {}  # key -> sha256 of the frame's RGBA bytes, as the kernel paints it
     start = dict(raws)
     for key in keys:
@@ -261,6 +263,7 @@ def dump_explorer(explorer, folder: Path) -> dict:
         digests_of[key] = hashlib.sha256(np.ascontiguousarray(rgba).tobytes()).hexdigest()
         if hasattr(explorer, "frame_text"):
             texts[key] = explorer.frame_text(key)
+            valuetexts[key] = explorer.frame_value_texts(key)
         tiler.add(key, rgba[..., :3], tuple(raw[i] for i in menus))
     frames, boxes, files, stored, base = (
         tiler.frames, tiler.boxes, tiler.files, tiler.stored, tiler.base
@@ -283,6 +286,7 @@ def dump_explorer(explorer, folder: Path) -> dict:
         "boxes": boxes,
         "files": files,
         "texts": texts,
+        "valuetexts": valuetexts,
     }
     (folder / "index.json").write_text(json.dumps(index, separators=(",", ":")))
     # what the kernel paints, for the tests (not loaded by the page)
