@@ -61,6 +61,8 @@ class KernelLearningExplorer(Explorer):
         self.view = KernelLearningFigure(fig, self.x, self.run)
         self.animate(*self.view.artists)
 
+    def value_text(self, name, values) -> str:
+        return f"step {int(values['step'])} of {self.run.steps}: loss {self.loss:.3g}"
 
     def describe(self, step=0) -> str:
         return said(
@@ -139,6 +141,11 @@ class LeastSquaresExplorer(Explorer):
         ] + [f[k] for f in self.fits.values() for k in ("conv_error", "dense_error")]
         self.view.set_limits((0.8, max(N_VALUES) * 1.25), (min(errors) / 3, max(errors) * 3))
 
+    def value_text(self, name, values) -> str:
+        fit = self.fits[(values["N"], values["noise"])]
+        what = f"N = {values['N']}" if name == "N" else f"noise σ = {values['noise']:g}"
+        return (f"{what}: error of the convolution's weights {fit['conv_error']:.3g}, of the "
+                f"dense matrix {fit['dense_error']:.3g} per row")  # fmt: skip
 
     def describe(self, N=4, noise=0.1) -> str:
         fit = self.fits[(N, noise)]

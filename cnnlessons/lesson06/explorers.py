@@ -108,6 +108,11 @@ class GrowthExplorer(Explorer):
         self.view = GrowthFigure(fig, self.photo)
         self.animate(*self.view.artists)
 
+    def value_text(self, name, values) -> str:
+        if name != "depth":
+            return super().value_text(name, values)
+        r = self.field.size
+        return f"{int(values['depth'])} layers: receptive field {r} × {r}"
 
     def describe(self, depth=3, stack="3x3", unit="middle") -> str:
         (r0, r1), (c0, c1) = self.seen
@@ -222,6 +227,10 @@ class ERFExplorer(Explorer):
         self.view = ERFFigure(fig, self.k, self.max_n)
         self.animate(*self.view.artists)
 
+    def value_text(self, name, values) -> str:
+        n = int(values["n"])
+        return (f"{n} layers: field r = {n * (self.k - 1) + 1}, profile peak "
+                f"{self.profile.max():.3f} at the centre")  # fmt: skip
 
     def describe(self, n=4) -> str:
         p = self.profile

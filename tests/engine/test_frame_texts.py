@@ -595,3 +595,43 @@ def test_aliasing_value_text_no_blur_by_hand():
         assert text.startswith(f"shift d = {d}: output change")
         assert (numbers(text, "output change")[0] == 0) == (d % 2 == 0 and np.allclose(
             out, np.roll(np.maximum(x, np.roll(x, -1))[::2], d // 2)))  # fmt: skip
+
+
+def test_lesson05_value_texts_are_the_numbers_checked_above():
+    from cnnlessons.lesson05.explorers import KernelLearningExplorer, LeastSquaresExplorer
+
+    e = made(KernelLearningExplorer)
+    target = ss.correlate2d(e.x, e.run.target, "valid")
+    for step in (0, 10, 40):
+        said = e.frame_value_texts(str(step))["step"]
+        y = ss.correlate2d(e.x, e.run.kernels[step], "valid")
+        assert said.startswith(f"step {step} of 40: loss ")
+        assert numbers(said, "loss")[0] == pytest.approx(((y - target) ** 2).mean(), rel=2e-3)
+    e = made(LeastSquaresExplorer)
+    n, noise = 64, 0.5
+    key = e.key_of(N=e.controls["N"].options.index(n),
+                   noise=e.controls["noise"].options.index(noise))  # fmt: skip
+    said = e.frame_value_texts(key)
+    text = e.frame_text(key)  # its numbers are numpy lstsq's (test above)
+    assert said["N"].startswith("N = 64: ") and said["noise"].startswith("noise σ = 0.5: ")
+    assert numbers(said["N"], "weights")[0] == numbers(text, "9 weights")[0]
+    assert numbers(said["noise"], "dense matrix")[0] == numbers(text, "layer's matrix")[0]
+
+
+def test_lesson06_value_texts_say_the_field_by_hand():
+    from cnnlessons.lesson06.explorers import ERFExplorer, GrowthExplorer
+
+    e = made(GrowthExplorer)
+    stacks = list(e.controls["stack"].options)
+    for depth in (1, 3, 6):
+        key = e.key_of(depth=depth - 1, stack=stacks.index("3x3"), unit=0)
+        r = 2 * depth + 1  # each 3x3 layer adds 2
+        assert e.frame_value_texts(key)["depth"] == f"{depth} layers: receptive field {r} × {r}"
+    e = made(ERFExplorer)
+    for n in (1, 4, 16):
+        profile = np.ones(1)
+        for _ in range(n):
+            profile = np.convolve(profile, np.ones(3) / 3)
+        said = e.frame_value_texts(str(n - 1))["n"]
+        assert said.startswith(f"{n} layers: field r = {2 * n + 1}, profile peak ")
+        assert numbers(said, "peak")[0] == pytest.approx(profile.max(), abs=5e-4)
