@@ -205,6 +205,55 @@ def test_the_vendored_axe_core_is_the_pinned_file():
     assert hashlib.sha256(AXE.read_bytes()).hexdigest() == AXE_SHA256
 
 
+# first, before the keyboard tests open their notebook: this test opens lesson 01 and closes
+# it, after which JupyterLab no longer has the keyboard notebook's explorers in the page
+def test_axe_finds_no_wcag_violation_in_the_lessons_content(lab):
+    server, page = lab
+    h.open_notebook(page, server, f"notebooks/{AXE_NOTEBOOK}")
+    try:
+        h.run_all_cells(page)
+        page.add_script_tag(path=str(AXE))
+        made = json.loads(h.kernel_exec(
+            page, "import json\nfrom cnnlessons.engine import explorers\n"
+                  "print(json.dumps([e.dom_id for e in explorers()]))"))  # fmt: skip
+        # JupyterLab renders only the cells near the view: axe runs on each screenful, from
+        # the top to the bottom of the notebook, and every explorer must have been seen
+        found = page.evaluate("""async ([tags, ours]) => {
+            const panel = window.__cnn.panel.node;
+            const scroller = panel.querySelector('.jp-WindowedPanel-outer') ||
+                             panel.querySelector('.jp-Notebook');
+            const seen = new Map(), explorers = new Set();
+            const sleep = (ms) => new Promise(r => setTimeout(r, ms));
+            scroller.scrollTop = 0;
+            for (let step = 0; step < 400; step++) {
+                await sleep(700);  // painted, and the text alternative written (400 ms)
+                panel.querySelectorAll('.cnnl-explorer').forEach(e => explorers.add(
+                    [...e.classList].find(c => /^cnnl-explorer-\\d+$/.test(c))));
+                const result = await axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                                        resultTypes: ['violations']});
+                for (const v of result.violations) for (const n of v.nodes) {
+                    const el = document.querySelector(n.target[0]);
+                    const key = v.id + ' ' + n.html;
+                    if (!seen.has(key)) seen.set(key, {id: v.id, target: n.target.join(' '),
+                        html: n.html.slice(0, 160), ours: !!(el && el.closest(ours))});
+                }
+                const last = scroller.scrollTop;
+                scroller.scrollTop += scroller.clientHeight * 0.8;
+                if (scroller.scrollTop === last) break;
+            }
+            return {violations: [...seen.values()], explorers: [...explorers]};
+        }""", [WCAG, OURS])  # fmt: skip
+    finally:
+        h.close_notebook(page)
+    assert set(found["explorers"]) == set(made) and made  # every explorer was checked
+    ours = [(n["id"], n["target"], n["html"]) for n in found["violations"] if n["ours"]]
+    print("JupyterLab's own violations (not the lesson's content):")
+    for n in found["violations"]:
+        if not n["ours"]:
+            print(f"  {n['id']}: {n['target'][-90:]}  {n['html'][:90]}")
+    assert ours == [], "\n".join(map(str, ours))
+
+
 @pytest.mark.parametrize("name", list(EXPLORERS))
 def test_keyboard_only_changes_the_explorer_and_its_text(keyboard_page, name):
     page, ids = keyboard_page
@@ -289,53 +338,6 @@ def test_play_is_paused_from_the_keyboard(keyboard_page):
     stopped = described(page, dom_id)["frame"]
     page.wait_for_timeout(1500)  # two steps of the animation (700 ms each)
     assert described(page, dom_id)["frame"] == stopped
-
-
-def test_axe_finds_no_wcag_violation_in_the_lessons_content(lab):
-    server, page = lab
-    h.open_notebook(page, server, f"notebooks/{AXE_NOTEBOOK}")
-    try:
-        h.run_all_cells(page)
-        page.add_script_tag(path=str(AXE))
-        made = json.loads(h.kernel_exec(
-            page, "import json\nfrom cnnlessons.engine import explorers\n"
-                  "print(json.dumps([e.dom_id for e in explorers()]))"))  # fmt: skip
-        # JupyterLab renders only the cells near the view: axe runs on each screenful, from
-        # the top to the bottom of the notebook, and every explorer must have been seen
-        found = page.evaluate("""async ([tags, ours]) => {
-            const panel = window.__cnn.panel.node;
-            const scroller = panel.querySelector('.jp-WindowedPanel-outer') ||
-                             panel.querySelector('.jp-Notebook');
-            const seen = new Map(), explorers = new Set();
-            const sleep = (ms) => new Promise(r => setTimeout(r, ms));
-            scroller.scrollTop = 0;
-            for (let step = 0; step < 400; step++) {
-                await sleep(700);  // painted, and the text alternative written (400 ms)
-                panel.querySelectorAll('.cnnl-explorer').forEach(e => explorers.add(
-                    [...e.classList].find(c => /^cnnl-explorer-\\d+$/.test(c))));
-                const result = await axe.run(document, {runOnly: {type: 'tag', values: tags},
-                                                        resultTypes: ['violations']});
-                for (const v of result.violations) for (const n of v.nodes) {
-                    const el = document.querySelector(n.target[0]);
-                    const key = v.id + ' ' + n.html;
-                    if (!seen.has(key)) seen.set(key, {id: v.id, target: n.target.join(' '),
-                        html: n.html.slice(0, 160), ours: !!(el && el.closest(ours))});
-                }
-                const last = scroller.scrollTop;
-                scroller.scrollTop += scroller.clientHeight * 0.8;
-                if (scroller.scrollTop === last) break;
-            }
-            return {violations: [...seen.values()], explorers: [...explorers]};
-        }""", [WCAG, OURS])  # fmt: skip
-    finally:
-        h.close_notebook(page)
-    assert set(found["explorers"]) == set(made) and made  # every explorer was checked
-    ours = [(n["id"], n["target"], n["html"]) for n in found["violations"] if n["ours"]]
-    print("JupyterLab's own violations (not the lesson's content):")
-    for n in found["violations"]:
-        if not n["ours"]:
-            print(f"  {n['id']}: {n['target'][-90:]}  {n['html'][:90]}")
-    assert ours == [], "\n".join(map(str, ours))
 
 
 OVERFLOW = """(id) => {
