@@ -128,22 +128,24 @@ def train_stack(
     return _train_stack(seed, n_train, steps, float(lr))
 
 
+def _conv_body(rng) -> list:
+    """The three 3x3 convolutions ("same" padding, ``FILTERS`` maps each), each followed by a
+    ReLU, that both learned nets share (the hand-built stack's shape); initialised from
+    ``rng`` in order, so a net built with the same seed is the same net."""
+    f = FILTERS
+    return [
+        Conv2d(1, f, 3, padding=1, rng=rng), ReLU(),
+        Conv2d(f, f, 3, padding=1, rng=rng), ReLU(),
+        Conv2d(f, f, 3, padding=1, rng=rng), ReLU(),
+    ]  # fmt: skip
+
+
 @functools.lru_cache(maxsize=4)
 def _train_stack(seed: int, n_train: int, steps: int, lr: float) -> LearnedStack:
     """``train_stack`` on checked arguments (plain numbers: the cache's keys)."""
     rng = np.random.default_rng(seed)
-    f = FILTERS
     net = Network(
-        [
-            Conv2d(1, f, 3, padding=1, rng=rng),
-            ReLU(),
-            Conv2d(f, f, 3, padding=1, rng=rng),
-            ReLU(),
-            Conv2d(f, f, 3, padding=1, rng=rng),
-            ReLU(),
-            GlobalMaxPool(),
-            Dense(f, len(SHAPE_KINDS), rng=rng),
-        ],
+        [*_conv_body(rng), GlobalMaxPool(), Dense(FILTERS, len(SHAPE_KINDS), rng=rng)],
         (1, SIZE, SIZE),
         len(SHAPE_KINDS),
     )
@@ -245,18 +247,8 @@ def digits() -> dict:
 
 def _digits_net(seed: int) -> Network:
     rng = np.random.default_rng(seed)
-    f = FILTERS
     return Network(
-        [
-            Conv2d(1, f, 3, padding=1, rng=rng),
-            ReLU(),
-            Conv2d(f, f, 3, padding=1, rng=rng),
-            ReLU(),
-            Conv2d(f, f, 3, padding=1, rng=rng),
-            ReLU(),
-            Flatten(),
-            Dense(f * DIGIT_SIDE * DIGIT_SIDE, 10, rng=rng),
-        ],
+        [*_conv_body(rng), Flatten(), Dense(FILTERS * DIGIT_SIDE * DIGIT_SIDE, 10, rng=rng)],
         (1, DIGIT_SIDE, DIGIT_SIDE),
         10,
     )
