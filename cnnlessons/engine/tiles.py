@@ -45,20 +45,28 @@ def decode_png(data: bytes) -> np.ndarray:
         return np.asarray(image.convert("RGB"))
 
 
-def compose(ids, tiles, boxes, size: tuple | None = None) -> np.ndarray:
+def compose(ids, tiles, boxes, size: tuple | None = None, *, decoded: dict | None = None):
     """The RGBA pixels (uint8, opaque) of the frame made of tiles ``ids``, painted in order:
     ``tiles`` maps an id to PNG bytes, ``boxes`` an id to its [x, y] (canvas pixels from the
     top left); ids may be ints or their strings (as a widget's state keys them). The canvas
-    is ``size`` (height, width), by default the first tile's (the background's) size."""
+    is ``size`` (height, width), by default the first tile's (the background's) size.
+    ``decoded``: a dict the caller keeps across calls (tile -> its pixels), so that a tile
+    many frames share is decoded once."""
     ids = list(ids)
     if not ids:
         raise ValueError("ids must name at least one tile (the background)")
+    if decoded is not None and not isinstance(decoded, dict):
+        raise TypeError(f"decoded must be a dict or None, got {type(decoded).__name__}")
     out = None
     for tile in ids:
         key = tile if tile in tiles else str(tile)
         if key not in tiles:
             raise ValueError(f"ids: no tile {tile!r} in tiles")
-        pixels = decode_png(tiles[key])
+        pixels = None if decoded is None else decoded.get(key)
+        if pixels is None:
+            pixels = decode_png(tiles[key])
+            if decoded is not None:
+                decoded[key] = pixels
         if out is None:
             height, width = size if size is not None else pixels.shape[:2]
             out = np.full((int(height), int(width), 4), 255, dtype=np.uint8)

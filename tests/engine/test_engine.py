@@ -35,6 +35,29 @@ def test_compose_paints_tiles_in_order_at_their_boxes():
         compose([0, 7], tiles, boxes)
 
 
+def test_compose_with_a_cache_decodes_each_tile_once_and_paints_the_same(monkeypatch):
+    """Given ``decoded`` (a dict kept across calls), a tile shared by frames is decoded the
+    first time only, and every frame is what compose paints without the cache."""
+    import cnnlessons.engine.tiles as tiles_module
+
+    rng = np.random.default_rng(1)
+    tiles = {str(t): png(rng.integers(0, 256, (4, 5, 3))) for t in range(3)}
+    tiles["3"] = png(rng.integers(0, 256, (2, 2, 3)))
+    boxes = {"0": [0, 0], "1": [0, 0], "2": [0, 0], "3": [3, 2]}
+    frames = [[0, 3], [1, 3], [0], [2, 3], [0, 3]]
+    expected = [compose(ids, tiles, boxes) for ids in frames]
+    calls = []
+    real = tiles_module.decode_png
+    monkeypatch.setattr(tiles_module, "decode_png", lambda data: calls.append(data) or real(data))
+    cache = {}
+    for ids, want in zip(frames, expected, strict=True):
+        np.testing.assert_array_equal(compose(ids, tiles, boxes, decoded=cache), want)
+    assert len(calls) == 4  # tiles 0, 3, 1, 2: each once, although 0 and 3 came back
+    assert sorted(cache) == ["0", "1", "2", "3"]
+    with pytest.raises(TypeError, match="decoded must be a dict"):
+        compose([0], tiles, boxes, decoded=[])
+
+
 def test_the_store_composes_what_its_png_bytes_paint_whatever_it_kept(monkeypatch):
     """The store keeps tiles' pixels so it need not decode them; its frames equal what the
     compositor paints from the PNG bytes alone (the page's way), with every tile kept, with
