@@ -66,7 +66,7 @@ def digest(explorer) -> dict:
             keys.add(explorer.key_of(**{name: raw}))
     out = {}
     for key in sorted(keys):
-        pixels = (explorer.frame(key=key) * 255).round().astype(np.uint8)
+        pixels = explorer.frame(key=key, dtype=np.uint8)
         out[key] = hashlib.sha1(pixels.tobytes()).hexdigest()
     return out
 

@@ -53,15 +53,23 @@ class Inspection:
         return self._space.key(raws)
 
     # -- frames --------------------------------------------------------------------------
-    def frame(self, index=None, *, key: str | None = None) -> np.ndarray:
+    def frame(self, index=None, *, key: str | None = None, dtype=np.float32) -> np.ndarray:
         """The RGBA pixels (floats in [0, 1]) of a frame as the page paints it from its
         tiles: by default the one the controls select; ``index`` picks one by the positions
         of the frame controls' values (an int for one frame control, a tuple for several),
-        the other controls as they are; ``key`` picks one by its key (``frame_keys``)."""
+        the other controls as they are; ``key`` picks one by its key (``frame_keys``).
+        ``dtype=np.uint8``: the page's bytes themselves (0-255), with no conversion."""
+        try:
+            dtype = np.dtype(dtype)
+        except TypeError:
+            dtype = None
+        if dtype not in (np.dtype(np.float32), np.dtype(np.uint8)):
+            raise TypeError("dtype must be numpy.float32 or numpy.uint8")
         frames = self._ready()[1]
         with frames.lock:
             key = self._drawn(index, key)
-            return frames.store.compose(key).astype(np.float32) / 255
+            rgba = frames.store.compose(key)
+        return rgba if dtype == np.uint8 else rgba.astype(np.float32) / 255
 
     def frame_text(self, key: str | None = None) -> str:
         """The text alternative of frame ``key`` (``describe``: what the picture shows, with

@@ -94,6 +94,7 @@ class TileStore:
         #: (PNG is lossless), kept so that ``compose`` need not decode it again
         self._pixels: OrderedDict = OrderedDict()
         self._kept = 0  # pixels in ``_pixels``
+        self._canvas = None  # (tile id, RGBA) of the last background ``compose`` painted
 
     def tile(self, pixels: np.ndarray, x: int, y: int) -> int:
         """The id of the tile showing ``pixels`` at (x, y): an existing one if the same
@@ -139,11 +140,17 @@ class TileStore:
 
     def compose(self, key: str) -> np.ndarray:
         """The RGBA pixels (uint8) of frame ``key``: as ``compose`` paints them from the PNG
-        bytes, from the pixels kept where they are (no decoding)."""
+        bytes, from the pixels kept where they are (no decoding), over the last background
+        painted (kept as RGBA: most frames share it, and the page's frames are big)."""
         ids = self.frames[key]
-        first = self.pixels(ids[0])
-        out = np.full((*first.shape[:2], 4), 255, dtype=np.uint8)
-        for tile in ids:
+        if self._canvas is None or self._canvas[0] != ids[0]:
+            first = self.pixels(ids[0])
+            canvas = np.full((*first.shape[:2], 4), 255, dtype=np.uint8)
+            x, y = self.boxes[ids[0]]
+            canvas[y : y + first.shape[0], x : x + first.shape[1], :3] = first
+            self._canvas = (ids[0], canvas)
+        out = self._canvas[1].copy()
+        for tile in ids[1:]:
             pixels = self.pixels(tile)
             x, y = self.boxes[tile]
             out[y : y + pixels.shape[0], x : x + pixels.shape[1], :3] = pixels
@@ -158,6 +165,8 @@ class TileStore:
             self.valuetexts.pop(key, None)
         used = {t for ids in self.frames.values() for t in ids} | set(keep_tiles)
         dropped = [t for t in self.tiles if t not in used]
+        if self._canvas is not None and self._canvas[0] in dropped:
+            self._canvas = None
         for t in dropped:
             del self.tiles[t], self.boxes[t]
             old = self._pixels.pop(t, None)

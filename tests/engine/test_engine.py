@@ -58,6 +58,30 @@ def test_compose_with_a_cache_decodes_each_tile_once_and_paints_the_same(monkeyp
         compose([0], tiles, boxes, decoded=[])
 
 
+def test_the_store_paints_each_frame_over_its_own_background_whichever_came_before():
+    """Frames over two backgrounds, composed in turns (the store keeps the last background
+    painted): each equals what the compositor paints from the PNG bytes; a frame is never
+    painted over the other background, nor over a background forgotten and stored anew."""
+    from cnnlessons.engine.tiles import TileStore
+
+    rng = np.random.default_rng(2)
+    store = TileStore()
+    a, b = (rng.integers(0, 256, (5, 6, 3), dtype=np.uint8) for _ in range(2))
+    patch = rng.integers(0, 256, (2, 2, 3), dtype=np.uint8)
+    store.frames["a"] = [store.tile(a, 0, 0), store.tile(patch, 1, 1)]
+    store.frames["b"] = [store.tile(b, 0, 0), store.tile(patch, 1, 1)]
+    store.frames["a0"] = [store.tile(a, 0, 0)]
+    for key in ["a", "b", "a0", "b", "a", "a0"]:
+        np.testing.assert_array_equal(
+            store.compose(key), compose(store.frames[key], store.tiles, store.boxes)
+        )
+    store.compose("b")
+    store.forget(["b"])
+    store.frames["c"] = [store.tile(b[::-1].copy(), 0, 0)]
+    np.testing.assert_array_equal(store.compose("c")[..., :3], b[::-1])
+    np.testing.assert_array_equal(store.compose("a0")[..., :3], a)
+
+
 def test_the_store_composes_what_its_png_bytes_paint_whatever_it_kept(monkeypatch):
     """The store keeps tiles' pixels so it need not decode them; its frames equal what the
     compositor paints from the PNG bytes alone (the page's way), with every tile kept, with
@@ -151,6 +175,18 @@ def test_a_subclass_may_set_its_state_after_super_init():
     assert e.frames_pending == 0
 
 
+def test_a_frame_in_bytes_is_the_frame_in_floats_times_255():
+    """``dtype=np.uint8`` gives the page's bytes; the default floats are those bytes / 255."""
+    e = Late()
+    for key in e.frame_keys:
+        raw = e.frame(key=key, dtype=np.uint8)
+        assert raw.dtype == np.uint8 and raw.shape[2] == 4 and (raw[..., 3] == 255).all()
+        np.testing.assert_array_equal(np.round(e.frame(key=key) * 255).astype(np.uint8), raw)
+        np.testing.assert_array_equal(e.frame(key=key, dtype="uint8"), raw)
+    # different frames, different bytes (the label's number changes)
+    assert not np.array_equal(e.frame(key="0", dtype=np.uint8), e.frame(key="3", dtype=np.uint8))
+
+
 def test_the_inspection_api_names_bad_arguments():
     e = Late()
     with pytest.raises(ValueError, match="key"):
@@ -159,6 +195,10 @@ def test_the_inspection_api_names_bad_arguments():
         e.frame(key=3)
     with pytest.raises(ValueError, match="index"):
         e.frame(7)
+    with pytest.raises(TypeError, match="dtype"):
+        e.frame(dtype=np.float64)
+    with pytest.raises(TypeError, match="dtype"):
+        e.frame(dtype="pixels")
     with pytest.raises(ValueError, match="name"):
         e.raw_range("m")
     with pytest.raises(ValueError, match="control"):

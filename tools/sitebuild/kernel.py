@@ -259,7 +259,7 @@ def dump_explorer(explorer, folder: Path) -> dict:
         # (a frame away from the controls' values is drawn, then the figure drawn back)
         raw = list(map(int, key.split(",")))
         set_raws(explorer, dict(zip(names, raw, strict=True)))
-        rgba = np.round(explorer.frame(key=key) * 255).astype(np.uint8)
+        rgba = explorer.frame(key=key, dtype=np.uint8)
         digests_of[key] = hashlib.sha256(np.ascontiguousarray(rgba).tobytes()).hexdigest()
         if hasattr(explorer, "frame_text"):
             texts[key] = explorer.frame_text(key)
