@@ -43,11 +43,10 @@ site: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check cnnlessons tests benchmarks tools
 	$(BIN)/lint-imports
-	@# everything but the browser, on every core (a file's tests, and a notebook's cells, stay on
-	@# one worker); then the browser tests alone, so their time budgets measure the page
-	$(BIN)/python -m pytest -n auto --dist loadfile --durations=10 --nbval-lax --nbval-current-env \
-		--ignore=tests/browser tests notebooks
-	$(BIN)/python -m pytest -o addopts=-ra --durations=10 tests/browser
+	@# the browser tests in front; everything else alongside on every core at nice 19, in the
+	@# time the browser leaves idle (tools/run_tests.py). Every lesson runs in a fresh kernel in
+	@# tests/project/test_install.py (from the wheel), so nbval (make notebooks) is not run twice
+	$(BIN)/python tools/run_tests.py
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else \

@@ -2,8 +2,9 @@
 each frame what the kernel draws, within the budgets of issue 22, as a book (previous/next,
 contents, search), nothing loaded from outside the site.
 
-The site is built once for this module (every lesson executed once, as `make site` does)
-into a temporary directory (or CNNLESSONS_SITE names one `make site` built). Every frame of
+The site is built once (every lesson executed once, as `make site` does) into a temporary
+directory, in the background from the moment the tests are collected
+(`tests/site_background.py`), or CNNLESSONS_SITE names one `make site` built. Every frame of
 every explorer is composed from the site's tiles and compared with what the kernel drew; the
 browser tests serve the site from 127.0.0.1 as a static host does (text gzipped), step a
 control of every explorer of every page and compare the canvas's pixels with the kernel's
@@ -18,13 +19,13 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import threading
 from pathlib import Path
 
 import browser_harness as h
 import pytest
+import site_background
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -192,22 +193,16 @@ def test_previous_and_next_link_the_neighbouring_lessons():
 
 # ----------------------------------------------------------------------------- the build
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """The site, built once for this module (or, with CNNLESSONS_SITE=<dir>, a site built by
-    ``make site`` from this tree)."""
+def site():
+    """The site, built once per session (started in the background when the tests were
+    collected: ``tests/site_background.py``), or, with CNNLESSONS_SITE=<dir>, a site built by
+    ``make site`` from this tree."""
     prebuilt = os.environ.get("CNNLESSONS_SITE")
     if prebuilt:
         out = Path(prebuilt)
     else:
         _need("npm", shutil.which("npm") is not None, "apt-get install npm")
-        out = tmp_path_factory.mktemp("site") / "site"
-        done = subprocess.run(
-            [sys.executable, str(ROOT / "tools" / "build_site.py"), "--out", str(out)],
-            capture_output=True,
-            text=True,
-            timeout=3600,
-        )
-        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-5000:]
+        out = site_background.wait()
     lessons = json.loads((out / "lessons.json").read_text())
     return out, {lesson["page"]: lesson for lesson in lessons}
 

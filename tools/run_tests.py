@@ -1,0 +1,65 @@
+"""Every test, in the time the browser tests take (``make test``).
+
+The browser tests run in front, alone at normal priority: their time budgets (a phone's
+first picture, Voila's) measure the page. They spend most of their time waiting on pages
+and kernels, with a core idle; the tests without a browser, the notebooks' and the
+doctests run alongside on every core at the lowest priority (``nice 19``, pytest-xdist), so
+they use that idle time and never take a core from the browser. Their output goes to
+``test-artifacts/tests-without-a-browser.log`` and is printed once both are done.
+
+    python tools/run_tests.py            # what make test runs after ruff and lint-imports
+
+Exit status: 0 when both runs passed, else 1 (each run's summary says which failed).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LOG = ROOT / "test-artifacts" / "tests-without-a-browser.log"
+
+WITHOUT_BROWSER = [
+    "-m", "pytest", "-n", "auto", "--dist", "loadfile", "--durations=10",
+    "-p", "no:cacheprovider", "--ignore=tests/browser", "tests",
+]  # fmt: skip
+BROWSER = ["-m", "pytest", "-o", "addopts=-ra", "--durations=10", "tests/browser"]
+
+
+def main() -> int:
+    LOG.parent.mkdir(exist_ok=True)
+    start = time.monotonic()
+    with open(LOG, "w") as log:
+        alongside = subprocess.Popen(
+            [sys.executable, *WITHOUT_BROWSER],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            preexec_fn=lambda: os.nice(19),
+            start_new_session=True,  # its workers and kernels stop with it on Ctrl-C
+        )
+        print(f"run_tests: tests without a browser started alongside (nice 19), output in "
+              f"{LOG.relative_to(ROOT)}", flush=True)  # fmt: skip
+        try:
+            front = subprocess.run([sys.executable, *BROWSER], cwd=ROOT).returncode
+            took_front = time.monotonic() - start
+            back = alongside.wait()
+        except BaseException:
+            os.killpg(alongside.pid, signal.SIGTERM)
+            raise
+    took = time.monotonic() - start
+    print(f"\nrun_tests: browser tests done in {took_front:.0f} s; the tests without a browser "
+          f"(below) in {took:.0f} s\n", flush=True)  # fmt: skip
+    sys.stdout.write(LOG.read_text(errors="replace"))
+    print(f"\nrun_tests: browser tests {'passed' if front == 0 else 'FAILED'}, tests without a "
+          f"browser {'passed' if back == 0 else 'FAILED'}; {took / 60:.1f} min in all")  # fmt: skip
+    return 0 if front == back == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
