@@ -464,7 +464,8 @@ network_costs_figure.alt = (
 )
 scaling_plot.alt = (
     "Seconds per call against the number of pixels, measured on this computer, log-log: one "
-    "line per method with its fitted slope in the legend, and the dense layer's time "
+    "fit per method, a fixed cost per call plus a power law, with its slope in the legend "
+    "(hollow points, under twice the fixed cost, left out), and the dense layer's time "
     "extrapolated to a large image beside conv2d's measured time. Look at the slopes: the "
     "dense method's time grows much faster."
 )
