@@ -162,3 +162,30 @@ def test_the_teaching_guide_follows_the_lessons_as_they_are():
         code = "\n".join(c.source for c in cells(path.stem) if c.cell_type == "code")
         for explorer in set(re.findall(r"`(\w+Explorer)\(", section)):
             assert f"{explorer}(" in code, (path.stem, explorer)
+
+
+@pytest.mark.parametrize("exercise", list(_exercises()))
+def test_no_number_answer_is_written_in_its_lesson(exercise):
+    """Issue 20: seven exercises could be answered by copying what was on the screen (03 q4's
+    "256·64 + 64", 08 q3's mean stated above it, ...). A number answer that is not a small whole
+    number (those occur everywhere) is written nowhere in its lesson's cells, text or code."""
+    answer = getattr(exercise, "answer", None)
+    if not isinstance(answer, (int, float)) or isinstance(answer, bool):
+        return
+    if float(answer).is_integer() and abs(answer) < 100:
+        return
+    stem = next(p.stem for p in NOTEBOOKS if p.stem.startswith(exercise_lesson(exercise)))
+    text = "\n".join(c.source for c in cells(stem))
+    for shown in {f"{answer:,}", f"{answer}", f"{answer:g}"}:
+        assert not re.search(rf"(?<![\d,.]){re.escape(shown)}(?![\d,])", text), (stem, shown)
+
+
+def exercise_lesson(exercise) -> str:
+    """The two-digit number of the lesson whose exercises module holds ``exercise``."""
+    import importlib
+
+    for n in range(1, 9):
+        module = importlib.import_module(f"cnnlessons.lesson{n:02d}.exercises")
+        if any(getattr(module, name) is exercise for name in module.__all__):
+            return f"{n:02d}"
+    raise LookupError(exercise)
