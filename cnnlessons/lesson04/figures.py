@@ -272,10 +272,17 @@ def edge_map_figure(fig, image, edges) -> dict:
 
 
 def fit_all(timings: Timings) -> dict:
-    """``fit_slope`` for each method of ``timings`` (default overhead rule)."""
+    """``fit_slope`` for each method of ``timings``: each method's fixed cost per call (its
+    smallest time) taken out, and every point whose time is at least twice it fitted (issue
+    20: leaving out every point under 10x the smallest time threw conv2d's rising stretch
+    away, and its slope rested on 3 points)."""
     if not isinstance(timings, Timings):
         raise TypeError(f"timings must come from measure_edge_map, got {type(timings).__name__}")
-    return {m: fit_slope(timings.pixels[m], timings.seconds[m]) for m in METHODS}
+    return {
+        m: fit_slope(timings.pixels[m], timings.seconds[m], overhead_factor=2.0,
+                     subtract_overhead=True)  # fmt: skip
+        for m in METHODS
+    }
 
 
 def _seconds_label(t: float) -> str:
@@ -303,7 +310,7 @@ def scaling_plot(ax, timings: Timings, fits: dict | None = None) -> dict:
                    edgecolors=st["color"], linewidths=1.5, zorder=3)  # fmt: skip
         ax.scatter(p[fit.used], t[fit.used], s=44, marker=st["marker"], color=st["color"],
                    edgecolors="black", linewidths=0.6, zorder=4)  # fmt: skip
-        span = np.array([p[fit.used].min(), p[fit.used].max()])
+        span = np.geomspace(p[fit.used].min(), p[fit.used].max(), 40)  # a curve: cost + law
         (artists[method],) = ax.plot(
             span, fit.predict(span), color=st["color"], linewidth=2.5,
             label=f"{st['label']}: slope {fit.slope:.2f}",
@@ -457,7 +464,8 @@ network_costs_figure.alt = (
 )
 scaling_plot.alt = (
     "Seconds per call against the number of pixels, measured on this computer, log-log: one "
-    "line per method with its fitted slope in the legend, and the dense layer's time "
+    "fit per method, a fixed cost per call plus a power law, with its slope in the legend "
+    "(hollow points, under twice the fixed cost, left out), and the dense layer's time "
     "extrapolated to a large image beside conv2d's measured time. Look at the slopes: the "
     "dense method's time grows much faster."
 )

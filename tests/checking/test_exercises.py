@@ -329,6 +329,28 @@ def test_no_generic_guess_about_numbering_where_it_does_not_fit():
     assert "numbering from 1" in l02.q1.check([2, 4]).message
 
 
+def test_the_function_exercises_slips_of_issue_20_are_named_not_guessed_as_numbering():
+    """Issue 20: 03 q3 with C and F swapped, 06's rf exercise and 08 q4 returning a percentage
+    each got "numbering from 1, a window starting at the wrong end?"."""
+    from cnnlessons.lesson06 import exercises as l06
+    from cnnlessons.lesson08 import exercises as l08
+
+    def rf_one_more(layers):  # the right rule, plus one
+        return l06._rf(layers) + 1
+
+    def percent(predict, images, shifts_a, shifts_b):
+        return 100 * l08._reference(predict, images, shifts_a, shifts_b)
+
+    for exercise, slip, words in [
+        (l03.q3, lambda c, f, k: c * (k * k * f + 1), "C and F are swapped"),
+        (l06.q4, rf_one_more, "the answer is 7"),
+        (l08.q4, percent, "percentage"),
+    ]:
+        feedback = exercise.check(slip)
+        assert feedback.correct is False and words in feedback.message, feedback.message
+        assert "numbering" not in feedback.message and "wrong end" not in feedback.message
+
+
 def test_exercises_keep_positional_construction():
     """Lessons 04+ build exercises with core's API: positional prompt, hint, solution; the
     new ``code`` is keyword-only, so nothing shifts."""

@@ -76,6 +76,13 @@ def test_scaling_plot_draws_the_fits_and_the_extrapolation():
     fits = fit_all(t)
     assert fits["dense"].slope == pytest.approx(2, abs=0.1)
     assert fits["conv2d"].slope == pytest.approx(1, abs=0.1)
+    # issue 20: each method's smallest time is taken out and every point at least twice it
+    # is fitted (1e-5 + 1e-8·p >= 2 (1e-5 + 64e-8): p >= 1,128, sides 64 to 512 for conv2d)
+    for method in METHODS:
+        seconds = t.seconds[method]
+        assert fits[method].overhead == seconds.min()
+        np.testing.assert_array_equal(fits[method].used, seconds >= 2 * seconds.min())
+    assert list(t.sides["conv2d"][fits["conv2d"].used]) == [64, 128, 256, 512]
     fig = new_figure()
     ax = fig.add_subplot()
     lines = scaling_plot(ax, t, fits)

@@ -87,6 +87,31 @@ def test_fit_recovers_a_known_slope_past_the_overhead(slope):
     assert fit_slope(pixels, noisy, overhead_factor=1).slope < slope - 0.1
 
 
+def test_fit_with_the_overhead_taken_out_keeps_the_rising_stretch():
+    """Issue 20: conv2d's time rose about 10x above its fixed cost, and the 10x rule threw that
+    stretch away: its slope rested on a few points. With the smallest time taken out, the work
+    alone is fitted, from twice the overhead on. By hand, for the default sides up to 724 (a
+    busy machine stops there): a fixed cost of 2e-5 s and 1e-9 s per pixel. The smallest time
+    is 2e-5 + 64e-9; twice it needs p >= 20,128 pixels: sides 181 to 724, 5 sizes. Ten times it
+    needs p >= 180,640: only 512 and 724."""
+    sides = np.array(timing.DEFAULT_SIDES)[:-1]
+    assert sides[-1] == 724
+    pixels = sides * sides
+    seconds = 2e-5 + 1e-9 * pixels
+    plain = fit_slope(pixels, seconds)
+    assert list(sides[plain.used]) == [512, 724]
+    fit = fit_slope(pixels, seconds, overhead_factor=2.0, subtract_overhead=True)
+    assert fit.overhead == seconds.min()
+    assert list(sides[fit.used]) == [181, 256, 362, 512, 724]
+    assert fit.slope == pytest.approx(1, abs=0.01)
+    np.testing.assert_allclose(fit.predict(pixels), seconds, rtol=0.01)  # through the knee
+    noisy = seconds * np.exp(np.random.default_rng(1).normal(0, 0.03, pixels.size))
+    again = fit_slope(pixels, noisy, overhead_factor=2.0, subtract_overhead=True)
+    assert again.slope == pytest.approx(1, abs=0.1)
+    with pytest.raises(TypeError, match="subtract_overhead"):
+        fit_slope(pixels, seconds, subtract_overhead=1)
+
+
 def test_fit_exact_power_law_and_min_pixels():
     pixels = np.array([10.0, 100, 1000, 10_000])
     fit = fit_slope(pixels, 3e-7 * pixels**2, overhead_factor=1)

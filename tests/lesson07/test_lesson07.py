@@ -7,6 +7,7 @@ import itertools
 import matplotlib as mpl
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 import cnnlessons as cl
@@ -55,6 +56,28 @@ def test_shift_figure_arrays_and_text():
     assert "g(f(x))" in view.axes["gf"].get_title() or any(
         "g(f(x))" in t.get_text() for t in view.axes["gf"].texts)
     fig.canvas.draw()
+
+
+def test_shift_figure_band_is_outlined_with_a_halo_and_the_captions_stay_inside():
+    """Issue 20: the outlined band was barely visible (1 px) and the caption touched the right
+    edge. The band is drawn 2 px black over a wider white stroke; every caption line, for every
+    kernel and padding at the sliders' largest shift, lies inside the figure."""
+    fig = new_figure((9.4, 5.6))
+    view = ShiftFigure(fig, shift_scene())
+    assert min(view.band_lines.get_linewidths()) >= 2
+    halo = [e for e in view.band_lines.get_path_effects() if hasattr(e, "_gc")]
+    assert halo and halo[0]._gc["linewidth"] > 2 and mpl.colors.to_hex(
+        halo[0]._gc["foreground"]) == "#ffffff"
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    for kernel, padding in itertools.product(SHIFT_KERNELS, ("circular", "zeros")):
+        view.show(SHIFT_KERNELS[kernel], 3, 3, padding)
+        fig.canvas.draw()
+        box = fig.bbox
+        for text in (view.text, view.note):
+            extent = text.get_window_extent(renderer)
+            assert text.get_text().count("\n") <= 1
+            assert box.x0 < extent.x0 and extent.x1 < box.x1, (kernel, padding, text.get_text())
+            assert box.y0 <= extent.y0 and extent.y1 < box.y1
 
 
 def test_rotation_and_scale_figure_reports_the_differences():

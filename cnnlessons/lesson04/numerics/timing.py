@@ -371,28 +371,36 @@ def measure_edge_map(
 
 @dataclass(frozen=True)
 class SlopeFit:
-    """A straight line through (log10 pixels, log10 seconds) of the points ``used``:
-    ``seconds ≈ 10**intercept · pixels**slope``."""
+    """A straight line through (log10 pixels, log10 seconds) of the points ``used``, after
+    taking a fixed cost per call out of every time:
+    ``seconds ≈ overhead + 10**intercept · pixels**slope`` (``overhead`` 0: a plain line)."""
 
     slope: float
     intercept: float
     used: np.ndarray
+    overhead: float = 0.0
 
     def predict(self, pixels) -> np.ndarray:
-        """Seconds the fitted line gives at ``pixels``."""
+        """Seconds the fit gives at ``pixels``: the fixed cost plus the power law."""
         p = _checks.array(pixels, "pixels", ndims=(0, 1, 2))
         if not (p > 0).all():
             raise ValueError("pixels must be positive")
-        return 10 ** (self.intercept + self.slope * np.log10(p))
+        return self.overhead + 10 ** (self.intercept + self.slope * np.log10(p))
 
 
-def fit_slope(pixels, seconds, *, min_pixels=None, overhead_factor=10.0) -> SlopeFit:
+def fit_slope(
+    pixels, seconds, *, min_pixels=None, overhead_factor=10.0, subtract_overhead=False
+) -> SlopeFit:
     """Least-squares line on log-log axes through the points past the overhead.
 
     A point is used when its pixel count is at least ``min_pixels`` (if given), and its time
     at least ``overhead_factor`` times the smallest time measured (the smallest sizes take
     about as long as an empty call: their time is the fixed cost of calling, not the work).
-    At least 2 points must be left, else ``ValueError``.
+    With ``subtract_overhead``, that smallest time is also taken out of every time before the
+    fit (``seconds − overhead``, the work alone), so a point counts as soon as its work is
+    ``overhead_factor − 1`` times the overhead, and the rising stretch above the overhead
+    joins the fit instead of being thrown away. At least 2 points must be left, else
+    ``ValueError``.
     """
     p = _checks.array(pixels, "pixels", ndims=(1,))
     t = _checks.array(seconds, "seconds", ndims=(1,))
@@ -401,7 +409,10 @@ def fit_slope(pixels, seconds, *, min_pixels=None, overhead_factor=10.0) -> Slop
     if not ((p > 0).all() and (t > 0).all() and np.isfinite(t).all() and np.isfinite(p).all()):
         raise ValueError("pixels and seconds must be positive and finite")
     overhead_factor = _checks.real(overhead_factor, "overhead_factor", finite=True, minimum=1.0)
-    used = t >= overhead_factor * t.min()
+    if not isinstance(subtract_overhead, bool):
+        raise TypeError(f"subtract_overhead must be True or False, got {subtract_overhead!r:.40}")
+    overhead = float(t.min()) if subtract_overhead else 0.0
+    used = (t >= overhead_factor * t.min()) & (t > overhead)
     if min_pixels is not None:
         used &= p >= _checks.integer(min_pixels, "min_pixels", minimum=1)
     if used.sum() < 2:
@@ -409,5 +420,5 @@ def fit_slope(pixels, seconds, *, min_pixels=None, overhead_factor=10.0) -> Slop
             f"only {int(used.sum())} point(s) are past the overhead (time >= "
             f"{overhead_factor} x the smallest): measure larger sizes, or lower overhead_factor"
         )
-    slope, intercept = np.polyfit(np.log10(p[used]), np.log10(t[used]), 1)
-    return SlopeFit(float(slope), float(intercept), used)
+    slope, intercept = np.polyfit(np.log10(p[used]), np.log10(t[used] - overhead), 1)
+    return SlopeFit(float(slope), float(intercept), used, overhead)
