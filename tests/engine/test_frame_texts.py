@@ -343,20 +343,30 @@ def test_learned_correlation_is_numpy_corrcoef():
             assert numbers(text, "largest value")[0] == pytest.approx(learned.max(), abs=0.006)
 
 
-def test_shift_difference_is_scipy_correlate_of_a_rolled_input():
+def shift_cases():
+    """The shift explorer, and for three frames (dx, dy, its key, the largest
+    |f(g(x)) − g(f(x))| by SciPy: the correlation of a rolled input against the rolled
+    correlation, with zero or circular padding)."""
     from cnnlessons.lesson07.explorers import ShiftExplorer
     from cnnlessons.lesson07.figures import SHIFT_KERNELS
 
     e = made(ShiftExplorer)
     w = np.asarray(SHIFT_KERNELS[e.controls["kernel"].value], float)
     pads = list(e.controls["padding"].options)
+    cases = []
     for dx, dy, pad in [(2, 0, "zeros"), (3, 1, "circular"), (0, 3, "zeros")]:
-        text = e.frame_text(e.key_of(dx=dx, dy=dy, padding=pads.index(pad)))
         mode = "wrap" if pad == "circular" else "constant"
-        shift = (dy, dx)
-        fg = nd.correlate(np.roll(e.x, shift, axis=(0, 1)), w, mode=mode)
-        gf = np.roll(nd.correlate(e.x, w, mode=mode), shift, axis=(0, 1))
-        largest = np.abs(fg - gf).max()
+        fg = nd.correlate(np.roll(e.x, (dy, dx), axis=(0, 1)), w, mode=mode)
+        gf = np.roll(nd.correlate(e.x, w, mode=mode), (dy, dx), axis=(0, 1))
+        key = e.key_of(dx=dx, dy=dy, padding=pads.index(pad))
+        cases.append((dx, dy, key, np.abs(fg - gf).max()))
+    return e, cases
+
+
+def test_shift_difference_is_scipy_correlate_of_a_rolled_input():
+    e, cases = shift_cases()
+    for _dx, _dy, key, largest in cases:
+        text = e.frame_text(key)
         said = numbers(text, "Largest |f(g(x)) − g(f(x))| =")
         assert (said[0] if said else 0.0) == pytest.approx(largest, abs=0.06), text
 
@@ -531,18 +541,9 @@ def test_efficiency_value_text_by_hand():
 
 
 def test_shift_value_texts_are_scipy_correlate_of_a_rolled_input():
-    from cnnlessons.lesson07.explorers import ShiftExplorer
-    from cnnlessons.lesson07.figures import SHIFT_KERNELS
-
-    e = made(ShiftExplorer)
-    w = np.asarray(SHIFT_KERNELS[e.controls["kernel"].value], float)
-    pads = list(e.controls["padding"].options)
-    for dx, dy, pad in [(2, 0, "zeros"), (3, 1, "circular"), (0, 3, "zeros")]:
-        said = e.frame_value_texts(e.key_of(dx=dx, dy=dy, padding=pads.index(pad)))
-        mode = "wrap" if pad == "circular" else "constant"
-        fg = nd.correlate(np.roll(e.x, (dy, dx), axis=(0, 1)), w, mode=mode)
-        gf = np.roll(nd.correlate(e.x, w, mode=mode), (dy, dx), axis=(0, 1))
-        largest = np.abs(fg - gf).max()
+    e, cases = shift_cases()
+    for dx, dy, key, largest in cases:
+        said = e.frame_value_texts(key)
         for name, value, way in (("dx", dx, "right"), ("dy", dy, "down")):
             assert said[name].startswith(f"{value} {way}: largest |f(g(x)) − g(f(x))| =")
             found = numbers(said[name], "g(f(x))| =")
