@@ -313,10 +313,13 @@ def kernels_of(proc: subprocess.Popen) -> int:
     """Kernels running under the server ``proc`` started."""
     import psutil
 
-    return sum(
-        "ipykernel" in " ".join(p.cmdline())
-        for p in psutil.Process(proc.pid).children(recursive=True)
-    )
+    running = 0
+    for p in psutil.Process(proc.pid).children(recursive=True):
+        try:
+            running += "ipykernel" in " ".join(p.cmdline())
+        except (psutil.ZombieProcess, psutil.NoSuchProcess):
+            pass  # a kernel shut down: exited (a zombie until the server reaps it), or gone
+    return running
 
 
 def pool_size() -> int:
@@ -441,9 +444,11 @@ def test_a_lesson_for_a_classroom_is_quick_leaves_no_kernel_and_fills_a_projecto
                             "console_warnings": warnings}, indent=1)
             )
             if seconds[0] > FIRST_PICTURE_S:
-                # issue 22's budget, not met yet (every other property above is asserted):
-                # 1.9-3.3 s when the page finds a preheated kernel ready, 15-19 s on the
-                # first open and when a reload finds the pool refilling (2026-12-06)
+                # issue 22's budget, not met yet on the shared 2-core machine (every other
+                # property above is asserted): opened after "ready", 2.9 s at a load of 5,
+                # 3.9-4.6 s at 7-8 (a cold browser cache: ~1.4-3.5 s of it loading Voila's
+                # scripts); reloads (F5) at once find the pool's next kernel still running the
+                # lesson: 6-22 s (docs/frontends.md, 2026-12-06)
                 pytest.xfail(f"first picture after {seconds} s, budget {FIRST_PICTURE_S} s")
         except BaseException:
             ARTIFACTS.mkdir(exist_ok=True)
