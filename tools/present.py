@@ -10,6 +10,8 @@ For a classroom: the "classroom" template (``tools/voila/share/voila/templates/c
 a projector layout, Font Awesome served locally, no bare reprs) and preheated kernels: each
 lesson is run ahead in a pooled kernel (``POOL`` per notebook), so a page opened (or
 reloaded: F5 resets an explorer) shows at once, from the pool, and the pool starts the next.
+A kernel has run its lesson ahead when ``Voila: <lesson> is ready`` is printed (Voila's own
+"pool is filled" comes earlier, when the kernel has only started): open the page after it.
 
 Usage: python tools/present.py TARGET PORT   (TARGET: a notebook or the notebooks folder)
 """
@@ -48,6 +50,75 @@ def set_xsrf_cookie_on_every_lesson() -> None:
     VoilaHandler.get_generator = get_generator
 
 
+#: what the ready check asks a pooled kernel: frames its explorers still draw ahead
+PENDING = (
+    "sum(e.frames_pending for e in __import__('cnnlessons.engine.live', fromlist=['x'])"
+    ".explorers())"
+)
+
+
+async def frames_pending(kernel, log) -> int:
+    """Frames the kernel's explorers still have to draw ahead (0 if it has none, or its
+    lesson uses no explorer). Asked silently: nothing in the kernel's history or outputs."""
+    client = kernel.client()
+    client.start_channels()
+    try:
+        await client.wait_for_ready(timeout=60)
+        reply = await client.execute(
+            "",
+            silent=True,
+            store_history=False,
+            user_expressions={"n": PENDING},
+            reply=True,
+            timeout=60,
+        )
+        found = reply["content"]["user_expressions"]["n"]
+        if found.get("status") != "ok":
+            return 0
+        return int(found["data"]["text/plain"])
+    except Exception as error:  # noqa: BLE001 - a kernel that cannot say is taken as idle
+        log.warning("ready check: %s", error)
+        return 0
+    finally:
+        client.stop_channels()
+
+
+def say_when_a_lesson_is_ready() -> None:
+    """Print ``Voila: <lesson> is ready`` when a pooled kernel has run the whole lesson
+    ahead and its explorers have drawn their frames ahead. Voila's own "pool ... is filled"
+    comes when the kernel has only *started*: a page opened then waited for the lesson to run
+    (15-18 s for lesson 01, measured); and for ~30 s after the last cell the kernel draws
+    frames ahead (a CPU busy with it), so a page opened then waits for its answers (its
+    widgets' state: 1-2 s more; past 4 s the widget manager gives up asking for the state in
+    one message and asks for it widget by widget). The teacher waits for "ready" before
+    class; the tests too."""
+    import asyncio
+
+    from voila.notebook_renderer import NotebookRenderer
+
+    hybrid = NotebookRenderer.generate_content_hybrid
+    if getattr(hybrid, "cnnl_ready", False):
+        return
+
+    async def announce(renderer):
+        kernel = renderer.executor.km
+        # stop_generator: a page has taken the kernel (it waits for nothing of this)
+        while not renderer.stop_generator and await frames_pending(kernel, renderer.log) > 0:
+            await asyncio.sleep(2)
+        if not renderer.stop_generator:
+            print(f"Voila: {renderer.notebook_path} is ready", flush=True)
+
+    async def generate_content_hybrid(self, kernel_id=None, kernel_future=None):
+        result = await hybrid(self, kernel_id, kernel_future)
+        if not self.stop_generator:  # ran to the end before any page took the kernel
+            # beside, not in, the rendering a page opened now awaits
+            self.cnnl_announce = asyncio.ensure_future(announce(self))
+        return result
+
+    generate_content_hybrid.cnnl_ready = True
+    NotebookRenderer.generate_content_hybrid = generate_content_hybrid
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 3:
         print(__doc__, file=sys.stderr)
@@ -67,6 +138,7 @@ def main(argv: list[str]) -> int:
     from voila.app import main as voila
 
     set_xsrf_cookie_on_every_lesson()
+    say_when_a_lesson_is_ready()
 
     sys.argv = ["voila", "--no-browser", "--Voila.ip=127.0.0.1", f"--port={port}",
                 "--theme=light", "--template=classroom", f"--token={token}",

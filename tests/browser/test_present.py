@@ -313,10 +313,18 @@ def kernels_of(proc: subprocess.Popen) -> int:
     """Kernels running under the server ``proc`` started."""
     import psutil
 
-    return sum(
-        "ipykernel" in " ".join(p.cmdline())
-        for p in psutil.Process(proc.pid).children(recursive=True)
-    )
+    running = 0
+    for p in psutil.Process(proc.pid).children(recursive=True):
+        try:
+            running += "ipykernel" in " ".join(p.cmdline())
+        except (psutil.ZombieProcess, psutil.NoSuchProcess):
+            pass  # a kernel shut down: exited (a zombie until the server reaps it), or gone
+    return running
+
+
+def pool_size() -> int:
+    """Kernels tools/present.py keeps running ahead per lesson."""
+    return int(re.search(r"^POOL = (\d+)", (ROOT / "tools" / "present.py").read_text(), re.M)[1])
 
 
 @pytest.fixture(scope="module")
@@ -341,8 +349,12 @@ def voila_lesson():
         )
     try:
         wait_for(f"http://127.0.0.1:{port}/?token={token}", proc, log)
+        # as a teacher starts `make present` before class: every kernel of the pool has run
+        # the lesson ahead ("is ready", printed by tools/present.py; Voila's "pool is filled"
+        # comes when a kernel has only started, and a page opened then waits for the lesson)
+        pool = pool_size()
         deadline = time.monotonic() + 300
-        while "is filled with" not in log.read_text(errors="replace"):
+        while log.read_text(errors="replace").count(" is ready\n") < pool:
             assert time.monotonic() < deadline, log.read_text()[-3000:]
             assert proc.poll() is None, log.read_text()[-3000:]
             time.sleep(0.5)
@@ -361,7 +373,7 @@ def test_a_lesson_for_a_classroom_is_quick_leaves_no_kernel_and_fills_a_projecto
         if os.environ.get("CNNLESSONS_REQUIRE_BROWSER") == "1":
             pytest.fail("CNNLESSONS_REQUIRE_BROWSER=1 but no Chromium was found", pytrace=False)
         pytest.skip("no Chromium on this machine (apt-get install chromium)")
-    pool = int(re.search(r"^POOL = (\d+)", (ROOT / "tools" / "present.py").read_text(), re.M)[1])
+    pool = pool_size()
 
     base, log, token, proc = voila_lesson
     errors, outside, seconds, warnings = [], [], [], []
@@ -417,15 +429,26 @@ def test_a_lesson_for_a_classroom_is_quick_leaves_no_kernel_and_fills_a_projecto
                 assert notebook_only not in shown, notebook_only
             assert errors == [], errors
             assert outside == [], outside
+            # the console's only warnings are webpack's about the JupyterLab core Voila 0.5.13
+            # ships (4.2.5) being older than its own widgets-manager8 and ipywidgets' extension
+            # were built for (^4.5.10, ^4.6.2): docs/frontends.md, "Known gaps in Voila"
+            shared = re.compile(
+                r"^(Unsatisfied version \S+ from _JUPYTERLAB\.CORE_OUTPUT of shared singleton"
+                r" module @jupyterlab/[a-z-]+ \(required \^[\d.]+\)|No satisfying version"
+                r" \(\^[\d.]+\) of shared module @jupyterlab/[a-z-]+ found in shared scope)"
+            )
+            assert [w for w in warnings if not shared.match(w)] == [], warnings
             ARTIFACTS.mkdir(exist_ok=True)
             (ARTIFACTS / "present-classroom.json").write_text(
                 json.dumps({"first_picture_s": seconds, "kernels": kernels_of(proc),
                             "console_warnings": warnings}, indent=1)
             )
             if seconds[0] > FIRST_PICTURE_S:
-                # issue 22's budget, not met yet (every other property above is asserted):
-                # 1.9-3.3 s when the page finds a preheated kernel ready, 15-19 s on the
-                # first open and when a reload finds the pool refilling (2026-12-06)
+                # issue 22's budget, not met yet on the shared 2-core machine (every other
+                # property above is asserted): opened after "ready", 2.9 s at a load of 5,
+                # 3.9-4.6 s at 7-8 (a cold browser cache: ~1.4-3.5 s of it loading Voila's
+                # scripts); reloads (F5) at once find the pool's next kernel still running the
+                # lesson: 6-22 s (docs/frontends.md, 2026-12-06)
                 pytest.xfail(f"first picture after {seconds} s, budget {FIRST_PICTURE_S} s")
         except BaseException:
             ARTIFACTS.mkdir(exist_ok=True)

@@ -10,7 +10,7 @@
 // static files, then fetches the tiles of the neighbouring frames (one or two steps along
 // each control) so a drag finds them.
 
-import picture from "./picture.js";
+import picture, { neighbours } from "./picture.js";
 
 function emitter() {
   const on = new Map();
@@ -118,22 +118,6 @@ function pictureModel(base, index, controls) {
     e.emit("msg:custom", msg, buffers);
   }
 
-  function neighbours(key) {
-    const values = key.split(",").map(Number);
-    const keys = [];
-    keyed.forEach((c, k) => {
-      const at = c.values.indexOf(values[k]);
-      for (const d of [1, -1, 2, -2]) {
-        const v = c.values[at + d];
-        if (v === undefined) continue;
-        const next = values.slice();
-        next[k] = v;
-        keys.push(next.join(","));
-      }
-    });
-    return keys;
-  }
-
   const model = {
     get: (name) => state[name],
     set(name, value) {
@@ -151,7 +135,7 @@ function pictureModel(base, index, controls) {
           shown(base);
           return everyFirstFrame;
         })
-        .then(() => send(neighbours(key).filter((k) => k in index.frames)))
+        .then(() => send(neighbours(keyed, key.split(",").map(Number)).filter((k) => k in index.frames)))
         .catch((err) => console.error("explorer: frame", key, err));
     },
     widget_manager: { get_model: async (id) => controls.get(id) },

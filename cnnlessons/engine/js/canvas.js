@@ -48,6 +48,24 @@ function makeCanvas(model, el) {
   return { canvas, ctx, badge, alt, wrap, width, height };
 }
 
+// The frames one or two steps away along each control (`controls`: [{values}], `values`:
+// the frame's control values): decoded ahead of a drag here, fetched ahead by the web
+// edition (tools/site/explorers.js imports this from the module the site copies).
+export function neighbours(controls, values) {
+  const keys = [];
+  controls.forEach((c, k) => {
+    const at = c.values.indexOf(values[k]);
+    for (const d of [1, -1, 2, -2]) {
+      const v = c.values[at + d];
+      if (v === undefined) continue;
+      const next = values.slice();
+      next[k] = v;
+      keys.push(keyOf(next));
+    }
+  });
+  return keys;
+}
+
 function makePainter(s, controls, el, { ctx, badge, alt }) {
   // paint(): the frame the controls select, asked for when the page lacks it
   let painted = null; // key of the frame on the canvas
@@ -117,24 +135,8 @@ function makePainter(s, controls, el, { ctx, badge, alt }) {
     return true;
   }
 
-  function neighbours(values) {
-    // frames one or two steps away along each control: decoded ahead of a drag
-    const keys = [];
-    controls.forEach((c, k) => {
-      const at = c.values.indexOf(values[k]);
-      for (const d of [1, -1, 2, -2]) {
-        const v = c.values[at + d];
-        if (v === undefined) continue;
-        const next = values.slice();
-        next[k] = v;
-        keys.push(keyOf(next));
-      }
-    });
-    return keys;
-  }
-
   function prefetch(values) {
-    for (const key of neighbours(values)) {
+    for (const key of neighbours(controls, values)) {
       const ids = s.frames.get(key);
       if (ids) for (const id of ids) if (!s.bitmap(id)) s.decode(id).catch(() => {});
     }
