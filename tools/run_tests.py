@@ -8,6 +8,7 @@ they use that idle time and never take a core from the browser. Their output goe
 ``test-artifacts/tests-without-a-browser.log`` and is printed once both are done.
 
     python tools/run_tests.py            # what make test runs after ruff and lint-imports
+    python tools/run_tests.py --in-series  # one after the other (a machine with one core)
 
 Exit status: 0 when both runs passed, else 1 (each run's summary says which failed).
 """
@@ -31,7 +32,19 @@ WITHOUT_BROWSER = [
 BROWSER = ["-m", "pytest", "-o", "addopts=-ra", "--durations=10", "tests/browser"]
 
 
-def main() -> int:
+def in_series() -> int:
+    """The tests without a browser first (every core), then the browser tests alone."""
+    first = subprocess.run([sys.executable, *WITHOUT_BROWSER], cwd=ROOT).returncode
+    second = subprocess.run([sys.executable, *BROWSER], cwd=ROOT).returncode
+    return 0 if first == second == 0 else 1
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv == ["--in-series"] or (os.cpu_count() or 1) < 2:  # no core left idle to share
+        return in_series()
+    if argv:
+        sys.exit("usage: run_tests.py [--in-series]")
     LOG.parent.mkdir(exist_ok=True)
     start = time.monotonic()
     with open(LOG, "w") as log:
