@@ -628,13 +628,38 @@ _PHONE_JS = r"""() => {
           view: html.clientWidth, explorers};
 }"""
 
+#: the controls (and focusable parts) of each explorer, and its picture's box, lying past the
+#: explorer's edges; the explorer past the window's
+_CUT_JS = r"""() => {
+  const bad = [];
+  const out = (r, left, right) => r.left < left - 1 || r.right > right + 1;
+  for (const root of document.querySelectorAll('.cnnl-explorer[data-src]')) {
+    const own = root.getBoundingClientRect();
+    if (out(own, 0, document.documentElement.clientWidth)) {
+      bad.push(`${root.dataset.src}: explorer ${own.left}..${own.right}`);
+    }
+    const parts = root.querySelectorAll('.cnnl-control, .cnnl-picture, label, output, input, ' +
+                                        'select, button, [tabindex]');
+    for (const el of parts) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || el.tagName === 'CANVAS') continue;  // the picture scrolls in its box
+      if (out(r, own.left, own.right)) {
+        bad.push(`${root.dataset.src}: ${el.tagName}.${String(el.className).slice(0, 40)} ` +
+                 `${r.left.toFixed(0)}..${r.right.toFixed(0)} in ${own.left}..${own.right}`);
+      }
+    }
+  }
+  return bad;
+}"""
+
 
 @pytest.mark.browser
 def test_on_a_phone_the_pictures_text_is_readable_and_every_page_reflows(served):
     """390 CSS px wide (3x): in every explorer picture the smallest text is at least 9 CSS px
     (the canvas's CSS width over the figure's, times the smallest font), its controls use a
     sans-serif font; at 320 CSS px no page, the lesson map included, scrolls sideways (an
-    explorer's picture may scroll inside its own box: WCAG 1.4.10's exception for figures)."""
+    explorer's picture may scroll inside its own box: WCAG 1.4.10's exception for figures)
+    and no control of an explorer lies outside the explorer."""
     _need("Chromium", h.CHROMIUM is not None, "apt-get install chromium")
     from playwright.sync_api import sync_playwright
 
@@ -661,6 +686,8 @@ def test_on_a_phone_the_pictures_text_is_readable_and_every_page_reflows(served)
                     page.wait_for_function(_READY_JS, arg=n, timeout=60_000)
                     row = page.evaluate(_PHONE_JS)
                     assert row["view"] == width and row["scroll"] <= width, (name, width, row)
+                    if width == REFLOW_PX:  # no control of an explorer outside its explorer
+                        assert page.evaluate(_CUT_JS) == [], (name, width)
                     for e in row["explorers"]:
                         index = json.loads((out / e["src"] / "index.json").read_text())
                         figure_css = index["width"] / index["scale"]
