@@ -52,11 +52,12 @@ MODEL_TEXT_COLORS = {"conv": TEXT_COLORS["kernel"], "dense": TEXT_COLORS["input"
                      "ridge": TEXT_COLORS["receptive"]}  # fmt: skip
 
 
-def _label_line_ends(ax, entries, gap=0.06, room=3.6) -> list:
+def _label_line_ends(ax, entries, gap=0.06, room=3.6, at=1.15) -> list:
     """Direct labels (not colour alone, no legend to look up): each ``(line, text, colour)``
     written just right of the line's last point, in ``colour``; labels closer than ``gap``
-    (a fraction of the axes' height) are moved apart, the lowest staying put. ``room``: the
-    x axis (log) reaches ``room`` times the last x, so the labels sit inside the axes."""
+    (a fraction of the axes' height) are moved apart around their points' mean height.
+    ``at``: the label's x over the last point's (log x axis); ``room``: the x axis reaches
+    ``room`` times the last x, so the labels sit inside the axes."""
     x_last = max(float(line.get_xdata()[-1]) for line, _, _ in entries)
     lo, hi = ax.get_xlim()
     ax.set_xlim(lo, x_last * room)
@@ -82,7 +83,7 @@ def _label_line_ends(ax, entries, gap=0.06, room=3.6) -> list:
     for below, above in zip(ends, ends[1:], strict=False):  # groups that now meet
         above[0] = max(above[0], below[0] + gap)
     return [
-        ax.text(x * 1.15, y, text, transform=ax.get_xaxis_transform(), va="center",
+        ax.text(x * at, y, text, transform=ax.get_xaxis_transform(), va="center",
                 ha="left", fontsize=FONT["small"], color=colour)  # fmt: skip
         for y, x, text, colour in ends
     ]
@@ -476,7 +477,21 @@ def mnist1d_figure(fig, data: dict, curve: dict, perm, classes=(0, 3, 7)) -> dic
     ax.set_xlabel("training sequences")
     ax.set_ylabel("test accuracy")
     ax.set_title(f"{steps:,} steps, seed {seed}")
-    ax.legend(fontsize=FONT["small"], loc="lower right")
+    # each line named along its last segment, in its colour (the higher line above it, the
+    # lower below), not by a legend: the legend says only what the hollow markers are
+    ends = sorted(lines, key=lambda name: float(curve[name][-1]))
+    for side, name in zip((-1, 1), ends, strict=True):
+        line = lines[name]
+        xs, ys = line.get_xdata()[-2:], line.get_ydata()[-2:]
+        if len(line.get_xdata()) < 2:
+            xs, ys = np.repeat(xs, 2), np.repeat(ys, 2)
+        model = {"mlp": "dense", "cnn": "conv"}[name]
+        ax.annotate(line.get_label(), (float(np.sqrt(xs[0] * xs[1])), float(np.mean(ys))),
+                    xytext=(0, 12 * side), textcoords="offset points", ha="center",
+                    va="bottom" if side > 0 else "top", fontsize=FONT["small"],
+                    color=MODEL_TEXT_COLORS[model])  # fmt: skip
+    published = [h for h in ax.lines if h.get_label() == "published (all data)"]
+    ax.legend(handles=published, fontsize=FONT["small"], loc="lower right")
     return lines
 
 
