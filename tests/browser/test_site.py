@@ -428,6 +428,22 @@ _STEP_JS = r"""(src) => {
   return 'buttons';
 }"""
 
+# the first menu's control name, label, option and what describes it besides the picture's
+# text alternative ("" when nothing): the engine's value text (keys.js)
+_MENU_SAID_JS = r"""(src) => {
+  const root = document.querySelector(`.cnnl-explorer[data-src="${src}"]`);
+  const node = root.querySelector('.cnnl-controls select');
+  if (!node) return null;
+  const box = node.closest('.cnnl-control');
+  const control = [...box.classList].find(c => c.startsWith('cnnl-control-')).slice(13);
+  const label = box.querySelector('label').textContent;
+  const ids = (node.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean);
+  return {control, plain: `${label} ${node.selectedOptions[0].textContent}`,
+          alt: ids.some(i => document.getElementById(i).classList.contains('cnnl-alt')),
+          note: ids.map(i => document.getElementById(i)).filter(e => !e.classList
+                   .contains('cnnl-alt')).map(e => e.textContent).join(' ')};
+}"""
+
 
 def _settled(page, src):
     page.wait_for_function(
@@ -475,7 +491,7 @@ def test_every_explorer_moves_and_shows_the_kernels_frame_offline(served):
                 ".cnnl-card img", "imgs => imgs.map(i => i.complete && i.naturalWidth > 0)"
             )
             assert pictures and all(pictures), "a lesson's picture on the map did not load"
-            moved = valuetexts = 0
+            moved = valuetexts = menus_said = 0
             for name in lessons:
                 page.goto(base + name)
                 for src in explorer_folders(out, name):
@@ -500,6 +516,23 @@ def test_every_explorer_moves_and_shows_the_kernels_frame_offline(served):
                         said = index["valuetexts"][after["key"]][after["control"]]
                         assert after["valuetext"] == said, (src, after, said)
                         valuetexts += 1
+                    elif menu := page.evaluate(_MENU_SAID_JS, src):
+                        # a menu: described by its value text where that says more than the
+                        # option, and by the picture's text
+                        index = json.loads((out / src / "index.json").read_text())
+                        said = index["valuetexts"][after["key"]][menu["control"]]
+                        wanted = "" if said == menu["plain"] else said
+                        try:
+                            page.wait_for_function(
+                                f"([src, wanted]) => {{ const m = ({_MENU_SAID_JS})(src); "
+                                "return m.alt && m.note === wanted; }",
+                                arg=[src, wanted],
+                                timeout=10_000,
+                            )
+                        except h.PlaywrightTimeout:
+                            shown = page.evaluate(_MENU_SAID_JS, src)
+                            raise AssertionError((shown, said)) from None
+                        menus_said += bool(wanted)
                     moved += 1
             assert moved == sum(lesson["explorers"] for lesson in lessons.values())
             sliders = sum(
@@ -511,6 +544,7 @@ def test_every_explorer_moves_and_shows_the_kernels_frame_offline(served):
                 for src in explorer_folders(out, name)
             )
             assert valuetexts == sliders > 0, (valuetexts, sliders)  # every explorer's slider
+            assert menus_said > 0  # lesson 06's menus say more than their option
             assert errors == [], "errors in the pages"
             assert failed == [], "requests that failed"
             assert outside == [], "requests that left 127.0.0.1"
