@@ -34,6 +34,7 @@ from cnnlessons.numerics.conv import conv2d
 
 __all__ = [
     "MODEL_COLORS",
+    "MODEL_TEXT_COLORS",
     "lesson_figure",
     "KernelLearningFigure",
     "least_squares_figure",
@@ -46,6 +47,46 @@ __all__ = [
 #: one colour per model, everywhere in the lesson: the convolution is the kernel's orange,
 #: the dense layer the input's blue, ridge the receptive field's purple
 MODEL_COLORS = {"conv": COLORS["kernel"], "dense": COLORS["input"], "ridge": COLORS["receptive"]}
+#: the same, for text (4.5:1 on white)
+MODEL_TEXT_COLORS = {"conv": TEXT_COLORS["kernel"], "dense": TEXT_COLORS["input"],
+                     "ridge": TEXT_COLORS["receptive"]}  # fmt: skip
+
+
+def _label_line_ends(ax, entries, gap=0.06, room=3.6, at=1.15) -> list:
+    """Direct labels (not colour alone, no legend to look up): each ``(line, text, colour)``
+    written just right of the line's last point, in ``colour``; labels closer than ``gap``
+    (a fraction of the axes' height) are moved apart around their points' mean height.
+    ``at``: the label's x over the last point's (log x axis); ``room``: the x axis reaches
+    ``room`` times the last x, so the labels sit inside the axes."""
+    x_last = max(float(line.get_xdata()[-1]) for line, _, _ in entries)
+    lo, hi = ax.get_xlim()
+    ax.set_xlim(lo, x_last * room)
+    to_axes = ax.transAxes.inverted()
+    ends = []
+    for line, text, colour in entries:
+        x, y = float(line.get_xdata()[-1]), float(line.get_ydata()[-1])
+        ends.append([to_axes.transform(ax.transData.transform((x, y)))[1], x, text, colour])
+    ends.sort(key=lambda e: e[0])
+    # labels closer than `gap` form a group, spread `gap` apart around its points' mean height
+    groups = [[ends[0]]]
+    for e in ends[1:]:
+        if e[0] - groups[-1][-1][0] < gap:
+            groups[-1].append(e)
+        else:
+            groups.append([e])
+    for group in groups:
+        n = len(group)
+        first = np.mean([e[0] for e in group]) - (n - 1) * gap / 2
+        first = min(max(first, gap / 2), 1 - gap / 2 - (n - 1) * gap)
+        for i, e in enumerate(group):
+            e[0] = first + i * gap
+    for below, above in zip(ends, ends[1:], strict=False):  # groups that now meet
+        above[0] = max(above[0], below[0] + gap)
+    return [
+        ax.text(x * at, y, text, transform=ax.get_xaxis_transform(), va="center",
+                ha="left", fontsize=FONT["small"], color=colour)  # fmt: skip
+        for y, x, text, colour in ends
+    ]
 
 
 class LessonFigure(StaticFigure):
@@ -362,9 +403,11 @@ def accuracy_figure(fig, run: ClassificationRun) -> dict:
         ax.set_xlabel("training examples")
         ax.set_title("pixels shuffled" if shuffled else "pixels as they are")
         ax.set_ylim(0.4, 1.03)
+        # each line named at its end, in its colour (the line styles and markers stay)
+        named = [ln for ln in ax.lines if ln.get_label().endswith((": test", ": train"))]
+        _label_line_ends(ax, [(ln, ln.get_label(), MODEL_TEXT_COLORS[ln.get_label().split(":")[0]])
+                              for ln in named])  # fmt: skip
     axes[0].set_ylabel("accuracy")
-    # outside the panels: inside, it covered a training point wherever the run put one
-    axes[-1].legend(fontsize=FONT["small"], loc="upper left", bbox_to_anchor=(1.02, 1.0))
     return lines
 
 
@@ -434,7 +477,21 @@ def mnist1d_figure(fig, data: dict, curve: dict, perm, classes=(0, 3, 7)) -> dic
     ax.set_xlabel("training sequences")
     ax.set_ylabel("test accuracy")
     ax.set_title(f"{steps:,} steps, seed {seed}")
-    ax.legend(fontsize=FONT["small"], loc="lower right")
+    # each line named along its last segment, in its colour (the higher line above it, the
+    # lower below), not by a legend: the legend says only what the hollow markers are
+    ends = sorted(lines, key=lambda name: float(curve[name][-1]))
+    for side, name in zip((-1, 1), ends, strict=True):
+        line = lines[name]
+        xs, ys = line.get_xdata()[-2:], line.get_ydata()[-2:]
+        if len(line.get_xdata()) < 2:
+            xs, ys = np.repeat(xs, 2), np.repeat(ys, 2)
+        model = {"mlp": "dense", "cnn": "conv"}[name]
+        ax.annotate(line.get_label(), (float(np.sqrt(xs[0] * xs[1])), float(np.mean(ys))),
+                    xytext=(0, 12 * side), textcoords="offset points", ha="center",
+                    va="bottom" if side > 0 else "top", fontsize=FONT["small"],
+                    color=MODEL_TEXT_COLORS[model])  # fmt: skip
+    published = [h for h in ax.lines if h.get_label() == "published (all data)"]
+    ax.legend(handles=published, fontsize=FONT["small"], loc="lower right")
     return lines
 
 

@@ -109,9 +109,17 @@ class GrowthExplorer(Explorer):
         self.animate(*self.view.artists)
 
     def value_text(self, name, values) -> str:
+        r = self.field.size
+        if name == "stack":  # the menu's option alone does not say what the stack does
+            depth = int(values["depth"])
+            return (f"{super().value_text(name, values)}: receptive field {r} × {r} "
+                    f"with {depth} layer{'s' if depth > 1 else ''}")  # fmt: skip
+        if name == "unit":
+            (r0, r1), (c0, c1) = self.seen
+            return (f"{super().value_text(name, values)}: it reads photo rows {r0} to {r1}, "
+                    f"columns {c0} to {c1}")  # fmt: skip
         if name != "depth":
             return super().value_text(name, values)
-        r = self.field.size
         return f"{int(values['depth'])} layers: receptive field {r} × {r}"
 
     def describe(self, depth=3, stack="3x3", unit="middle") -> str:
@@ -184,6 +192,9 @@ class StridePlacementExplorer(Explorer):
         self.view = GrowthFigure(fig, self.photo, pickable=False)  # its middle unit only
         self.animate(*self.view.artists)
 
+    def value_text(self, name, values) -> str:
+        r = self.field.size
+        return f"{super().value_text(name, values)}: receptive field {r} × {r}"
 
     def describe(self, stride_at=1) -> str:
         where = f"layer {int(stride_at)}" if stride_at else "no layer"
@@ -296,6 +307,16 @@ class FeaturesExplorer(Explorer):
         self.view = FeatureFigure(fig)
         self.animate(*self.view.artists)
 
+    def value_text(self, name, values) -> str:
+        # a menu's option names a map or a place; its value text says what the unit shows
+        _, _, (row, col) = self.view.selected
+        value, size = self.view.value, self.view.patch.shape[0]
+        state = "on" if value > 0 else "off"
+        if name == "spot":
+            return (f"{super().value_text(name, values)}: row {row}, column {col}, "
+                    f"value {value:.2f} ({state})")  # fmt: skip
+        return (f"{super().value_text(name, values)}: the unit's value {value:.2f} ({state}), "
+                f"it sees {size} × {size} input pixels")  # fmt: skip
 
     def describe(self, spot=(4, 4), feature=(3, 0)) -> str:
         return said(self.view.text)
@@ -379,6 +400,16 @@ class LearnedFeaturesExplorer(Explorer):
         self.view = LearnedFeatureFigure(fig, self.stack, self.inputs)
         self.animate(*self.view.artists)
 
+    def value_text(self, name, values) -> str:
+        # the unit's largest value on the input, and the hand-built map it is most like
+        v = self.view
+        if round(v.peak, 2) <= 0:
+            return f"{super().value_text(name, values)}: off everywhere on this input"
+        said_ = f"{super().value_text(name, values)}: largest value {v.peak:.2f}"
+        hand, r = v.match
+        if not np.isnan(r):
+            said_ += f", most like the hand-built {hand} (correlation {r:+.2f})"
+        return said_
 
     def describe(self, input="test digit 0", unit=(1, 0)) -> str:  # noqa: A002
         v = self.view

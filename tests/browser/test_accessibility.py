@@ -10,7 +10,8 @@
   the canvas's description) change, and the text is the kernel's ``frame_text`` of the frame
   painted (whose numbers tests/engine/test_frame_texts.py checks against SciPy or numbers
   worked by hand; here lesson 01's against SciPy too); a slider's ``aria-valuetext`` is the
-  kernel's value text of that frame ("stride 2: output 4 × 4").
+  kernel's value text of that frame ("stride 2: output 4 × 4"); a menu or toggle button is
+  described by its value text where that says more than its option (lesson 06's menus).
 - The picture's click path from the keyboard, on every explorer whose picture takes clicks
   (the canvas takes the focus; arrows move the cell), and a playing animation paused from the
   keyboard.
@@ -254,6 +255,29 @@ def test_axe_finds_no_wcag_violation_in_the_lessons_content(lab):
     assert ours == [], "\n".join(map(str, ours))
 
 
+#: what describes the focused menu or toggle button besides the picture's text ``alt``: with
+#: ``said``, whether that is ``said`` (or nothing, where ``said`` is only "label option")
+OPTION_SAID = """([alt, said]) => {
+    const a = document.activeElement;
+    const text = (i) => (document.getElementById(i) || {}).textContent || '';
+    const ids = (a.getAttribute('aria-describedby') || '').split(/\\s+/).filter(Boolean);
+    const labelOf = (e) => (e && e.getAttribute('aria-labelledby') || '').split(/\\s+/)
+                               .map(text).join(' ').trim();
+    const menu = a.tagName === 'SELECT';
+    const label = menu ? labelOf(a) : labelOf(a.closest('[role=group]'));
+    const option = menu ? a.selectedOptions[0].textContent.trim() : a.textContent.trim();
+    const shown = {note: ids.filter(i => i !== alt).map(text).join(' '),
+                   plain: `${label} ${option}`.replace(/\\s+/g, ' '),  // ipywidgets: &nbsp;
+                   alt: ids.includes(alt),
+                   pressed: a.getAttribute('aria-pressed')};
+    if (said === null) return shown;
+    return shown.alt && (menu || shown.pressed === 'true') &&
+           shown.note === (said === shown.plain ? '' : said);
+}"""
+#: menus and toggles whose value text says more than their option (lesson 06's)
+SAYS_MORE = {"StridePlacementExplorer", "FeaturesExplorer", "LearnedFeaturesExplorer"}
+
+
 @pytest.mark.parametrize("name", list(EXPLORERS))
 def test_keyboard_only_changes_the_explorer_and_its_text(keyboard_page, name):
     page, ids = keyboard_page
@@ -281,6 +305,16 @@ def test_keyboard_only_changes_the_explorer_and_its_text(keyboard_page, name):
         assert said != control["valuetext"]
         page.wait_for_function("(said) => document.activeElement.getAttribute("
                                "'aria-valuetext') === said", arg=said, timeout=10_000)  # fmt: skip
+    else:  # a menu or a toggle: described by its value text where it says more than the option
+        said = frame_text(page, dom_id, after["frame"], "frame_value_texts")[control["control"]]
+        try:
+            page.wait_for_function(OPTION_SAID, arg=[alt_id, said], timeout=10_000)
+        except h.PlaywrightTimeout:
+            raise AssertionError(f"{page.evaluate(OPTION_SAID, [alt_id, None])}, "
+                                 f"the kernel's value text {said!r}") from None  # fmt: skip
+        shown = page.evaluate(OPTION_SAID, [alt_id, None])
+        if name in SAYS_MORE:
+            assert said != shown["plain"] and shown["note"] == said, shown
 
 
 @pytest.mark.parametrize("name", [n for n, (_, _, key) in EXPLORERS.items() if key])

@@ -522,6 +522,120 @@ def test_axe_finds_no_wcag_violation_in_a_lesson_shown_by_voila(voila_lesson):
     assert ours == [], "\n".join(map(str, ours))
 
 
+#: what of the page and of explorer `id` is cut off or scrolls sideways at the window's width:
+#: the page, the explorer or its output area scrolling sideways, a control (or a focusable part
+#: of one) past the explorer's edges, the explorer past the window's
+REFLOW = """(id) => {
+    const root = document.querySelector('.' + id);
+    const area = root.closest('.jp-OutputArea-output') || root.parentElement;
+    const page = document.scrollingElement;
+    const bad = [];
+    for (const el of [page, root, area]) {
+        if (el.scrollWidth > el.clientWidth + 1) {
+            bad.push(`${el.tagName}.${String(el.className).slice(0, 40)} scrolls: ` +
+                     `${el.scrollWidth} > ${el.clientWidth}`);
+        }
+    }
+    const out = (r, left, right) => r.left < left - 1 || r.right > right + 1;
+    const own = root.getBoundingClientRect();
+    if (out(own, 0, window.innerWidth)) {
+        bad.push(`explorer ${own.left}..${own.right} in a window 0..${window.innerWidth}`);
+    }
+    const parts = root.querySelectorAll(
+        "[class*='cnnl-control-'], .noUi-handle, select, button, .widget-readout, canvas");
+    for (const el of parts) {
+        const r = el.getBoundingClientRect();
+        if (r.width === 0) continue;
+        if (out(r, own.left, own.right)) {
+            bad.push(`${el.tagName}.${String(el.className).slice(0, 50)} ` +
+                     `${r.left.toFixed(0)}..${r.right.toFixed(0)} in ${own.left}..${own.right}`);
+        }
+    }
+    return {bad, width: own.width};
+}"""
+
+#: Tab through explorer `id` from just before it: the focusable controls it holds, those Tab
+#: reached, and any reached with its box (once the browser scrolled to it) past the window
+TAB_THROUGH = """(id) => {
+    const root = document.querySelector('.' + id);
+    const sel = "a[href], button, select, input, textarea, [tabindex]:not([tabindex='-1'])";
+    const shown = (e) => e.getClientRects().length > 0 && !e.disabled;
+    const controls = [...root.querySelectorAll(sel)].filter(shown);
+    controls.forEach((e, i) => { e.dataset.reflowControl = String(i); });
+    root.scrollIntoView({block: 'center'});
+    root.setAttribute('tabindex', '-1');
+    root.focus();
+    root.removeAttribute('tabindex');
+    return controls.map(e => e.tagName + '.' + String(e.className).slice(0, 40));
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [320, 640])  # 320 CSS px (WCAG 1.4.10); 1280 at 200 % zoom
+def test_a_lesson_shown_by_voila_reflows_with_every_control_in_reach(voila_lesson, width):
+    """Lesson 01 in the classroom template, opened in a 1280 px window then narrowed to
+    ``width`` CSS px (what 200 % zoom of 1280 px, or a phone, lays out): no page scrolls
+    sideways, no control of any explorer lies outside its explorer, and Tab from just before
+    each explorer reaches every one of its controls, each inside the window."""
+    if h.CHROMIUM is None:
+        if os.environ.get("CNNLESSONS_REQUIRE_BROWSER") == "1":
+            pytest.fail("CNNLESSONS_REQUIRE_BROWSER=1 but no Chromium was found", pytrace=False)
+        pytest.skip("no Chromium on this machine (apt-get install chromium)")
+    base, log, token, proc = voila_lesson
+    with h.chromium_page(viewport=(1280, 900)) as page:
+        page.goto(f"{base}/?token={token}")
+        page.wait_for_function(
+            "() => document.querySelectorAll('.cnnl-explorer').length >= 3 && [...document"
+            ".querySelectorAll('.cnnl-explorer .cnnl-picture')].every(p => p.dataset.painted)",
+            timeout=120_000,
+        )
+        page.set_viewport_size({"width": width, "height": 800})
+        page.wait_for_timeout(500)  # laid out again at the new width
+        ids = page.evaluate(
+            "() => [...document.querySelectorAll('.cnnl-explorer')].map(e => [...e.classList]"
+            ".find(c => /^cnnl-explorer-\\d+$/.test(c)))"
+        )
+        assert len(ids) >= 3 and all(ids), ids
+        found, unreached = {}, {}
+        try:
+            for dom_id in ids:
+                result = page.evaluate(REFLOW, dom_id)
+                assert result["width"] > 0, f"{dom_id} not laid out"
+                if result["bad"]:
+                    found[dom_id] = result["bad"]
+                want = page.evaluate(TAB_THROUGH, dom_id)
+                reached, outside = set(), []
+                for _ in range(len(want) + 5):
+                    page.keyboard.press("Tab")
+                    f = page.evaluate(
+                        """(id) => {
+                            const a = document.activeElement, r = a.getBoundingClientRect();
+                            return {inside: document.querySelector('.' + id).contains(a),
+                                    i: a.dataset.reflowControl,
+                                    name: a.tagName + '.' + String(a.className).slice(0, 40),
+                                    left: r.left, right: r.right};
+                        }""",
+                        dom_id,
+                    )
+                    if not f["inside"]:
+                        break
+                    reached.add(f["i"])
+                    if f["left"] < -1 or f["right"] > width + 1:
+                        outside.append(f)
+                missing = [c for i, c in enumerate(want) if str(i) not in reached]
+                if missing or outside:
+                    unreached[dom_id] = {"not reached": missing, "outside": outside}
+        except BaseException:
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"present-reflow{width}.png"), full_page=True)
+            raise
+        if found or unreached:
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"present-reflow{width}.png"), full_page=True)
+    assert found == {}, "\n".join(f"{n}: {b}" for n, b in found.items())
+    assert unreached == {}, unreached
+
+
 def test_the_classroom_leaves_out_what_only_a_notebook_can_do():
     """An exercise's "replace `____` with your answer (`.hint()` ... help)" is not said on a
     page with no cell to run; the question and the rest of the prose stay as written."""

@@ -424,6 +424,22 @@ _STEP_JS = r"""(src) => {
   return 'buttons';
 }"""
 
+# the first menu's control name, label, option and what describes it besides the picture's
+# text alternative ("" when nothing): the engine's value text (keys.js)
+_MENU_SAID_JS = r"""(src) => {
+  const root = document.querySelector(`.cnnl-explorer[data-src="${src}"]`);
+  const node = root.querySelector('.cnnl-controls select');
+  if (!node) return null;
+  const box = node.closest('.cnnl-control');
+  const control = [...box.classList].find(c => c.startsWith('cnnl-control-')).slice(13);
+  const label = box.querySelector('label').textContent;
+  const ids = (node.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean);
+  return {control, plain: `${label} ${node.selectedOptions[0].textContent}`,
+          alt: ids.some(i => document.getElementById(i).classList.contains('cnnl-alt')),
+          note: ids.map(i => document.getElementById(i)).filter(e => !e.classList
+                   .contains('cnnl-alt')).map(e => e.textContent).join(' ')};
+}"""
+
 
 def _settled(page, src):
     page.wait_for_function(
@@ -471,7 +487,7 @@ def test_every_explorer_moves_and_shows_the_kernels_frame_offline(served):
                 ".cnnl-card img", "imgs => imgs.map(i => i.complete && i.naturalWidth > 0)"
             )
             assert pictures and all(pictures), "a lesson's picture on the map did not load"
-            moved = valuetexts = 0
+            moved = valuetexts = menus_said = 0
             for name in lessons:
                 page.goto(base + name)
                 for src in explorer_folders(out, name):
@@ -496,6 +512,23 @@ def test_every_explorer_moves_and_shows_the_kernels_frame_offline(served):
                         said = index["valuetexts"][after["key"]][after["control"]]
                         assert after["valuetext"] == said, (src, after, said)
                         valuetexts += 1
+                    elif menu := page.evaluate(_MENU_SAID_JS, src):
+                        # a menu: described by its value text where that says more than the
+                        # option, and by the picture's text
+                        index = json.loads((out / src / "index.json").read_text())
+                        said = index["valuetexts"][after["key"]][menu["control"]]
+                        wanted = "" if said == menu["plain"] else said
+                        try:
+                            page.wait_for_function(
+                                f"([src, wanted]) => {{ const m = ({_MENU_SAID_JS})(src); "
+                                "return m.alt && m.note === wanted; }",
+                                arg=[src, wanted],
+                                timeout=10_000,
+                            )
+                        except h.PlaywrightTimeout:
+                            shown = page.evaluate(_MENU_SAID_JS, src)
+                            raise AssertionError((shown, said)) from None
+                        menus_said += bool(wanted)
                     moved += 1
             assert moved == sum(lesson["explorers"] for lesson in lessons.values())
             sliders = sum(
@@ -507,6 +540,7 @@ def test_every_explorer_moves_and_shows_the_kernels_frame_offline(served):
                 for src in explorer_folders(out, name)
             )
             assert valuetexts == sliders > 0, (valuetexts, sliders)  # every explorer's slider
+            assert menus_said > 0  # lesson 06's menus say more than their option
             assert errors == [], "errors in the pages"
             assert failed == [], "requests that failed"
             assert outside == [], "requests that left 127.0.0.1"
@@ -624,13 +658,38 @@ _PHONE_JS = r"""() => {
           view: html.clientWidth, explorers};
 }"""
 
+#: the controls (and focusable parts) of each explorer, and its picture's box, lying past the
+#: explorer's edges; the explorer past the window's
+_CUT_JS = r"""() => {
+  const bad = [];
+  const out = (r, left, right) => r.left < left - 1 || r.right > right + 1;
+  for (const root of document.querySelectorAll('.cnnl-explorer[data-src]')) {
+    const own = root.getBoundingClientRect();
+    if (out(own, 0, document.documentElement.clientWidth)) {
+      bad.push(`${root.dataset.src}: explorer ${own.left}..${own.right}`);
+    }
+    const parts = root.querySelectorAll('.cnnl-control, .cnnl-picture, label, output, input, ' +
+                                        'select, button, [tabindex]');
+    for (const el of parts) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || el.tagName === 'CANVAS') continue;  // the picture scrolls in its box
+      if (out(r, own.left, own.right)) {
+        bad.push(`${root.dataset.src}: ${el.tagName}.${String(el.className).slice(0, 40)} ` +
+                 `${r.left.toFixed(0)}..${r.right.toFixed(0)} in ${own.left}..${own.right}`);
+      }
+    }
+  }
+  return bad;
+}"""
+
 
 @pytest.mark.browser
 def test_on_a_phone_the_pictures_text_is_readable_and_every_page_reflows(served):
     """390 CSS px wide (3x): in every explorer picture the smallest text is at least 9 CSS px
     (the canvas's CSS width over the figure's, times the smallest font), its controls use a
     sans-serif font; at 320 CSS px no page, the lesson map included, scrolls sideways (an
-    explorer's picture may scroll inside its own box: WCAG 1.4.10's exception for figures)."""
+    explorer's picture may scroll inside its own box: WCAG 1.4.10's exception for figures)
+    and no control of an explorer lies outside the explorer."""
     _need("Chromium", h.CHROMIUM is not None, "apt-get install chromium")
     from playwright.sync_api import sync_playwright
 
@@ -657,6 +716,8 @@ def test_on_a_phone_the_pictures_text_is_readable_and_every_page_reflows(served)
                     page.wait_for_function(_READY_JS, arg=n, timeout=60_000)
                     row = page.evaluate(_PHONE_JS)
                     assert row["view"] == width and row["scroll"] <= width, (name, width, row)
+                    if width == REFLOW_PX:  # no control of an explorer outside its explorer
+                        assert page.evaluate(_CUT_JS) == [], (name, width)
                     for e in row["explorers"]:
                         index = json.loads((out / e["src"] / "index.json").read_text())
                         figure_css = index["width"] / index["scale"]

@@ -636,3 +636,58 @@ def test_lesson06_value_texts_say_the_field_by_hand():
         said = e.frame_value_texts(str(n - 1))["n"]
         assert said.startswith(f"{n} layers: field r = {2 * n + 1}, profile peak ")
         assert numbers(said, "peak")[0] == pytest.approx(profile.max(), abs=5e-4)
+
+
+def test_lesson06_menus_and_toggles_say_what_their_option_does_by_hand():
+    """A menu's or a toggle's option names a stack, a place or a map; its value text says the
+    receptive field, the photo rows read, or the unit's value (worked by hand, or numpy's)."""
+    from cnnlessons.lesson06.explorers import (
+        FeaturesExplorer,
+        GrowthExplorer,
+        LearnedFeaturesExplorer,
+        StridePlacementExplorer,
+    )
+
+    e = made(GrowthExplorer)
+    stacks, units = list(e.controls["stack"].options), list(e.controls["unit"].options)
+    for stack, grows in (("3x3", 2), ("5x5", 4), ("3x3, dilation 2", 4)):  # k_eff − 1 a layer
+        key = e.key_of(depth=2, stack=stacks.index(stack), unit=units.index("top-left corner"))
+        said = e.frame_value_texts(key)
+        r = 1 + 3 * grows
+        assert said["stack"] == f"stack {stack}: receptive field {r} × {r} with 3 layers"
+        # the corner unit's field, centred on pixel 0, is cut by the photo's edge
+        assert said["unit"] == (f"top unit top-left corner: it reads photo rows 0 to {r // 2}, "
+                                f"columns 0 to {r // 2}")  # fmt: skip
+    s = made(StridePlacementExplorer)
+    for at in range(5):  # as test_growth_field_is_the_closed_form_by_hand
+        r = 1 + sum(2 * (2 if 0 < at < layer else 1) for layer in range(1, 5))
+        where = f"layer {at}" if at else "none"
+        assert s.frame_value_texts(str(at))["stride_at"] == (
+            f"stride 2 in {where}: receptive field {r} × {r}"
+        )
+    f = made(FeaturesExplorer)
+    for si, (place, (row, col)) in enumerate(f.controls["spot"].options):
+        for fi, (label, (layer, _c)) in enumerate(f.controls["feature"].options):
+            key = f.key_of(spot=si, feature=fi)
+            said, text = f.frame_value_texts(key), f.frame_text(key)
+            value = numbers(text, f"unit ({row}, {col}), ")[0]  # the frame's (checked above)
+            state = "on" if value > 0 else "off"
+            assert said["spot"] == (f"unit at {place}: row {row}, column {col}, "
+                                    f"value {value:.2f} ({state})")  # fmt: skip
+            size = 2 * layer + 1  # each 3x3 layer adds 2
+            assert said["feature"] == (f"map {label}: the unit's value {value:.2f} ({state}), "
+                                       f"it sees {size} × {size} input pixels")  # fmt: skip
+    g = made(LearnedFeaturesExplorer)
+    inputs, units = list(g.controls["input"].options), [u for u, _ in g.controls["unit"].options]
+    for key in ["0,0", "0,1", "5,11", "2,6"]:
+        said = g.frame_value_texts(key)
+        i, u = (int(v) for v in key.split(","))
+        name, (layer, c) = inputs[i], g.controls["unit"].options[u][1]
+        learned = g.view.learned[name][layer][c]
+        assert said["input"].startswith(f"input {name}: ")
+        assert said["unit"].startswith(f"unit {units[u]}: ")
+        for text in said.values():
+            if round(float(learned.max()), 2) <= 0:
+                assert text.endswith(": off everywhere on this input")
+            else:
+                assert numbers(text, "largest value")[0] == pytest.approx(learned.max(), abs=0.006)

@@ -21,6 +21,7 @@ from cnnlessons.lesson05.explorers import (
 )
 from cnnlessons.lesson05.figures import (
     MODEL_COLORS,
+    MODEL_TEXT_COLORS,
     DenseMatrixFigure,
     KernelLearningFigure,
     accuracy_figure,
@@ -89,11 +90,30 @@ def test_accuracy_figure_draws_means_for_both_pixel_orders():
     train = [ln for ln in fig.axes[0].lines if ln.get_label().endswith(": train")]
     assert len({ln.get_marker() for ln in train}) == 2
     assert all(ln.get_markerfacecolor() == "none" for ln in train)
-    # the legend sits outside both panels, so it covers no point wherever a run puts them
+    # not colour alone, no legend to look up: each line is named at its last point, in a text
+    # colour of the palette, inside its panel; names do not overlap
     fig.canvas.draw()
-    legend = fig.axes[-1].get_legend().get_window_extent()
     for ax in fig.axes:
-        assert not legend.overlaps(ax.get_window_extent())
+        assert ax.get_legend() is None
+        named = {t.get_text(): t for t in ax.texts if t.get_text() != "chance"}
+        lines = {ln.get_label(): ln for ln in ax.lines if ln.get_label() in named}
+        assert set(named) == set(lines) == {"conv: test", "conv: train", "dense: test",
+                                            "dense: train"}  # fmt: skip
+        height = ax.get_window_extent().height
+        boxes = []
+        for label, line in lines.items():
+            text = named[label]
+            box = text.get_window_extent()
+            x, y = ax.transData.transform((line.get_xdata()[-1], line.get_ydata()[-1]))
+            assert 0 < box.x0 - x < 0.1 * ax.get_window_extent().width, label  # just right of it
+            # at its height, or moved at most (labels - 1) label gaps away from it
+            assert abs((box.y0 + box.y1) / 2 - y) <= 3 * 0.06 * height + 1, label
+            assert ax.get_window_extent().contains(box.x1 - 1, box.y1 - 1), label
+            model = label.split(":")[0]
+            assert mpl.colors.same_color(text.get_color(), MODEL_TEXT_COLORS[model])
+            boxes.append(box)
+        for i, a in enumerate(boxes):
+            assert not any(a.overlaps(b) for b in boxes[i + 1:])
 
 
 def test_task_examples_figure_titles_are_the_labels():

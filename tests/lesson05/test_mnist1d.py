@@ -107,6 +107,26 @@ def test_the_figure_draws_the_curve_it_is_given():
     lines = mnist1d_figure(fig, mnist1d.load(), curve, mnist1d.permutation(0))
     np.testing.assert_array_equal(lines["cnn"].get_ydata(), curve["cnn"])
     np.testing.assert_array_equal(lines["mlp"].get_xdata(), curve["sizes"])
+    # each line named along its last segment (not by a legend), the higher one above it, the
+    # lower one below, in its text colour; the legend names only the published markers
+    import matplotlib as mpl
+
+    from cnnlessons.lesson05.figures import MODEL_TEXT_COLORS
+
+    right = fig.axes[1]
+    assert [t.get_text() for t in right.get_legend().get_texts()] == ["published (all data)"]
+    fig.canvas.draw()
+    for name, model, side in (("cnn", "conv", 1), ("mlp", "dense", -1)):  # cnn ends higher
+        line = lines[name]
+        text = next(t for t in right.texts if t.get_text() == line.get_label())
+        assert mpl.colors.same_color(text.get_color(), MODEL_TEXT_COLORS[model])
+        box = text.get_window_extent()
+        (x0, y0), (x1, y1) = right.transData.transform(
+            np.column_stack([line.get_xdata()[-2:], line.get_ydata()[-2:]]))
+        assert x0 < (box.x0 + box.x1) / 2 < x1  # over the last segment
+        y_mid = (y0 + y1) / 2  # the line's height there (a straight segment on screen)
+        gap = box.y0 - y_mid if side > 0 else y_mid - box.y1
+        assert 0 < gap < 30, (name, gap)  # beside the line, on its side, not touching it
     left = fig.axes[0]
     # the shuffled sequences are the sequences, reordered: same values, other order
     top, bottom = left.lines[0].get_ydata(), left.lines[3].get_ydata()

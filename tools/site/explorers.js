@@ -102,10 +102,12 @@ function pictureModel(base, index, controls) {
     // a `frames` message, as the kernel sends it (cnnlessons/engine/protocol.py)
     const frames = {};
     const texts = {};
+    const valuetexts = {}; // the engine describes a menu or toggle by its value text (keys.js)
     for (const k of keys) {
       if (index.frames[k]) {
         frames[k] = index.frames[k];
         if (index.texts && k in index.texts) texts[k] = index.texts[k];
+        if (index.valuetexts && k in index.valuetexts) valuetexts[k] = index.valuetexts[k];
       }
     }
     const ids = [...new Set(Object.values(frames).flat())].filter((id) => !held.has(id));
@@ -113,7 +115,7 @@ function pictureModel(base, index, controls) {
     ids.forEach((id) => held.add(id));
     const boxes = {};
     for (const id of ids) boxes[id] = index.boxes[id];
-    const msg = { type: "frames", frames, boxes, ids, texts };
+    const msg = { type: "frames", frames, boxes, ids, texts, valuetexts };
     if (answer !== undefined) msg.answer = answer;
     e.emit("msg:custom", msg, buffers);
   }

@@ -14,8 +14,11 @@
 //   what they lack: each slider handle is labelled by its control's label and says what its
 //   value means (the frame's value text from the kernel, `Explorer.value_text`: "stride 2:
 //   output 4 × 4"; "stride 2" while the frame is not there) with the picture's text
-//   alternative as its description; a menu or a group of toggle buttons is labelled by its label; the Play
-//   widget's icon-only buttons get names. Done again whenever a control changes, since the
+//   alternative as its description; a menu or a group of toggle buttons is labelled by its
+//   label and, where the frame's value text says more than the option ("stack 3x3:
+//   receptive field 7 × 7 with 3 layers"), described by it (a hidden element beside the
+//   control, then the picture's text alternative); the Play widget's icon-only buttons get
+//   names. Done again whenever a control changes, since the
 //   views rewrite some of these attributes.
 
 const FOCUS_CSS = `
@@ -84,18 +87,47 @@ function labelControls(root, altId, valueTextsOf = () => null) {
     }
     if (readout) readout.setAttribute("aria-label", `${said}: type a value`);
     if (readout) readout.setAttribute("role", "textbox");
+    // a menu's or a toggle's value text, where it says more than "label option": a hidden
+    // element the control is described by (before the picture's text alternative)
+    const optionSaid = (option) => {
+      const text = valueTexts[name];
+      const plain = `${said} ${option}`.replace(/\s+/g, " ").trim();
+      let note = box.querySelector(":scope > .cnnl-valuetext");
+      if (!text || text.replace(/\s+/g, " ").trim() === plain) {
+        if (note && note.textContent) note.textContent = "";
+        return altId || "";
+      }
+      if (!note) {
+        note = document.createElement("span");
+        note.className = "cnnl-valuetext";
+        note.id = uid("cnnl-valuetext");
+        note.hidden = true; // read through aria-describedby only
+        box.append(note);
+      }
+      if (note.textContent !== text) note.textContent = text;
+      return `${note.id} ${altId || ""}`.trim();
+    };
+    const describe = (node, ids) => {
+      if (ids) node.setAttribute("aria-describedby", ids);
+      else node.removeAttribute("aria-describedby");
+    };
     for (const select of box.querySelectorAll("select")) {
       named(select);
-      if (altId) select.setAttribute("aria-describedby", altId);
+      const option = select.selectedOptions[0];
+      describe(select, optionSaid(option ? option.textContent.trim() : select.value));
     }
     const buttons = box.querySelector(".widget-toggle-buttons, .widget-toggle-buttons > div");
     if (box.classList.contains("widget-toggle-buttons") || buttons) {
       const group = box.querySelector(".widget-toggle-buttons > div") || box;
       group.setAttribute("role", "group");
       named(group);
-      for (const b of box.querySelectorAll("button")) {
-        b.setAttribute("aria-pressed", String(b.classList.contains("mod-active")));
-        if (altId) b.setAttribute("aria-describedby", altId);
+      const all = [...box.querySelectorAll("button")];
+      const pressed = all.find((b) => b.classList.contains("mod-active"));
+      const ids = optionSaid(pressed ? pressed.textContent.trim() : "");
+      describe(group, ids);
+      for (const b of all) {
+        b.setAttribute("aria-pressed", String(b === pressed));
+        describe(b, b === pressed ? ids : altId || "");
       }
     }
     if (box.classList.contains("widget-play")) {

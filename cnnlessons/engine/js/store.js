@@ -35,9 +35,9 @@ function storeOf(model) {
   // through an object the model holds for good (its `controls` list, never changed).
   const id = model.get("controls") || model;
   let s = stores.get(id);
-  if (!s) {
-    s = makeStore();
-    stores.set(id, s);
+  // the model's state into the store: when the store is made, and on every change (the
+  // state may bring new tiles without new frames, and the other way round: merge all)
+  const fromState = () =>
     s.merge(
       model.get("frames"),
       model.get("boxes"),
@@ -45,19 +45,14 @@ function storeOf(model) {
       model.get("texts"),
       model.get("valuetexts"),
     );
+  if (!s) {
+    s = makeStore();
+    stores.set(id, s);
+    fromState();
   }
   s.model = model; // requests go through the newest proxy
   if (!listening.has(model)) {
     listening.add(model);
-    // the state may bring new tiles without new frames (and the other way round): merge all
-    const fromState = () =>
-      s.merge(
-        model.get("frames"),
-        model.get("boxes"),
-        model.get("tiles"),
-        model.get("texts"),
-        model.get("valuetexts"),
-      );
     for (const name of ["frames", "boxes", "tiles", "texts", "valuetexts"]) {
       model.on(`change:${name}`, fromState);
     }
