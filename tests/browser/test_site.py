@@ -428,13 +428,17 @@ _STEP_JS = r"""(src) => {
 # text alternative ("" when nothing): the engine's value text (keys.js)
 _MENU_SAID_JS = r"""(src) => {
   const root = document.querySelector(`.cnnl-explorer[data-src="${src}"]`);
-  const node = root.querySelector('.cnnl-controls select');
+  // a menu, or else the pressed button of a row of toggle buttons
+  const node = root.querySelector('.cnnl-controls select') ||
+    root.querySelector('.cnnl-controls .cnnl-buttons button[aria-pressed="true"]');
   if (!node) return null;
   const box = node.closest('.cnnl-control');
   const control = [...box.classList].find(c => c.startsWith('cnnl-control-')).slice(13);
-  const label = box.querySelector('label').textContent;
+  const label = box.querySelector('label, .cnnl-control-label').textContent;
+  const option = node.tagName === 'SELECT' ? node.selectedOptions[0].textContent
+                                           : node.textContent;
   const ids = (node.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean);
-  return {control, plain: `${label} ${node.selectedOptions[0].textContent}`,
+  return {control, plain: `${label} ${option}`, toggle: node.tagName !== 'SELECT',
           alt: ids.some(i => document.getElementById(i).classList.contains('cnnl-alt')),
           note: ids.map(i => document.getElementById(i)).filter(e => !e.classList
                    .contains('cnnl-alt')).map(e => e.textContent).join(' ')};
@@ -487,7 +491,8 @@ def test_every_explorer_moves_and_shows_the_kernels_frame_offline(served):
                 ".cnnl-card img", "imgs => imgs.map(i => i.complete && i.naturalWidth > 0)"
             )
             assert pictures and all(pictures), "a lesson's picture on the map did not load"
-            moved = valuetexts = menus_said = 0
+            moved = valuetexts = 0
+            said_by = {False: 0, True: 0}  # menus, rows of toggles described by a value text
             for name in lessons:
                 page.goto(base + name)
                 for src in explorer_folders(out, name):
@@ -513,8 +518,8 @@ def test_every_explorer_moves_and_shows_the_kernels_frame_offline(served):
                         assert after["valuetext"] == said, (src, after, said)
                         valuetexts += 1
                     elif menu := page.evaluate(_MENU_SAID_JS, src):
-                        # a menu: described by its value text where that says more than the
-                        # option, and by the picture's text
+                        # a menu or a row of toggles: described by its value text where that
+                        # says more than the option, and by the picture's text
                         index = json.loads((out / src / "index.json").read_text())
                         said = index["valuetexts"][after["key"]][menu["control"]]
                         wanted = "" if said == menu["plain"] else said
@@ -528,7 +533,7 @@ def test_every_explorer_moves_and_shows_the_kernels_frame_offline(served):
                         except h.PlaywrightTimeout:
                             shown = page.evaluate(_MENU_SAID_JS, src)
                             raise AssertionError((shown, said)) from None
-                        menus_said += bool(wanted)
+                        said_by[menu["toggle"]] += bool(wanted)
                     moved += 1
             assert moved == sum(lesson["explorers"] for lesson in lessons.values())
             sliders = sum(
@@ -540,7 +545,8 @@ def test_every_explorer_moves_and_shows_the_kernels_frame_offline(served):
                 for src in explorer_folders(out, name)
             )
             assert valuetexts == sliders > 0, (valuetexts, sliders)  # every explorer's slider
-            assert menus_said > 0  # lesson 06's menus say more than their option
+            # lesson 06's menus and its stride placement's toggles say more than their option
+            assert said_by[False] > 0 and said_by[True] > 0, said_by
             assert errors == [], "errors in the pages"
             assert failed == [], "requests that failed"
             assert outside == [], "requests that left 127.0.0.1"

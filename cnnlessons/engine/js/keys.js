@@ -71,7 +71,9 @@ function labelControls(root, altId, valueTextsOf = () => null) {
   const valueTexts = valueTextsOf() || {};
   for (const box of root.querySelectorAll("[class*='cnnl-control-']")) {
     const name = [...box.classList].find((c) => c.startsWith("cnnl-control-")).slice(13);
-    const label = box.querySelector(":scope > .widget-label, :scope > label");
+    const label = box.querySelector(
+      ":scope > .widget-label, :scope > label, :scope > .cnnl-control-label",
+    );
     const said = (label && label.textContent.trim()) || name;
     if (label && !label.id) label.id = uid("cnnl-label");
     const named = (node, text) => {
@@ -116,13 +118,18 @@ function labelControls(root, altId, valueTextsOf = () => null) {
       const option = select.selectedOptions[0];
       describe(select, optionSaid(option ? option.textContent.trim() : select.value));
     }
+    // a row of toggle buttons: ipywidgets' (the active one has "mod-active") or the web
+    // edition's (tools/site/explorers.js: a labelled group, the pressed one aria-pressed)
+    const site = box.querySelector(":scope > .cnnl-buttons");
     const buttons = box.querySelector(".widget-toggle-buttons, .widget-toggle-buttons > div");
-    if (box.classList.contains("widget-toggle-buttons") || buttons) {
-      const group = box.querySelector(".widget-toggle-buttons > div") || box;
+    if (box.classList.contains("widget-toggle-buttons") || buttons || site) {
+      const group = site || box.querySelector(".widget-toggle-buttons > div") || box;
       group.setAttribute("role", "group");
-      named(group);
-      const all = [...box.querySelectorAll("button")];
-      const pressed = all.find((b) => b.classList.contains("mod-active"));
+      if (!site) named(group); // the site's group is labelled by its own label already
+      const all = [...group.querySelectorAll("button")];
+      const pressed = all.find((b) =>
+        site ? b.getAttribute("aria-pressed") === "true" : b.classList.contains("mod-active"),
+      );
       const ids = optionSaid(pressed ? pressed.textContent.trim() : "");
       describe(group, ids);
       for (const b of all) {
