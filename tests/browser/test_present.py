@@ -77,6 +77,25 @@ def stop(proc: subprocess.Popen) -> None:
     proc.wait(timeout=5)
 
 
+def need_chromium() -> None:
+    """Skip a test that needs Chromium when there is none (fail under CI's
+    CNNLESSONS_REQUIRE_BROWSER=1)."""
+    if h.CHROMIUM is None:
+        if os.environ.get("CNNLESSONS_REQUIRE_BROWSER") == "1":
+            pytest.fail("CNNLESSONS_REQUIRE_BROWSER=1 but no Chromium was found", pytrace=False)
+        pytest.skip("no Chromium on this machine (apt-get install chromium)")
+
+
+def open_painted(page, base: str, token: str) -> None:
+    """Open the lesson Voila serves and wait until its three explorers each painted a frame."""
+    page.goto(f"{base}/?token={token}")
+    page.wait_for_function(
+        "() => document.querySelectorAll('.cnnl-explorer').length >= 3 && [...document"
+        ".querySelectorAll('.cnnl-explorer .cnnl-picture')].every(p => p.dataset.painted)",
+        timeout=120_000,
+    )
+
+
 # ----------------------------------------------------------------------------- make lab
 def test_lab_settings_silence_the_news_pop_up_with_a_key_this_jupyterlab_knows():
     overrides = json.loads(OVERRIDES.read_text())
@@ -232,10 +251,7 @@ def test_make_present_prints_its_link_and_refuses_a_visitor_without_the_token(vo
 
 @pytest.mark.browser
 def test_make_present_serves_a_lesson_with_its_explorers_and_no_code(voila_menu, request):
-    if h.CHROMIUM is None:
-        if os.environ.get("CNNLESSONS_REQUIRE_BROWSER") == "1":
-            pytest.fail("CNNLESSONS_REQUIRE_BROWSER=1 but no Chromium was found", pytrace=False)
-        pytest.skip("no Chromium on this machine (apt-get install chromium)")
+    need_chromium()
     base, log, token = voila_menu
     errors, outside = [], []
     with h.chromium_page() as page:
@@ -369,10 +385,7 @@ def test_a_lesson_for_a_classroom_is_quick_leaves_no_kernel_and_fills_a_projecto
     the pool ran the lesson ahead); three reloads (F5) leave the kernels the pool holds and
     the open page's, no more; 1920x1080: text at least 20 px, the explorer as wide as the
     text column; no bare repr, nothing from outside, no error in the console."""
-    if h.CHROMIUM is None:
-        if os.environ.get("CNNLESSONS_REQUIRE_BROWSER") == "1":
-            pytest.fail("CNNLESSONS_REQUIRE_BROWSER=1 but no Chromium was found", pytrace=False)
-        pytest.skip("no Chromium on this machine (apt-get install chromium)")
+    need_chromium()
     pool = pool_size()
 
     base, log, token, proc = voila_lesson
@@ -486,18 +499,10 @@ def test_axe_finds_no_wcag_violation_in_a_lesson_shown_by_voila(voila_lesson):
     """axe-core (WCAG 2.x A/AA) on lesson 01 in the classroom template, once every explorer
     shows a frame: no violation inside the lesson's content (prose, figures, explorers);
     violations in Voila's own page are printed (and written to test-artifacts), not hidden."""
-    if h.CHROMIUM is None:
-        if os.environ.get("CNNLESSONS_REQUIRE_BROWSER") == "1":
-            pytest.fail("CNNLESSONS_REQUIRE_BROWSER=1 but no Chromium was found", pytrace=False)
-        pytest.skip("no Chromium on this machine (apt-get install chromium)")
+    need_chromium()
     base, log, token, proc = voila_lesson
     with h.chromium_page(viewport=(1920, 1080)) as page:
-        page.goto(f"{base}/?token={token}")
-        page.wait_for_function(
-            "() => document.querySelectorAll('.cnnl-explorer').length >= 3 && [...document"
-            ".querySelectorAll('.cnnl-explorer .cnnl-picture')].every(p => p.dataset.painted)",
-            timeout=120_000,
-        )
+        open_painted(page, base, token)
         page.wait_for_timeout(1000)  # the text alternatives written (400 ms settle)
         page.add_script_tag(path=str(AXE))
         found = page.evaluate(
@@ -577,18 +582,10 @@ def test_a_lesson_shown_by_voila_reflows_with_every_control_in_reach(voila_lesso
     ``width`` CSS px (what 200 % zoom of 1280 px, or a phone, lays out): no page scrolls
     sideways, no control of any explorer lies outside its explorer, and Tab from just before
     each explorer reaches every one of its controls, each inside the window."""
-    if h.CHROMIUM is None:
-        if os.environ.get("CNNLESSONS_REQUIRE_BROWSER") == "1":
-            pytest.fail("CNNLESSONS_REQUIRE_BROWSER=1 but no Chromium was found", pytrace=False)
-        pytest.skip("no Chromium on this machine (apt-get install chromium)")
+    need_chromium()
     base, log, token, proc = voila_lesson
     with h.chromium_page(viewport=(1280, 900)) as page:
-        page.goto(f"{base}/?token={token}")
-        page.wait_for_function(
-            "() => document.querySelectorAll('.cnnl-explorer').length >= 3 && [...document"
-            ".querySelectorAll('.cnnl-explorer .cnnl-picture')].every(p => p.dataset.painted)",
-            timeout=120_000,
-        )
+        open_painted(page, base, token)
         page.set_viewport_size({"width": width, "height": 800})
         page.wait_for_timeout(500)  # laid out again at the new width
         ids = page.evaluate(
