@@ -343,6 +343,16 @@ def pool_size() -> int:
     return int(re.search(r"^POOL = (\d+)", (ROOT / "tools" / "present.py").read_text(), re.M)[1])
 
 
+def wait_ready(log: Path, n: int, proc) -> None:
+    """Until tools/present.py has said " is ready" n times (once per pooled kernel that ran
+    the lesson ahead), failing with the log's end if Voila stops or 300 s pass."""
+    deadline = time.monotonic() + 300
+    while log.read_text(errors="replace").count(" is ready\n") < n:
+        assert time.monotonic() < deadline, log.read_text()[-3000:]
+        assert proc.poll() is None, log.read_text()[-3000:]
+        time.sleep(0.5)
+
+
 @pytest.fixture(scope="module")
 def voila_lesson():
     """What `make present LESSON=01` runs (tools/present.py, in this interpreter: the make
@@ -368,12 +378,7 @@ def voila_lesson():
         # as a teacher starts `make present` before class: every kernel of the pool has run
         # the lesson ahead ("is ready", printed by tools/present.py; Voila's "pool is filled"
         # comes when a kernel has only started, and a page opened then waits for the lesson)
-        pool = pool_size()
-        deadline = time.monotonic() + 300
-        while log.read_text(errors="replace").count(" is ready\n") < pool:
-            assert time.monotonic() < deadline, log.read_text()[-3000:]
-            assert proc.poll() is None, log.read_text()[-3000:]
-            time.sleep(0.5)
+        wait_ready(log, pool_size(), proc)
         yield f"http://127.0.0.1:{port}", log, token, proc
     finally:
         stop(proc)
@@ -409,10 +414,7 @@ def test_a_lesson_for_a_classroom_is_quick_leaves_no_kernel_and_fills_a_projecto
                     # F5 to reset an explorer, once the pool's next kernel has run the lesson
                     # ahead, as in class (a reload at once may find it still running: see
                     # docs/frontends.md); each pooled kernel says "ready" once
-                    deadline = time.monotonic() + 300
-                    while log.read_text(errors="replace").count(" is ready\n") < pool + i:
-                        assert time.monotonic() < deadline, log.read_text()[-3000:]
-                        time.sleep(0.5)
+                    wait_ready(log, pool + i, proc)
                 t0 = time.monotonic()
                 if i == 0:
                     page.goto(f"{base}/?token={token}")
