@@ -26,27 +26,21 @@ NICE = 10
 _build: dict = {}
 
 
-def _command(out: Path) -> list[str]:
-    return [sys.executable, str(ROOT / "tools" / "build_site.py"), "--out", str(out)]
-
-
-def start() -> bool:
-    """Start building the site in a temporary folder (once); whether a build is running."""
-    if _build:
-        return True
-    if shutil.which("npm") is None:  # test_site.py's fixture says what is missing
-        return False
+def start() -> None:
+    """Start building the site in a temporary folder, once (not without npm: test_site.py's
+    fixture says what is missing)."""
+    if _build or shutil.which("npm") is None:
+        return
     work = Path(tempfile.mkdtemp(prefix="cnnl-site-"))
-    log = open(work / "build.log", "w")  # noqa: SIM115 - closed by wait() or stop()
+    log = open(work / "build.log", "w")  # noqa: SIM115 - closed by stop(), at the session's end
     proc = subprocess.Popen(
-        _command(work / "site"),
+        [sys.executable, str(ROOT / "tools" / "build_site.py"), "--out", str(work / "site")],
         stdout=log,
         stderr=subprocess.STDOUT,
         preexec_fn=lambda: os.nice(NICE),
         start_new_session=True,  # its kernels and workers go with it (``stop``)
     )
     _build.update(proc=proc, work=work, log=log)
-    return True
 
 
 def wait(timeout: float = 3600) -> Path:
