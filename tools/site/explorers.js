@@ -216,8 +216,12 @@ function controlElement(spec, model, all, said = () => null) {
       b.addEventListener("click", () => model.set("index", i));
       return b;
     });
+    // the pressed one as ipywidgets marks it ("mod-active"), so keys.js reads both alike
     const show = () =>
-      buttons.forEach((b, i) => b.setAttribute("aria-pressed", String(i === model.get("index"))));
+      buttons.forEach((b, i) => {
+        b.setAttribute("aria-pressed", String(i === model.get("index")));
+        b.classList.toggle("mod-active", i === model.get("index"));
+      });
     show();
     model.on("change:index", show);
     group.append(...buttons);

@@ -118,8 +118,8 @@ function labelControls(root, altId, valueTextsOf = () => null) {
       const option = select.selectedOptions[0];
       describe(select, optionSaid(option ? option.textContent.trim() : select.value));
     }
-    // a row of toggle buttons: ipywidgets' (the active one has "mod-active") or the web
-    // edition's (tools/site/explorers.js: a labelled group, the pressed one aria-pressed)
+    // a row of toggle buttons: ipywidgets' or the web edition's (tools/site/explorers.js:
+    // a labelled group); in both the pressed one has "mod-active"
     const site = box.querySelector(":scope > .cnnl-buttons");
     const buttons = box.querySelector(".widget-toggle-buttons, .widget-toggle-buttons > div");
     if (box.classList.contains("widget-toggle-buttons") || buttons || site) {
@@ -127,9 +127,7 @@ function labelControls(root, altId, valueTextsOf = () => null) {
       group.setAttribute("role", "group");
       if (!site) named(group); // the site's group is labelled by its own label already
       const all = [...group.querySelectorAll("button")];
-      const pressed = all.find((b) =>
-        site ? b.getAttribute("aria-pressed") === "true" : b.classList.contains("mod-active"),
-      );
+      const pressed = all.find((b) => b.classList.contains("mod-active"));
       const ids = optionSaid(pressed ? pressed.textContent.trim() : "");
       describe(group, ids);
       for (const b of all) {
