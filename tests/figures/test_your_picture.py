@@ -6,6 +6,7 @@ import matplotlib.image as mimage
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
+from pictures import made_as_in_a_kernel
 
 from cnnlessons.figures import style
 from cnnlessons.lesson01.explorers import PhotoExplorer
@@ -41,9 +42,9 @@ def test_photo_explorer_takes_an_array_or_a_file(picture):
 @pytest.mark.parametrize("cls", [GrowthExplorer, StridePlacementExplorer])
 def test_growth_explorers_take_your_picture(cls, picture):
     rgb, path = picture
-    e = cls(image=path)
+    e = made_as_in_a_kernel(lambda: cls(image=path))
     assert e.photo.shape == (60, 80)  # 160 wide > 150: every 2nd pixel
-    e2 = cls(image=rgb)
+    e2 = made_as_in_a_kernel(lambda: cls(image=rgb))
     np.testing.assert_allclose(e2.photo, e.photo, atol=1 / 15 + 1e-9)
     assert np.allclose(e.photo * 15, np.round(e.photo * 15))  # 16 grey levels
     e.frame()
