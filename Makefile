@@ -12,6 +12,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8888
 LESSON ?=
+# make present: kernels that run each lesson ahead (tools/present.py; 0 on a laptop short of memory)
+POOL   ?= 1
 # JupyterLab reads settings overrides from here (its app settings directory)
 LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
 
@@ -33,7 +35,7 @@ $(LAB_OVERRIDES): tools/lab_overrides.json | $(VENV)/.installed
 present: $(VENV)/.installed-present
 	@lesson="$(if $(LESSON),$(wildcard notebooks/$(LESSON)_*.ipynb),notebooks)"; \
 	if [ -z "$$lesson" ]; then echo "no lesson $(LESSON) in notebooks/ (e.g. LESSON=01)"; exit 2; fi; \
-	$(BIN)/python tools/present.py "$$lesson" $(PORT)
+	$(BIN)/python tools/present.py "$$lesson" $(PORT) $(POOL)
 
 # The static web edition: every lesson executed once, every frame of every explorer written as
 # image files (all explorers live, no kernel), nothing from the network (npm fetches MathJax once)

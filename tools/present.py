@@ -13,7 +13,12 @@ reloaded: F5 resets an explorer) shows at once, from the pool, and the pool star
 A kernel has run its lesson ahead when ``Voila: <lesson> is ready`` is printed (Voila's own
 "pool is filled" comes earlier, when the kernel has only started): open the page after it.
 
-Usage: python tools/present.py TARGET PORT   (TARGET: a notebook or the notebooks folder)
+The menu (the notebooks folder) runs every lesson ahead, one kernel each: nine kernels,
+~1.8 GB, and a few minutes of the processor after it starts. On a laptop with little memory,
+``POOL=0`` runs none ahead (a page then waits for its lesson to run: 10-25 s).
+
+Usage: python tools/present.py TARGET PORT [POOL]   (TARGET: a notebook or the notebooks
+folder; POOL: kernels run ahead per notebook, default ``POOL``)
 """
 
 from __future__ import annotations
@@ -120,12 +125,15 @@ def say_when_a_lesson_is_ready() -> None:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 3:
+    if len(argv) not in (3, 4):
         print(__doc__, file=sys.stderr)
         return 2
-    target, port = argv[1], argv[2]
+    target, port, pool = argv[1], argv[2], (argv[3:] or [str(POOL)])[0]
     if not port.isdigit():
         print(f"PORT must be a number, got {port!r}", file=sys.stderr)
+        return 2
+    if not pool.isdigit():
+        print(f"POOL must be a whole number of kernels (0, 1, ...), got {pool!r}", file=sys.stderr)
         return 2
     token = os.environ.pop("CNNLESSONS_TOKEN", "") or secrets.token_urlsafe(24)
     print(f"Voila: open http://127.0.0.1:{port}/?token={token}  (Ctrl+C stops it)", flush=True)
@@ -142,7 +150,7 @@ def main(argv: list[str]) -> int:
 
     sys.argv = ["voila", "--no-browser", "--Voila.ip=127.0.0.1", f"--port={port}",
                 "--theme=light", "--template=classroom", f"--token={token}",
-                "--preheat_kernel=True", f"--pool_size={POOL}",
+                "--preheat_kernel=True", f"--pool_size={pool}",
                 # a kernel no page is connected to (a tab that never ran its page, a network
                 # cut) is shut down after a minute idle; the pool's kernels are never culled
                 "--MappingKernelManager.cull_idle_timeout=60",

@@ -196,6 +196,8 @@ def test_make_present_picks_one_lesson_or_the_menu_and_refuses_an_unknown_one():
     assert 'f"--token={token}"' in script and "secrets.token_urlsafe" in script
     assert "token" not in dry()
     assert 'lesson="notebooks/01_convolution_by_hand.ipynb"' in dry("LESSON=01")
+    assert re.search(r'present.py "\$lesson" 8888 1$', dry(), re.M)  # one kernel ahead
+    assert re.search(r'present.py "\$lesson" 8888 0$', dry("POOL=0"), re.M)
     assert 'lesson="notebooks"' in dry()  # Voila's menu of every lesson
     if not VENV_READY:
         pytest.skip("make's environment is not set up (make .venv/.installed-present)")
@@ -208,7 +210,10 @@ def test_make_present_picks_one_lesson_or_the_menu_and_refuses_an_unknown_one():
 
 @pytest.fixture(scope="module")
 def voila_menu():
-    """`make present` (every lesson, from Voila's menu) on a free port of 127.0.0.1."""
+    """`make present` (every lesson, from Voila's menu) on a free port of 127.0.0.1, with
+    POOL=0: no lesson run ahead. The menu's default runs all nine ahead, nine kernels and a
+    few minutes of the processor taken from the tests after this one; running a lesson ahead
+    is the classroom test's (``voila_lesson``, the default pool)."""
     if not VENV_READY:
         pytest.skip("make's environment is not set up (make .venv/.installed-present)")
     tmp = Path(tempfile.mkdtemp(prefix="cnn-voila-"))
@@ -218,7 +223,7 @@ def voila_menu():
     env["CNNLESSONS_TOKEN"] = token
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            ["make", "-s", "present", f"PORT={port}"],
+            ["make", "-s", "present", f"PORT={port}", "POOL=0"],
             cwd=ROOT,
             stdout=out,
             stderr=subprocess.STDOUT,
