@@ -12,3 +12,14 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
+
+
+#: test files that start first when the tests are spread over workers (make test): the
+#: wheel test is one test of ~100 s; started last, it ran alone while the other worker sat idle
+FIRST = ("tests/project/test_install.py",)
+
+
+def pytest_collection_modifyitems(config, items):
+    first = [i for i in items if i.nodeid.startswith(FIRST)]
+    if first:
+        items[:] = first + [i for i in items if not i.nodeid.startswith(FIRST)]

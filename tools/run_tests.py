@@ -32,6 +32,22 @@ WITHOUT_BROWSER = [
 BROWSER = ["-m", "pytest", "-o", "addopts=-ra", "--durations=10", "tests/browser"]
 
 
+def resume(pid: int) -> None:
+    """SIGCONT to process ``pid`` and every process under it."""
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        processes = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return
+    for p in processes:
+        try:
+            p.send_signal(signal.SIGCONT)
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            pass
+
+
 def in_series() -> int:
     """The tests without a browser first (every core), then the browser tests alone."""
     first = subprocess.run([sys.executable, *WITHOUT_BROWSER], cwd=ROOT).returncode
@@ -58,11 +74,16 @@ def main(argv=None) -> int:
         )
         print(f"run_tests: tests without a browser started alongside (nice 19), output in "
               f"{LOG.relative_to(ROOT)}", flush=True)  # fmt: skip
+        # the browser tests pause it while they measure a time budget (SIGSTOP, then
+        # SIGCONT: tests/browser_harness.py, machine_to_ourselves)
+        env = dict(os.environ, CNNLESSONS_ALONGSIDE_PID=str(alongside.pid))
         try:
-            front = subprocess.run([sys.executable, *BROWSER], cwd=ROOT).returncode
+            front = subprocess.run([sys.executable, *BROWSER], cwd=ROOT, env=env).returncode
             took_front = time.monotonic() - start
+            resume(alongside.pid)  # never left paused by a browser run that was killed
             back = alongside.wait()
         except BaseException:
+            resume(alongside.pid)
             os.killpg(alongside.pid, signal.SIGTERM)
             raise
     took = time.monotonic() - start

@@ -7,6 +7,7 @@ menu in headless Chromium, and finds the lesson's explorers, moves one, and sees
 change. Without Chromium it is skipped with a reason, unless CNNLESSONS_REQUIRE_BROWSER=1.
 """
 
+import contextlib
 import json
 import os
 import re
@@ -420,13 +421,14 @@ def test_a_lesson_for_a_classroom_is_quick_leaves_no_kernel_and_fills_a_projecto
                     # ahead, as in class (a reload at once may find it still running: see
                     # docs/frontends.md); each pooled kernel says "ready" once
                     wait_ready(log, pool + i, proc)
-                t0 = time.monotonic()
-                if i == 0:
-                    page.goto(f"{base}/?token={token}")
-                else:
-                    page.reload()
-                page.wait_for_function(painted, timeout=120_000)
-                seconds.append(time.monotonic() - t0)
+                with h.machine_to_ourselves() if i == 0 else contextlib.nullcontext():
+                    t0 = time.monotonic()  # the first picture's budget, measured alone
+                    if i == 0:
+                        page.goto(f"{base}/?token={token}")
+                    else:
+                        page.reload()
+                    page.wait_for_function(painted, timeout=120_000)
+                    seconds.append(time.monotonic() - t0)
             # the pool refills in the background; the kernels of the pages reloaded away
             # were shut down by their pages, any other one no page is connected to is culled
             # after a minute idle (tools/present.py)

@@ -5,6 +5,7 @@ import json
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -239,3 +240,47 @@ def test_the_engine_is_in_parts_of_at_most_300_lines():
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > 300
     }
     assert not long, f"engine parts over 300 lines: {long}"
+
+
+def test_a_time_budget_is_measured_with_the_tests_alongside_paused(monkeypatch):
+    """tools/run_tests.py names the tests it runs alongside the browser tests; while a browser
+    test measures a time budget they are stopped, with everything they started, and go on
+    after (tests/browser_harness.py, machine_to_ourselves)."""
+    import psutil
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    import browser_harness as h
+
+    def stopped(tree) -> list[bool]:
+        # a signal is delivered soon, not at once: the states once they no longer change
+        before, deadline = None, time.monotonic() + 30
+        while time.monotonic() < deadline:
+            now = [p.status() == psutil.STATUS_STOPPED for p in tree]
+            if now == before:
+                return now
+            before = now
+            time.sleep(0.2)
+        raise AssertionError(f"process states still changing: {now}")
+
+    sleeper = "import time; time.sleep(120)"
+    child = (f"import subprocess, sys\nsubprocess.Popen([sys.executable, '-c', {sleeper!r}])\n"
+             f"{sleeper}")  # fmt: skip
+    proc = subprocess.Popen([sys.executable, "-c", child])
+    try:
+        root = psutil.Process(proc.pid)
+        while not root.children():
+            time.sleep(0.05)
+        tree = [root, *root.children(recursive=True)]
+        assert len(tree) == 2
+        monkeypatch.setenv(h.ALONGSIDE, str(proc.pid))
+        with h.machine_to_ourselves():
+            assert stopped(tree) == [True, True]  # the tests and what they started
+        assert stopped(tree) == [False, False]
+        monkeypatch.delenv(h.ALONGSIDE)
+        with h.machine_to_ourselves():  # nothing run alongside: nothing to pause
+            assert stopped(tree) == [False, False]
+    finally:
+        for p in psutil.Process(proc.pid).children(recursive=True):
+            p.kill()
+        proc.kill()
+        proc.wait()
