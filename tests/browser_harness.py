@@ -151,19 +151,26 @@ KERNEL_PENDING = (
 ALONGSIDE = "CNNLESSONS_ALONGSIDE_PID"
 
 
-def alongside_processes() -> list:
-    """The tests run alongside (``ALONGSIDE``) and every process they started (xdist's
-    workers, their kernels): [] when none run."""
+def processes_under(pid: int) -> list:
+    """Process ``pid`` and every process it started, theirs too: [] when it is gone."""
     import psutil
 
     try:
-        root = psutil.Process(int(os.environ[ALONGSIDE]))
+        root = psutil.Process(pid)
         return [root, *root.children(recursive=True)]
-    except (KeyError, ValueError, psutil.NoSuchProcess):
+    except psutil.NoSuchProcess:
         return []
 
 
+def alongside_processes() -> list:
+    """The tests run alongside (``ALONGSIDE``) and every process they started (xdist's
+    workers, their kernels): [] when none run."""
+    pid = os.environ.get(ALONGSIDE, "")
+    return processes_under(int(pid)) if pid.isdigit() else []
+
+
 def signal_all(processes, signum) -> None:
+    """Send ``signum`` to each of ``processes`` still there."""
     import psutil
 
     for p in processes:
@@ -177,8 +184,8 @@ def machine_to_ourselves():
     alongside paused (SIGSTOP), then resumed (SIGCONT), so the budget measures the page, not
     what else the machine does (at ``nice 19`` they still slow the page: lesson 06's first
     explorer on the phone profile took 4.2 s, over its 4 s, in one loaded run). Their
-    deadlines allow the pause: no
-    hypothesis deadline, nbclient's 120 s a cell. Without ``make test``, nothing to pause."""
+    deadlines allow the pause: no hypothesis deadline, nbclient's 120 s a cell. Without
+    ``make test``, nothing to pause."""
     paused = alongside_processes()
     signal_all(paused, signal.SIGSTOP)
     try:

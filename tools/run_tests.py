@@ -33,19 +33,12 @@ BROWSER = ["-m", "pytest", "-o", "addopts=-ra", "--durations=10", "tests/browser
 
 
 def resume(pid: int) -> None:
-    """SIGCONT to process ``pid`` and every process under it."""
-    import psutil
+    """SIGCONT to process ``pid`` and every process under it (the browser tests' helpers
+    that pause them: tests/browser_harness.py)."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from browser_harness import processes_under, signal_all
 
-    try:
-        root = psutil.Process(pid)
-        processes = [root, *root.children(recursive=True)]
-    except psutil.NoSuchProcess:
-        return
-    for p in processes:
-        try:
-            p.send_signal(signal.SIGCONT)
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
-            pass
+    signal_all(processes_under(pid), signal.SIGCONT)
 
 
 def in_series() -> int:
