@@ -474,11 +474,11 @@ def test_a_lesson_for_a_classroom_is_quick_leaves_no_kernel_and_fills_a_projecto
                             "console_warnings": warnings}, indent=1)
             )
             if seconds[0] > FIRST_PICTURE_S:
-                # issue 22's budget, not met yet on the shared 2-core machine (every other
-                # property above is asserted): opened after "ready", 2.9 s at a load of 5,
-                # 3.9-4.6 s at 7-8 (a cold browser cache: ~1.4-3.5 s of it loading Voila's
-                # scripts); reloads (F5) at once find the pool's next kernel still running the
-                # lesson: 6-22 s (docs/frontends.md, 2026-12-06)
+                # issue 22's budget, not met every time on the shared 2-core machine (every
+                # other property above is asserted): opened after "ready", with the tests
+                # alongside paused, 2.2 and 2.5 s in make test, but 2.7-3.6 s opened alone by
+                # a script (a cold browser cache: ~1.4-3.5 s of it loading Voila's scripts;
+                # docs/frontends.md, 2026-12-06)
                 pytest.xfail(f"first picture after {seconds} s, budget {FIRST_PICTURE_S} s")
         except BaseException:
             ARTIFACTS.mkdir(exist_ok=True)
