@@ -207,6 +207,12 @@ def test_make_present_picks_one_lesson_or_the_menu_and_refuses_an_unknown_one():
     )
     assert unknown.returncode != 0
     assert "no lesson 99" in unknown.stdout + unknown.stderr
+    many = subprocess.run(
+        ["make", "-s", "present", "LESSON=01", "POOL=many"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert many.returncode != 0
+    assert "POOL must be a whole number of kernels (0, 1, ...), got 'many'" in many.stderr
 
 
 @pytest.fixture(scope="module")
