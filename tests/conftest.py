@@ -1,3 +1,4 @@
+import gc
 import sys
 from pathlib import Path
 
@@ -23,3 +24,15 @@ def pytest_collection_modifyitems(config, items):
     first = [i for i in items if i.nodeid.startswith(FIRST)]
     if first:
         items[:] = first + [i for i in items if not i.nodeid.startswith(FIRST)]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _widgets_closed_when_a_file_ends():
+    """Each test file's widgets are closed when it ends. ipywidgets keeps every widget open
+    in a registry, and an explorer's widgets keep the explorer alive: a worker kept every
+    explorer of every file it ran (3.6 and 5.5 GB in one run), and ``finish_all()`` in one
+    test drew the pending frames of them all (93 s instead of 0.2 s)."""
+    yield
+    if "ipywidgets" in sys.modules:
+        sys.modules["ipywidgets"].Widget.close_all()
+        gc.collect()
