@@ -1,7 +1,6 @@
 """The engine's parts on their own: the compositor, the frame key, construction in either
 order, the public inspection API's argument checks."""
 
-import gc
 import io
 
 import numpy as np
@@ -172,7 +171,6 @@ def test_a_subclass_may_set_its_state_after_super_init():
     # one row of cells 0..3; each sets n to its column (column 1 too: the value held when
     # the table was made, which a click must bring back after the learner moved away)
     assert e.click_regions[0]["table"] == [[[0], [1], [2], [3]]]
-    gc.collect()  # earlier tests' explorers are garbage, not alive: finish_all leaves them
     finish_all()  # every explorer alive: nothing left pending
     assert e.frames_pending == 0
 
