@@ -3,8 +3,7 @@
 The browser tests run in front, alone at normal priority: their time budgets (a phone's
 first picture, Voila's) measure the page. They spend most of their time waiting on pages
 and kernels, with a core idle; the tests without a browser, the notebooks' and the
-doctests run alongside at the lowest priority (``nice 19``, pytest-xdist: one worker more
-than cores, as a worker often waits on a kernel), so
+doctests run alongside on every core at the lowest priority (``nice 19``, pytest-xdist), so
 they use that idle time and never take a core from the browser. Their output goes to
 ``test-artifacts/tests-without-a-browser.log`` and is printed once both are done.
 
@@ -26,13 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 LOG = ROOT / "test-artifacts" / "tests-without-a-browser.log"
 
-
-def without_browser(workers: str) -> list[str]:
-    """pytest's arguments for the tests without a browser, on ``workers`` xdist workers."""
-    return ["-m", "pytest", "-n", workers, "--dist", "loadfile", "--durations=10",
-            "-p", "no:cacheprovider", "--ignore=tests/browser", "tests"]  # fmt: skip
-
-
+WITHOUT_BROWSER = [
+    "-m", "pytest", "-n", "auto", "--dist", "loadfile", "--durations=10",
+    "-p", "no:cacheprovider", "--ignore=tests/browser", "tests",
+]  # fmt: skip
 BROWSER = ["-m", "pytest", "-o", "addopts=-ra", "--durations=10", "tests/browser"]
 
 
@@ -47,7 +43,7 @@ def resume(pid: int) -> None:
 
 def in_series() -> int:
     """The tests without a browser first (every core), then the browser tests alone."""
-    first = subprocess.run([sys.executable, *without_browser("auto")], cwd=ROOT).returncode
+    first = subprocess.run([sys.executable, *WITHOUT_BROWSER], cwd=ROOT).returncode
     second = subprocess.run([sys.executable, *BROWSER], cwd=ROOT).returncode
     return 0 if first == second == 0 else 1
 
@@ -61,10 +57,8 @@ def main(argv=None) -> int:
     LOG.parent.mkdir(exist_ok=True)
     start = time.monotonic()
     with open(LOG, "w") as log:
-        # one worker more than cores: a worker waiting on a kernel (a lesson run from the
-        # wheel, a solution checked) leaves its core to another
         alongside = subprocess.Popen(
-            [sys.executable, *without_browser(str((os.cpu_count() or 1) + 1))],
+            [sys.executable, *WITHOUT_BROWSER],
             cwd=ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
