@@ -4,8 +4,9 @@ Used by the browser tests (tests/test_browser.py) and the latency benchmark
 (benchmarks/bench_explorers.py).
 
 Measures how long it takes from moving an ipywidgets slider until the picture
-on the page shows new pixels.  No pytest dependency; every function is plain
-and can be called from a pytest fixture/test or from a benchmark script.
+on the page shows new pixels.  No pytest dependency (but ``need_chromium``, for the
+tests); every function is plain and can be called from a pytest fixture/test or from a
+benchmark script.
 
 Typical use::
 
@@ -144,6 +145,23 @@ KERNEL_PENDING = (
     "from cnnlessons.engine import explorers as _x\n"
     "print(next(x for x in _x() if x.dom_id == {dom_id!r}).frames_pending)"
 )
+
+
+def need_chromium(module: bool = False) -> None:
+    """For the browser tests (the one function here that uses pytest): skip when this machine
+    has no Chromium, the whole module with ``module=True``; fail instead under CI's
+    ``CNNLESSONS_REQUIRE_BROWSER=1``, where a missing browser must not pass as a skip."""
+    import pytest
+
+    if CHROMIUM is not None:
+        return
+    if os.environ.get("CNNLESSONS_REQUIRE_BROWSER") == "1":
+        pytest.fail(
+            "CNNLESSONS_REQUIRE_BROWSER=1 but no Chromium was found (apt-get install "
+            "chromium, or set CNNLESSONS_CHROMIUM)",
+            pytrace=False,
+        )
+    pytest.skip("no Chromium on this machine (apt-get install chromium)", allow_module_level=module)
 
 
 # ----------------------------------------------------------------------------- the machine

@@ -19,7 +19,6 @@
 
 import hashlib
 import json
-import os
 import re
 import shutil
 from pathlib import Path
@@ -66,10 +65,7 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 #: what is the lesson's own content on a JupyterLab page
 OURS = ".jp-OutputArea-output, .jp-RenderedMarkdown"
 
-if h.CHROMIUM is None:
-    if os.environ.get("CNNLESSONS_REQUIRE_BROWSER") == "1":
-        pytest.fail("CNNLESSONS_REQUIRE_BROWSER=1 but no Chromium was found", pytrace=False)
-    pytest.skip("no Chromium on this machine: browser tests skipped", allow_module_level=True)
+h.need_chromium(module=True)
 
 
 def write_check_notebook(path: Path) -> None:

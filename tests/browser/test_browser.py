@@ -14,7 +14,6 @@ Without Chromium these tests are skipped with a reason, unless CNNLESSONS_REQUIR
 
 import contextlib
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -34,17 +33,7 @@ CHECK_EXPLORERS = [
     "ParameterCountExplorer(preset='lecture')",
 ]
 
-if h.CHROMIUM is None:
-    if os.environ.get("CNNLESSONS_REQUIRE_BROWSER") == "1":
-        pytest.fail(
-            "CNNLESSONS_REQUIRE_BROWSER=1 but no Chromium was found (apt-get install "
-            "chromium, or set CNNLESSONS_CHROMIUM)",
-            pytrace=False,
-        )
-    pytest.skip(
-        "no Chromium on this machine: browser tests skipped (apt-get install chromium)",
-        allow_module_level=True,
-    )
+h.need_chromium(module=True)
 
 
 def write_check_notebook(path: Path) -> None:

@@ -8,7 +8,6 @@ settles on the frame its page's controls select.
 Without Chromium these tests are skipped with a reason, unless CNNLESSONS_REQUIRE_BROWSER=1.
 """
 
-import os
 import shutil
 from pathlib import Path
 
@@ -24,10 +23,7 @@ SWEEP_MS = 1000  # the whole range, one way
 DRAG_MS = 2000
 FLICK_MS = 500
 
-if h.CHROMIUM is None:
-    if os.environ.get("CNNLESSONS_REQUIRE_BROWSER") == "1":
-        pytest.fail("CNNLESSONS_REQUIRE_BROWSER=1 but no Chromium was found", pytrace=False)
-    pytest.skip("no Chromium on this machine: browser tests skipped", allow_module_level=True)
+h.need_chromium(module=True)
 
 
 def write_notebook(path: Path) -> int:

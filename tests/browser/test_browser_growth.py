@@ -4,7 +4,6 @@ that unit's frame, pixel for pixel as the kernel drew it; a click away from the 
 nothing. Skipped without Chromium, as ``test_browser.py`` is."""
 
 import json
-import os
 from pathlib import Path
 
 import browser_harness as h
@@ -16,10 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 NOTEBOOK = "zz_growth_click.ipynb"
 
-if h.CHROMIUM is None:
-    if os.environ.get("CNNLESSONS_REQUIRE_BROWSER") == "1":
-        pytest.fail("CNNLESSONS_REQUIRE_BROWSER=1 but no Chromium was found", pytrace=False)
-    pytest.skip("no Chromium on this machine: browser tests skipped", allow_module_level=True)
+h.need_chromium(module=True)
 
 # Kernel code: the click cell of each top unit's ring (the photo's click grid), the explorer's
 # frame key for each unit (the other controls as they are), and the unit picked now.

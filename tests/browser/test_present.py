@@ -78,15 +78,6 @@ def stop(proc: subprocess.Popen) -> None:
     proc.wait(timeout=5)
 
 
-def need_chromium() -> None:
-    """Skip a test that needs Chromium when there is none (fail under CI's
-    CNNLESSONS_REQUIRE_BROWSER=1)."""
-    if h.CHROMIUM is None:
-        if os.environ.get("CNNLESSONS_REQUIRE_BROWSER") == "1":
-            pytest.fail("CNNLESSONS_REQUIRE_BROWSER=1 but no Chromium was found", pytrace=False)
-        pytest.skip("no Chromium on this machine (apt-get install chromium)")
-
-
 def open_painted(page, base: str, token: str) -> None:
     """Open the lesson Voila serves and wait until its three explorers each painted a frame."""
     page.goto(f"{base}/?token={token}")
@@ -263,7 +254,7 @@ def test_make_present_prints_its_link_and_refuses_a_visitor_without_the_token(vo
 
 @pytest.mark.browser
 def test_make_present_serves_a_lesson_with_its_explorers_and_no_code(voila_menu, request):
-    need_chromium()
+    h.need_chromium()
     base, log, token = voila_menu
     errors, outside = [], []
     with h.chromium_page() as page:
@@ -402,7 +393,7 @@ def test_a_lesson_for_a_classroom_is_quick_leaves_no_kernel_and_fills_a_projecto
     the pool ran the lesson ahead); three reloads (F5) leave the kernels the pool holds and
     the open page's, no more; 1920x1080: text at least 20 px, the explorer as wide as the
     text column; no bare repr, nothing from outside, no error in the console."""
-    need_chromium()
+    h.need_chromium()
     pool = pool_size()
 
     base, log, token, proc = voila_lesson
@@ -522,7 +513,7 @@ def test_axe_finds_no_wcag_violation_in_a_lesson_shown_by_voila(voila_lesson):
     """axe-core (WCAG 2.x A/AA) on lesson 01 in the classroom template, once every explorer
     shows a frame: no violation inside the lesson's content (prose, figures, explorers);
     violations in Voila's own page are printed (and written to test-artifacts), not hidden."""
-    need_chromium()
+    h.need_chromium()
     base, log, token, proc = voila_lesson
     with h.chromium_page(viewport=(1920, 1080)) as page:
         open_painted(page, base, token)
@@ -605,7 +596,7 @@ def test_a_lesson_shown_by_voila_reflows_with_every_control_in_reach(voila_lesso
     ``width`` CSS px (what 200 % zoom of 1280 px, or a phone, lays out): no page scrolls
     sideways, no control of any explorer lies outside its explorer, and Tab from just before
     each explorer reaches every one of its controls, each inside the window."""
-    need_chromium()
+    h.need_chromium()
     base, log, token, proc = voila_lesson
     with h.chromium_page(viewport=(1280, 900)) as page:
         open_painted(page, base, token)
