@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 import scipy.ndimage as nd
 import scipy.signal as ss
+from pictures import made_as_in_a_kernel
 
 from cnnlessons.engine import Explorer
 
@@ -40,9 +41,11 @@ MADE = {}
 
 
 def made(cls):
-    """One explorer of each class, made once for this module (some train a net)."""
+    """One explorer of each class, made once for this module (some train a net), as a
+    running kernel makes it: a frame is drawn when a test asks for its picture or its text,
+    not every frame up front."""
     if cls not in MADE:
-        MADE[cls] = cls()
+        MADE[cls] = made_as_in_a_kernel(cls)
     return MADE[cls]
 
 
