@@ -12,7 +12,8 @@ kernel, and every frame is the one the kernel draws.
 
 The book around the pages (``tools/sitebuild/book.py``): previous/next, each lesson's
 contents, a search index (``search.json``) with a few lines of JS, titles that read as lesson
-titles, Unicode formula lines typeset by MathJax. ``index.html`` is the lesson map.
+titles, the lessons' TeX typeset by MathJax (on a page with a formula only, once its first
+explorer shows a frame). ``index.html`` is the lesson map.
 
 Nothing comes from the network: MathJax from the npm registry at build time (pinned in
 ``tools/site/package-lock.json``, installed into ``tools/site/node_modules``, git-ignored).
@@ -267,8 +268,6 @@ def place_explorers(nb, found: list, out: Path) -> dict:
     nb.metadata.pop("widgets", None)
     pictures, count = [], 0
     for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            cell.source = book.typeset_formulas(cell.source)
         if cell.cell_type != "code":
             continue
         outputs = []
@@ -331,7 +330,8 @@ def export_html(nb, title: str, nav: str, foot: str) -> str:
         theme="light",
         mathjax_url="assets/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
     )
-    resources = {"metadata": {"name": title}, "cnnl_nav": nav, "cnnl_foot": foot}
+    resources = {"metadata": {"name": title}, "cnnl_nav": nav, "cnnl_foot": foot,
+                 "cnnl_math": book.has_formula(nb)}  # fmt: skip
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     return body
 

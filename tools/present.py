@@ -156,7 +156,6 @@ def main(argv: list[str]) -> int:
                 "--MappingKernelManager.cull_idle_timeout=60",
                 "--MappingKernelManager.cull_interval=15",
                 "--MappingKernelManager.cull_connected=False",
-                # formulas written in Unicode (Σ_l ...) typeset, as in the web edition;
                 # an exercise's "replace ____ with your answer" (no cell to run) left out
                 "--VoilaExporter.preprocessors=sitebuild.book.Classroom",
                 target]  # fmt: skip

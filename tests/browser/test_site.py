@@ -24,6 +24,7 @@ import threading
 from pathlib import Path
 
 import browser_harness as h
+import nbformat
 import pytest
 import site_background
 
@@ -145,20 +146,6 @@ def test_frames_are_tiled_exactly_and_a_menu_that_redraws_most_is_a_background(t
     assert tiler.frames["1,2"][0] == tiler.frames["0,2"][0]  # over its group's background
     assert tiler.frames["2,0"] == tiler.frames["1,0"]  # the same tiles, stored once
     assert sum(1 for b in tiler.boxes.values() if b == [0, 0]) == 2  # two backgrounds
-
-
-def test_a_formula_line_is_typeset_not_mangled_into_italics():
-    from nbconvert.filters.markdown_mistune import markdown2html_mistune
-
-    line = "r = 1 + Σ_l (k'_l − 1) · Π_{i<l} s_i,   with k' = d(k − 1) + 1,   and S = Π_l s_l,"
-    source = f"The closed form:\n\n{line}\n\nnext to `r_measured` and $x_1$."
-    typeset = book.typeset_formulas(source)
-    assert typeset.count("$$") == 2 and "`r_measured`" in typeset and "$x_1$" in typeset
-    tex = typeset.split("$$")[1]
-    assert r"\sum_l (k'_l - 1) \cdot \prod_{i<l} s_i" in tex
-    assert r"\text{ with }" in tex and r"\text{ and }" in tex
-    assert "<em>" not in markdown2html_mistune(typeset)
-    assert "<em>" in markdown2html_mistune(source)  # what the page showed before
 
 
 def test_contents_and_search_index_come_from_the_headings():
@@ -768,9 +755,15 @@ def test_axe_finds_no_wcag_violation_on_any_page_of_the_site(served):
             page.goto(base + name)
             n = len(explorer_folders(out, name)) if name in lessons else 0
             page.wait_for_function(_READY_JS, arg=n, timeout=60_000)
-            if name in lessons:  # the formulas typeset (MathJax's startup ends after it)
-                page.wait_for_function("() => window.MathJax && MathJax.Hub", timeout=60_000)
+            math = page.evaluate("() => !!window.MathJax")  # configured for a page's TeX
+            if name in lessons:  # MathJax on the pages with formulas only
+                nb = nbformat.read(ROOT / "notebooks" / name.replace(".html", ".ipynb"), 4)
+                assert math == book.has_formula(nb), name
+            if math:  # the formulas typeset
+                page.wait_for_function("() => window.MathJax.Hub", timeout=60_000)
                 page.evaluate("() => new Promise(r => MathJax.Hub.Register.StartupHook('End', r))")
+                typeset = page.eval_on_selector_all(".MathJax_CHTML", "e => e.length")
+                assert typeset > 0, f"{name}: MathJax loaded, no formula typeset"
             page.wait_for_timeout(700)  # the text alternatives written (400 ms settle)
             page.add_script_tag(path=str(AXE))
             violations = page.evaluate(_AXE_JS, WCAG)

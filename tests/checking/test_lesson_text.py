@@ -189,3 +189,26 @@ def exercise_lesson(exercise) -> str:
         if any(getattr(module, name) is exercise for name in module.__all__):
             return f"{n:02d}"
     raise LookupError(exercise)
+
+
+#: TeX (``$...$``, ``$$...$$``), code spans and fenced code: what Markdown does not read as prose
+_NOT_PROSE = re.compile(r"```.*?```|`[^`]*`|\$\$.*?\$\$|\$[^$]*\$", re.S)
+#: a formula written in Unicode with subscripts (Σ_l, Π_{i<l}, k'_l): Markdown reads a pair of
+#: its underscores as italics, and only TeX is typeset by JupyterLab, Voila and the web edition
+_UNTYPESET = re.compile(r"[ΣΠ∑∏]|[A-Za-z]'?_(?:\{|[A-Za-z0-9])")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_formulas_are_written_in_tex_so_every_front_end_typesets_them(path):
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type == "markdown":
+            prose = _NOT_PROSE.sub(" ", cell.source)
+            found = [line for line in prose.splitlines() if _UNTYPESET.search(line)]
+            assert found == [], f"{cell.get('id')}: a formula outside $...$: {found}"
+
+
+def test_the_formula_check_finds_the_lines_that_were_mangled():
+    before = "- r = 1 + Σ (k'_l − 1) · Π_{i<l} s_i; S = Π s_l. Padding moves a field."
+    assert _UNTYPESET.search(_NOT_PROSE.sub(" ", before))
+    after = "- $r = 1 + \\sum_l (k'_l - 1) \\cdot \\prod_{i<l} s_i$; call `rf_of(layers)`."
+    assert not _UNTYPESET.search(_NOT_PROSE.sub(" ", after))

@@ -315,8 +315,14 @@ export function start() {
       console.error("explorer", root.dataset.src, err);
     });
   // the page's first explorer first (on a slow network it is not slowed by the others),
-  // then the others, together
-  if (!roots.length) return Promise.resolve();
+  // then the others, together; the page's formulas wait for its first frame too (MathJax,
+  // tools/site/site_lesson.html.j2)
+  const firstDone = () => document.dispatchEvent(new Event("cnnl:first-frame"));
+  if (!roots.length) {
+    firstDone();
+    return Promise.resolve();
+  }
+  firstFrame.then(firstDone);
   return one(roots[0]).then(() => firstFrame).then(() => Promise.all(roots.slice(1).map(one)));
 }
 

@@ -1,5 +1,9 @@
 """The book around the lesson pages: previous/next, each lesson's contents, the search index,
-and the Markdown fixes the pages need (formulas typeset, not mangled into italics).
+and what a presenter's page leaves out (``make present``).
+
+Formulas are written in the notebooks as TeX (``$...$``, ``$$...$$``): JupyterLab, Voila and
+the web edition typeset them alike, and Markdown never reads their underscores as italics
+(tests/project/test_notebooks.py checks that no formula is written otherwise).
 """
 
 from __future__ import annotations
@@ -11,33 +15,14 @@ import re
 HEADING = re.compile(r'<h([23])[^>]*\bid="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 TAG = re.compile(r"<[^>]+>")
 
-# ----------------------------------------------------------------------------- formulas
-#: a line of a Markdown cell that is a formula written with Unicode subscripts: it has a
-#: sum or product with a subscript (Σ_l, Π_{i<l})
-FORMULA_LINE = re.compile(r"^(?=.*[ΣΠ]_)(?!.*`)(?!.*\$).+$", re.M)
-TEX = [
-    ("Σ", r"\sum"), ("Π", r"\prod"), ("−", "-"), ("·", r"\cdot"), ("×", r"\times"),
-    ("≤", r"\le"), ("≥", r"\ge"),
-]  # fmt: skip
+
+#: TeX in Markdown: ``$$...$$`` or ``$...$``
+FORMULA = re.compile(r"\$\$.+?\$\$|\$[^$\s][^$]*\$", re.S)
 
 
-def formula_tex(line: str) -> str:
-    """A Unicode formula line as TeX: Σ, Π, −, · as TeX, words as text, wide gaps as quads."""
-    parts = re.split(r"\s{2,}", line.strip().rstrip(","))
-    out = []
-    for part in parts:
-        part = part.strip().rstrip(",")
-        for a, b in TEX:
-            part = part.replace(a, b)
-        # words of two letters or more (with, and) as text
-        part = re.sub(r"(?<![\\\w])([A-Za-z]{2,})(?![\w{])", r"\\text{ \1 }", part)
-        out.append(part)
-    return r",\quad ".join(out)
-
-
-def typeset_formulas(source: str) -> str:
-    """Markdown with each formula line (see ``FORMULA_LINE``) as display math."""
-    return FORMULA_LINE.sub(lambda m: "$$" + formula_tex(m.group(0)) + "$$", source)
+def has_formula(nb) -> bool:
+    """Whether a Markdown cell of the notebook holds a formula (its page then loads MathJax)."""
+    return any(c.cell_type == "markdown" and FORMULA.search(c.source) for c in nb.cells)
 
 
 # ----------------------------------------------------------------------------- contents
@@ -128,31 +113,22 @@ NOTEBOOK_ONLY = re.compile(
 
 
 def classroom_text(source: str) -> str:
-    """A Markdown cell as a presenter shows it: formulas typeset, notebook-only clauses out."""
-    return NOTEBOOK_ONLY.sub("", typeset_formulas(source))
-
-
-def typeset_preprocessor(transform=None):
-    """An nbconvert preprocessor class that applies ``typeset_formulas`` to every Markdown
-    cell (``make present`` gives it to Voila: the same formulas typeset there)."""
-    from nbconvert.preprocessors import Preprocessor
-
-    change = transform or typeset_formulas
-
-    class TypesetFormulas(Preprocessor):
-        def preprocess_cell(self, cell, resources, index):
-            if cell.cell_type == "markdown":
-                cell.source = change(cell.source)
-            return cell, resources
-
-    return TypesetFormulas
+    """A Markdown cell as a presenter shows it: notebook-only clauses out."""
+    return NOTEBOOK_ONLY.sub("", source)
 
 
 def __getattr__(name):
-    # ``sitebuild.book.TypesetFormulas``, the name Voila's configuration gives (imported only
-    # when asked for: nbconvert is not needed to read this module)
-    if name == "TypesetFormulas":
-        return typeset_preprocessor()
-    if name == "Classroom":  # make present: formulas typeset, exercises as questions
-        return typeset_preprocessor(classroom_text)
+    # ``sitebuild.book.Classroom``, the preprocessor Voila's configuration names (``make
+    # present``: exercises as questions); made only when asked for, so that reading this
+    # module needs no nbconvert
+    if name == "Classroom":
+        from nbconvert.preprocessors import Preprocessor
+
+        class Classroom(Preprocessor):
+            def preprocess_cell(self, cell, resources, index):
+                if cell.cell_type == "markdown":
+                    cell.source = classroom_text(cell.source)
+                return cell, resources
+
+        return Classroom
     raise AttributeError(name)
