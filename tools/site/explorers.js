@@ -79,8 +79,27 @@ function fetchTile(url) {
   return tileCache.get(url);
 }
 
-// The picture's model: its state from index.json, its `need` messages answered from files
-function pictureModel(base, index, controls) {
+// resolves once the engine has painted a frame into `pic` (its data-painted attribute), or
+// after `ms` at the latest
+function paintedIn(pic, ms) {
+  return new Promise((resolve) => {
+    if (pic.dataset.painted) return resolve();
+    const watch = new MutationObserver(() => {
+      if (pic.dataset.painted) done();
+    });
+    const timer = setTimeout(() => done(), ms);
+    function done() {
+      watch.disconnect();
+      clearTimeout(timer);
+      resolve();
+    }
+    watch.observe(pic, { attributes: true, attributeFilter: ["data-painted"] });
+  });
+}
+
+// The picture's model: its state from index.json, its `need` messages answered from files;
+// `painted`: a promise of the picture's first paint (the page's other work waits for it)
+function pictureModel(base, index, controls, painted) {
   const e = emitter();
   const keyed = index.controls.filter((c) => c.values);
   const state = {
@@ -133,6 +152,7 @@ function pictureModel(base, index, controls) {
       const key = msg.key;
       if (msg.tiles) msg.tiles.forEach((id) => held.delete(id));
       send([key], key)
+        .then(() => painted) // decoding and painting it come before anything else
         .then(() => {
           shown(base);
           return everyFirstFrame;
@@ -277,7 +297,7 @@ async function mount(root) {
   const pic = document.createElement("div");
   pic.className = "cnnl-picture";
   root.replaceChildren(row, pic);
-  const model = pictureModel(base, index, byId);
+  const model = pictureModel(base, index, byId, paintedIn(pic, 3000));
   if (picture.initialize) picture.initialize({ model });
   await picture.render({ model, el: pic });
   if (!index.every) {
