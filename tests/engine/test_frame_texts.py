@@ -40,6 +40,15 @@ EXPLORERS = all_explorers()
 MADE = {}
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _forget_made():
+    """The explorers made here are dropped when this file ends: made as a kernel makes them,
+    they still have frames planned, which a later ``finish_all()`` or event loop of the same
+    worker would otherwise draw (minutes, in another file's test)."""
+    yield
+    MADE.clear()
+
+
 def made(cls):
     """One explorer of each class, made once for this module (some train a net), as a
     running kernel makes it: a frame is drawn when a test asks for its picture or its text,
