@@ -3,7 +3,7 @@ and what a presenter's page leaves out (``make present``).
 
 Formulas are written in the notebooks as TeX (``$...$``, ``$$...$$``): JupyterLab, Voila and
 the web edition typeset them alike, and Markdown never reads their underscores as italics
-(tests/project/test_notebooks.py checks that no formula is written otherwise).
+(tests/checking/test_lesson_text.py checks that no formula is written otherwise).
 """
 
 from __future__ import annotations
