@@ -135,11 +135,22 @@ function makePainter(s, controls, el, { ctx, badge, alt }) {
     return true;
   }
 
-  function prefetch(values) {
-    for (const key of neighbours(controls, values)) {
-      const ids = s.frames.get(key);
-      if (ids) for (const id of ids) if (!s.bitmap(id)) s.decode(id).catch(() => {});
-    }
+  let prefetching = false;
+  function prefetch() {
+    // the neighbours of the frame the controls select, decoded once the frame just painted
+    // is on the screen (after the next animation frame): decoding competes for the CPU
+    // with putting that frame on the screen, and on two cores it would delay it
+    if (prefetching) return;
+    prefetching = true;
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        prefetching = false;
+        for (const key of neighbours(controls, current())) {
+          const ids = s.frames.get(key);
+          if (ids) for (const id of ids) if (!s.bitmap(id)) s.decode(id).catch(() => {});
+        }
+      }, 0),
+    );
   }
 
   function distance(a, b) {
@@ -196,13 +207,13 @@ function makePainter(s, controls, el, { ctx, badge, alt }) {
     const ids = s.frames.get(key);
     const ready = ids.map((id) => s.bitmap(id));
     if (ready.every(Boolean) && (painted === key || draw(key, ready))) {
-      prefetch(values); // drawn in the same task as the change: no frame lost
+      prefetch(); // drawn in the same task as the change: no frame lost
       return;
     }
     Promise.all(ids.map((id) => s.decode(id)))
       .then((bitmaps) => {
         if (wanted === key) draw(key, bitmaps);
-        prefetch(values);
+        prefetch();
       })
       .catch(() => {
         // a tile forgotten meanwhile: the frame is asked for again
