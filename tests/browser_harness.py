@@ -167,6 +167,8 @@ def need_chromium(module: bool = False) -> None:
 # ----------------------------------------------------------------------------- the machine
 #: set by tools/run_tests.py: the process of the tests it runs alongside the browser tests
 ALONGSIDE = "CNNLESSONS_ALONGSIDE_PID"
+#: set by tests/site_background.py while it builds the web edition beside the browser tests
+BACKGROUND = "CNNLESSONS_BACKGROUND_PID"
 
 
 def processes_under(pid: int) -> list:
@@ -181,10 +183,11 @@ def processes_under(pid: int) -> list:
 
 
 def alongside_processes() -> list:
-    """The tests run alongside (``ALONGSIDE``) and every process they started (xdist's
-    workers, their kernels): [] when none run."""
-    pid = os.environ.get(ALONGSIDE, "")
-    return processes_under(int(pid)) if pid.isdigit() else []
+    """The tests run alongside (``ALONGSIDE``), the web edition's build in the background
+    (``BACKGROUND``) and every process they started (xdist's workers, kernels): [] when
+    none run."""
+    pids = [os.environ.get(name, "") for name in (ALONGSIDE, BACKGROUND)]
+    return [p for pid in pids if pid.isdigit() for p in processes_under(int(pid))]
 
 
 def signal_all(processes, signum) -> None:
@@ -199,11 +202,13 @@ def signal_all(processes, signum) -> None:
 @contextlib.contextmanager
 def machine_to_ourselves():
     """While a time budget is measured (a phone's first picture, Voila's): the tests run
-    alongside paused (SIGSTOP), then resumed (SIGCONT), so the budget measures the page, not
-    what else the machine does (at ``nice 19`` they still slow the page: lesson 06's first
-    explorer on the phone profile took 4.2 s, over its 4 s, in one loaded run). Their
-    deadlines allow the pause: no hypothesis deadline, nbclient's 120 s a cell. Without
-    ``make test``, nothing to pause."""
+    alongside and the site's build in the background paused (SIGSTOP), then resumed
+    (SIGCONT), so the budget measures the page, not what else the machine does (at ``nice
+    19`` they still slow the page: lesson 06's first explorer on the phone profile took
+    4.2 s, over its 4 s, in one loaded run; two busy processes at ``nice 10`` took Voila's
+    first picture from 1.5-2.3 s to 1.7-3.0 s). Their deadlines allow the pause: no
+    hypothesis deadline, nbclient's 120 s a cell, the build's 1800 s. Without ``make test``
+    and no build running, nothing to pause."""
     paused = alongside_processes()
     signal_all(paused, signal.SIGSTOP)
     try:

@@ -19,6 +19,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from browser_harness import BACKGROUND  # where the build's process id is given
+
 ROOT = Path(__file__).resolve().parents[1]
 #: the build's niceness: below the browser tests (0), above the tests without a browser that
 #: ``tools/run_tests.py`` runs alongside (19), which the site tests wait for
@@ -41,6 +43,9 @@ def start() -> None:
         start_new_session=True,  # its kernels and workers go with it (``stop``)
     )
     _build.update(proc=proc, work=work, log=log)
+    # paused with the tests run alongside while a time budget is measured
+    # (browser_harness.machine_to_ourselves)
+    os.environ[BACKGROUND] = str(proc.pid)
 
 
 def wait(timeout: float = 3600) -> Path:
@@ -66,6 +71,7 @@ def stop() -> None:
     if not _build:
         return
     proc, work, log = _build.pop("proc"), _build.pop("work"), _build.pop("log")
+    os.environ.pop(BACKGROUND, None)
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()

@@ -277,6 +277,11 @@ def test_a_time_budget_is_measured_with_the_tests_alongside_paused(monkeypatch):
             assert stopped(tree) == [True, True]  # the tests and what they started
         assert stopped(tree) == [False, False]
         monkeypatch.delenv(h.ALONGSIDE)
+        monkeypatch.setenv(h.BACKGROUND, str(proc.pid))  # the site's build, the same way
+        with h.machine_to_ourselves():
+            assert stopped(tree) == [True, True]
+        assert stopped(tree) == [False, False]
+        monkeypatch.delenv(h.BACKGROUND)
         with h.machine_to_ourselves():  # nothing run alongside: nothing to pause
             assert stopped(tree) == [False, False]
     finally:
