@@ -31,11 +31,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 #: kernels run ahead per notebook (each ~200 MB)
 POOL = 1
-#: seconds after a page takes a pooled kernel before the pool starts the next one: the
-#: page's first-picture budget (issue 22). Starting at once, the next kernel's lesson run
-#: competed with the page: 1.5-2.5 s (median 2.0 s) against 1.6-2.3 s (median 1.8 s) with
-#: 4-6 s, lesson 01, 11 opens each on a quiet 2-core machine (2026-12-07)
-FILL_DELAY_S = 3
 
 
 def set_xsrf_cookie_on_every_lesson() -> None:
@@ -156,9 +151,6 @@ def main(argv: list[str]) -> int:
     sys.argv = ["voila", "--no-browser", "--Voila.ip=127.0.0.1", f"--port={port}",
                 "--theme=light", "--template=classroom", f"--token={token}",
                 "--preheat_kernel=True", f"--pool_size={pool}",
-                # the pool's next kernel started once the page that took one has shown its
-                # first pictures (Voila's default, 1 s, ran the lesson beside the page)
-                f"--VoilaKernelManager.fill_delay={FILL_DELAY_S}",
                 # a kernel no page is connected to (a tab that never ran its page, a network
                 # cut) is shut down after a minute idle; the pool's kernels are never culled
                 "--MappingKernelManager.cull_idle_timeout=60",

@@ -474,8 +474,7 @@ def test_a_lesson_for_a_classroom_is_quick_leaves_no_kernel_and_fills_a_projecto
                             "console_warnings": warnings}, indent=1)
             )
             # issue 22's budget: opened after "ready", with everything else the tests run
-            # paused (the tests alongside, the site's build) and the pool's next kernel started
-            # after it (tools/present.py, FILL_DELAY_S): 1.6-2.3 s on a quiet machine
+            # paused (the tests alongside, the site's build): 1.5-2.5 s on a quiet machine
             assert seconds[0] <= FIRST_PICTURE_S, f"first picture after {seconds} s"
         except BaseException:
             ARTIFACTS.mkdir(exist_ok=True)
