@@ -182,7 +182,7 @@ def processes_under(pid: int) -> list:
         return []
 
 
-def alongside_processes() -> list:
+def processes_to_pause() -> list:
     """The tests run alongside (``ALONGSIDE``), the web edition's build in the background
     (``BACKGROUND``) and every process they started (xdist's workers, kernels): [] when
     none run."""
@@ -209,14 +209,14 @@ def machine_to_ourselves():
     first picture from 1.5-2.3 s to 1.7-3.0 s). Their deadlines allow the pause: no
     hypothesis deadline, nbclient's 120 s a cell, the build's 1800 s. Without ``make test``
     and no build running, nothing to pause."""
-    paused = alongside_processes()
+    paused = processes_to_pause()
     signal_all(paused, signal.SIGSTOP)
     try:
         yield
     finally:
         signal_all(paused, signal.SIGCONT)
         # started while paused (a parent stopped starts none), resumed all the same
-        signal_all(alongside_processes(), signal.SIGCONT)
+        signal_all(processes_to_pause(), signal.SIGCONT)
 
 
 # ----------------------------------------------------------------------------- server
